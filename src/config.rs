@@ -1,0 +1,206 @@
+//! The site configuration, `linju.yaml`: parsed once, checked, then read-only.
+
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::yaml;
+
+/// The raw file, as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    theme: Option<String>,
+    paginate_by: Option<usize>,
+    organisation: Option<String>,
+    description: Option<String>,
+    icp: Option<String>,
+    police_record: Option<String>,
+    #[serde(default)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The checked site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// Site description for feeds and the home page's meta tags.
+    pub description: Option<String>,
+    /// Full base URL, always ending in `/` (e.g. `https://host/tinghu/`).
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending in `/`.
+    pub base_path: String,
+    /// `lang` of every page.
+    pub language: String,
+    /// The time zone dates are written in.
+    pub timezone: TimeZone,
+    /// The time zone's name.
+    pub timezone_name: String,
+    /// Which theme under `themes/` (or built in) to use.
+    pub theme: String,
+    /// Default page size of section lists.
+    pub paginate_by: usize,
+    /// The publishing office.
+    pub organisation: Option<String>,
+    /// ICP record number (ICP备案号).
+    pub icp: Option<String>,
+    /// Public-security record number (公安备案号).
+    pub police_record: Option<String>,
+    /// Free data for themes.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The file name of the site configuration.
+pub const CONFIG_FILE: &str = "linju.yaml";
+
+impl Config {
+    /// Reads and checks `linju.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|err| {
+            Error::io(&path, "read the site configuration", &err)
+                .with_hint("run linju in the site folder, or pass --root DIR; the folder needs a linju.yaml with at least `title:`")
+        })?;
+        Config::parse(&path, &text)
+    }
+
+    /// Parses configuration text; `path` is only used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Config> {
+        let raw: RawConfig = yaml::parse(path, text, 0)?;
+        let line_of = |key: &str| line_of_key(text, key);
+        let base_url = normalise_base_url(raw.base_url.as_deref().unwrap_or("/"))
+            .map_err(|message| at_key(path, line_of("base_url"), message))?;
+        let timezone_name = raw.timezone.unwrap_or_else(|| "Asia/Shanghai".to_string());
+        let timezone = TimeZone::get(&timezone_name).map_err(|_| {
+            at_key(path, line_of("timezone"), format!("unknown time zone `{timezone_name}`"))
+                .with_hint("use an IANA name such as Asia/Shanghai")
+        })?;
+        let paginate_by = raw.paginate_by.unwrap_or(10);
+        if paginate_by == 0 {
+            return Err(at_key(path, line_of("paginate_by"), "paginate_by must be at least 1"));
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_path: base_path_of(&base_url),
+            base_url,
+            language: raw.language.unwrap_or_else(|| "zh-CN".to_string()),
+            timezone,
+            timezone_name,
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            paginate_by,
+            organisation: raw.organisation,
+            icp: raw.icp,
+            police_record: raw.police_record,
+            extra: raw.extra,
+        })
+    }
+
+    /// Replaces the base URL (the `--base-url` option).
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        self.base_url = normalise_base_url(url).map_err(Error::new)?;
+        self.base_path = base_path_of(&self.base_url);
+        Ok(())
+    }
+
+    /// The site-relative URL path (`/tinghu/events/`) for an output path
+    /// relative to the site's root (`events/`).
+    pub fn url_path(&self, relative: &str) -> String {
+        format!("{}{}", self.base_path, relative.trim_start_matches('/'))
+    }
+
+    /// The full permalink for a site-relative path.
+    pub fn permalink(&self, relative: &str) -> String {
+        format!("{}{}", self.base_url, relative.trim_start_matches('/'))
+    }
+}
+
+fn at_key(path: &Path, line: Option<usize>, message: impl Into<String>) -> Error {
+    let error = Error::in_file(path, message);
+    match line {
+        Some(line) => error.with_line(line),
+        None => error,
+    }
+}
+
+/// The 1-based line where a top-level `key:` is written, if it is.
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|index| index + 1)
+}
+
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let is_path = url.starts_with('/');
+    let is_http = url.starts_with("http://") || url.starts_with("https://");
+    if !is_path && !is_http {
+        return Err(format!(
+            "base_url `{url}` must start with http://, https:// or /"
+        ));
+    }
+    if url.contains(char::is_whitespace) || url.contains(['?', '#']) {
+        return Err(format!("base_url `{url}` may not contain spaces, `?` or `#`"));
+    }
+    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+}
+
+fn base_path_of(base_url: &str) -> String {
+    let Some(rest) = base_url.split_once("://").map(|(_, rest)| rest) else {
+        return base_url.to_string();
+    };
+    match rest.find('/') {
+        Some(slash) => rest[slash..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("linju.yaml"), text)
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let config = parse("title: 听湖社区\n").unwrap();
+        assert_eq!(config.language, "zh-CN");
+        assert_eq!(config.timezone_name, "Asia/Shanghai");
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.paginate_by, 10);
+        assert_eq!(config.base_path, "/");
+    }
+
+    #[test]
+    fn sub_path_base_url_gives_base_path() {
+        let config = parse("title: t\nbase_url: https://example.org/tinghu\n").unwrap();
+        assert_eq!(config.base_url, "https://example.org/tinghu/");
+        assert_eq!(config.base_path, "/tinghu/");
+        assert_eq!(config.url_path("events/a/"), "/tinghu/events/a/");
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let err = parse("title: t\nbase_ulr: /\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.hint.unwrap().contains("`base_url`"));
+    }
+
+    #[test]
+    fn bad_timezone_names_its_line() {
+        let err = parse("title: t\ntimezone: Mars/Base\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+}

@@ -1,0 +1,264 @@
+//! Template data: turns the loaded `Site` into the values themes see
+//! (`site`, `page`, `section`, `paginator`...). Pure: builds values, no I/O.
+
+use jiff::ZonedDateTime;
+use serde_json::{Map, Value, json};
+
+use crate::content::{Page, PageType, Section};
+use crate::dates;
+use crate::frontmatter::{CouncilSteps, Step};
+use crate::markdown;
+use crate::site::Site;
+
+/// The five steps of a council matter, with the labels residents read.
+const COUNCIL_STEPS: [(&str, &str); 5] = [
+    ("proposal", "提出议题"),
+    ("consultation", "协商讨论"),
+    ("decision", "形成决议"),
+    ("publicity", "结果公示"),
+    ("follow_up", "跟踪落实"),
+];
+
+/// Chinese names of event kinds.
+fn event_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "council" => "居民议事",
+        "culture" => "文化活动",
+        "volunteer" => "志愿服务",
+        "service" => "便民服务",
+        _ => "社区活动",
+    }
+}
+
+/// Chinese names of page types, for badges and headings.
+pub fn type_label(page_type: PageType) -> &'static str {
+    match page_type {
+        PageType::Page => "页面",
+        PageType::Story => "身边的奋斗者",
+        PageType::Family => "最美家庭",
+        PageType::Event => "社区活动",
+        PageType::Station => "服务站",
+        PageType::Notice => "通知公告",
+        PageType::Community => "社区",
+    }
+}
+
+fn date_value(date: &Option<ZonedDateTime>) -> Value {
+    date.as_ref().map_or(Value::Null, |d| Value::String(dates::to_context_string(d)))
+}
+
+/// The `site` value every template gets.
+pub fn site_value(site: &Site) -> Value {
+    let config = &site.config;
+    let home = site.home();
+    let menu: Vec<Value> = home
+        .subsections
+        .iter()
+        .map(|&i| &site.sections[i])
+        .filter(|s| !s.pages.is_empty() || !s.subsections.is_empty())
+        .map(|s| json!({"title": s.title, "url": config.url_path(&s.path), "path": s.path}))
+        .collect();
+    json!({
+        "title": config.title,
+        "description": config.description.clone().or_else(|| home.meta.description.clone()),
+        "base_url": config.base_url,
+        "base_path": config.base_path,
+        "language": config.language,
+        "organisation": config.organisation,
+        "icp": config.icp,
+        "police_record": config.police_record,
+        "police_record_code": config.police_record.as_deref().map(digits_only),
+        "extra": config.extra,
+        "menu": menu,
+        "now": dates::to_context_string(&site.now),
+        "feed_url": config.url_path("atom.xml"),
+        "generator": format!("linju {}", env!("CARGO_PKG_VERSION")),
+    })
+}
+
+fn digits_only(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A page as list items show it: everything but the body.
+pub fn page_card(site: &Site, page: &Page) -> Value {
+    let config = &site.config;
+    let mut value = serde_json::to_value(&page.meta).unwrap_or_else(|_| json!({}));
+    let Some(map) = value.as_object_mut() else { return value };
+    let section = &site.sections[page.section];
+    let asset_base = page.asset_base(&section.path);
+    let cover = page.meta.cover.as_deref().map(|cover| {
+        if markdown::is_relative(cover) {
+            config.url_path(&format!("{asset_base}{cover}"))
+        } else {
+            cover.to_string()
+        }
+    });
+    let set = |map: &mut Map<String, Value>, key: &str, value: Value| {
+        map.insert(key.to_string(), value);
+    };
+    set(map, "title", json!(page.title));
+    set(map, "slug", json!(page.slug));
+    set(map, "path", json!(page.path));
+    set(map, "url", json!(config.url_path(&page.path)));
+    set(map, "permalink", json!(config.permalink(&page.path)));
+    set(map, "type", json!(page.page_type.name()));
+    set(map, "type_label", json!(type_label(page.page_type)));
+    set(map, "date", date_value(&page.date));
+    set(map, "updated", date_value(&page.updated));
+    set(map, "publish", date_value(&page.publish));
+    set(map, "expires", date_value(&page.expires));
+    set(map, "end", date_value(&page.end));
+    set(map, "summary_html", json!(page.rendered.summary_html));
+    set(map, "char_count", json!(page.rendered.char_count));
+    set(map, "reading_time", json!(page.rendered.reading_minutes));
+    set(map, "cover", json!(cover));
+    set(map, "section", json!({"title": section.title, "url": config.url_path(&section.path)}));
+    set(map, "community", community_ref(site, page.community));
+    set(map, "tags", tag_refs(site, &page.meta.tags));
+    set(map, "expired", json!(page.expires.as_ref().is_some_and(|e| e < &site.now)));
+    set(map, "upcoming", json!(is_upcoming(site, page)));
+    let kind = page.meta.kind.map_or("other", |k| match k {
+        crate::frontmatter::EventKind::Council => "council",
+        crate::frontmatter::EventKind::Culture => "culture",
+        crate::frontmatter::EventKind::Volunteer => "volunteer",
+        crate::frontmatter::EventKind::Service => "service",
+        crate::frontmatter::EventKind::Other => "other",
+    });
+    set(map, "kind", json!(kind));
+    set(map, "kind_label", json!(event_kind_label(kind)));
+    let steps = council_steps(page.meta.steps.as_ref());
+    let stage = steps.iter().find(|s| s["current"] == json!(true)).map(|s| s["label"].clone());
+    set(map, "council_stage", stage.unwrap_or(Value::Null));
+    set(map, "council_done", json!(page.meta.steps.is_some() && steps.iter().all(|s| s["done"] == json!(true))));
+    set(map, "council", json!(steps));
+    let resolved_total: u64 = page.meta.resolved.iter().map(|r| r.count).sum();
+    set(map, "resolved_total", json!(resolved_total));
+    value
+}
+
+/// A page with its body, for its own template.
+pub fn page_full(site: &Site, page: &Page) -> Value {
+    let mut value = page_card(site, page);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("content".into(), json!(page.rendered.html));
+        map.insert("toc".into(), json!(page.rendered.toc));
+        map.insert(
+            "assets".into(),
+            json!(page.assets.iter().map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path))).collect::<Vec<_>>()),
+        );
+    }
+    value
+}
+
+/// An event is upcoming until it ends (or, without an end, until its day is over).
+fn is_upcoming(site: &Site, page: &Page) -> bool {
+    if page.page_type != PageType::Event {
+        return false;
+    }
+    match (&page.end, &page.date) {
+        (Some(end), _) => end >= &site.now,
+        (None, Some(date)) => date.date() >= site.now.date(),
+        (None, None) => false,
+    }
+}
+
+fn community_ref(site: &Site, community: Option<usize>) -> Value {
+    community.map_or(Value::Null, |i| {
+        let page = &site.pages[i];
+        json!({"title": page.title, "slug": page.slug, "url": site.config.url_path(&page.path)})
+    })
+}
+
+fn tag_refs(site: &Site, tags: &[String]) -> Value {
+    let refs: Vec<Value> = tags
+        .iter()
+        .map(|tag| {
+            let slug = crate::slugs::slugify(tag);
+            json!({"name": tag, "slug": slug, "url": site.config.url_path(&format!("tags/{slug}/"))})
+        })
+        .collect();
+    Value::Array(refs)
+}
+
+/// The five steps with labels; the first step not done is `current`.
+fn council_steps(steps: Option<&CouncilSteps>) -> Vec<Value> {
+    let Some(steps) = steps else { return Vec::new() };
+    let by_key = |key: &str| -> Option<&Step> {
+        match key {
+            "proposal" => steps.proposal.as_ref(),
+            "consultation" => steps.consultation.as_ref(),
+            "decision" => steps.decision.as_ref(),
+            "publicity" => steps.publicity.as_ref(),
+            _ => steps.follow_up.as_ref(),
+        }
+    };
+    let mut current_found = false;
+    COUNCIL_STEPS
+        .iter()
+        .enumerate()
+        .map(|(index, (key, label))| {
+            let step = by_key(key);
+            let done = step.is_some_and(|s| s.done);
+            let current = !done && !current_found;
+            current_found |= current;
+            json!({
+                "number": index + 1,
+                "key": key,
+                "label": label,
+                "date": step.and_then(|s| s.date).map(|d| d.to_string()),
+                "note": step.and_then(|s| s.note.clone()),
+                "done": done,
+                "current": current,
+            })
+        })
+        .collect()
+}
+
+/// A section's own value (without its pages).
+pub fn section_value(site: &Site, section: &Section) -> Value {
+    let config = &site.config;
+    let subsections: Vec<Value> = section
+        .subsections
+        .iter()
+        .map(|&i| {
+            let s = &site.sections[i];
+            json!({"title": s.title, "url": config.url_path(&s.path), "description": s.meta.description, "page_count": s.pages.len()})
+        })
+        .collect();
+    json!({
+        "title": section.title,
+        "description": section.meta.description,
+        "path": section.path,
+        "url": config.url_path(&section.path),
+        "permalink": config.permalink(&section.path),
+        "type": section.page_type.name(),
+        "type_label": type_label(section.page_type),
+        "content": section.rendered.html,
+        "extra": section.meta.extra,
+        "subsections": subsections,
+        "page_count": section.pages.len(),
+        "feed_url": config.url_path(&format!("{}atom.xml", section.path)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::DateInput;
+
+    #[test]
+    fn first_unfinished_step_is_current() {
+        let steps = CouncilSteps {
+            proposal: Some(Step { date: DateInput::parse("2025-10-01").ok(), note: None, done: true }),
+            consultation: Some(Step { date: None, note: Some("楼道协商".into()), done: false }),
+            ..Default::default()
+        };
+        let values = council_steps(Some(&steps));
+        assert_eq!(values.len(), 5);
+        assert_eq!(values[0]["done"], json!(true));
+        assert_eq!(values[1]["current"], json!(true));
+        assert_eq!(values[2]["current"], json!(false));
+        assert_eq!(values[1]["label"], json!("协商讨论"));
+    }
+}

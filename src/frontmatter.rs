@@ -1,0 +1,302 @@
+//! Front matter: splitting it from the body and reading it into raw structs.
+//! Pure: no I/O. Checking what a field means for a page's type is the job
+//! of `content`; this module only knows the shapes.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::dates::DateInput;
+use crate::error::{Error, Result};
+use crate::yaml;
+
+/// A file cut into its front matter and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML, including the opening `---` line so lines match the file.
+    pub yaml: &'a str,
+    /// The Markdown after the closing `---` line.
+    pub body: &'a str,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+}
+
+/// Cuts `text` at its `---` fences. A file without front matter is all body.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split { yaml: "", body: text, body_line: 1 });
+    }
+    let mut offset = first_line_end;
+    let mut line = 2;
+    for raw_line in text[first_line_end..].split_inclusive('\n') {
+        if raw_line.trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[..offset],
+                body: &text[offset + raw_line.len()..],
+                body_line: line + 1,
+            });
+        }
+        offset += raw_line.len();
+        line += 1;
+    }
+    Err(Error::at_line(path, 1, "the front matter is never closed")
+        .with_hint("end the front matter with a line holding only `---`"))
+}
+
+/// The top-level keys written in a front matter block, with their lines.
+pub fn top_level_keys(yaml: &str) -> Vec<(&str, usize)> {
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.starts_with([' ', '\t', '-', '#']) && !line.is_empty())
+        .filter_map(|(index, line)| {
+            let (key, _) = line.split_once(':')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            (!key.is_empty()).then_some((key, index + 1))
+        })
+        .collect()
+}
+
+fn serialize_date<S: Serializer>(date: &Option<DateInput>, serializer: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => serializer.serialize_str(&date.to_string()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// A family member of a 最美家庭 entry.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Name.
+    pub name: String,
+    /// Relation within the family (e.g. 父亲).
+    #[serde(default)]
+    pub relation: Option<String>,
+}
+
+/// One step of a resident council's five-step method.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// When the step happened or is planned.
+    #[serde(default, serialize_with = "serialize_date")]
+    pub date: Option<DateInput>,
+    /// What happened.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Whether the step is complete.
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// The five steps: proposal, consultation, decision, publicity, follow-up.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CouncilSteps {
+    /// 提议.
+    pub proposal: Option<Step>,
+    /// 协商.
+    pub consultation: Option<Step>,
+    /// 决定.
+    pub decision: Option<Step>,
+    /// 公示.
+    pub publicity: Option<Step>,
+    /// 跟踪.
+    pub follow_up: Option<Step>,
+}
+
+/// A count of matters resolved (e.g. 充电桩 12).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Resolved {
+    /// What kind of matter.
+    pub category: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// A functional area of a service station.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Area {
+    /// Name (e.g. 物业服务窗口).
+    pub name: String,
+    /// What residents can do there.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A map position.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Geo {
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lng: f64,
+}
+
+/// Kinds of event.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// 居民议事会.
+    Council,
+    /// 文化活动.
+    Culture,
+    /// 志愿服务.
+    Volunteer,
+    /// 便民服务.
+    Service,
+    /// Anything else.
+    Other,
+}
+
+/// A page's front matter as written: every field any page type may have.
+/// Which of them a page may use depends on its section's type (see
+/// `content::PageType::allows`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PageFrontMatter {
+    pub title: Option<String>,
+    #[serde(default, serialize_with = "serialize_date")]
+    pub date: Option<DateInput>,
+    #[serde(default, serialize_with = "serialize_date")]
+    pub updated: Option<DateInput>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub community: Option<String>,
+    pub cover: Option<String>,
+    pub cover_alt: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default, serialize_with = "serialize_date")]
+    pub publish: Option<DateInput>,
+    #[serde(default, serialize_with = "serialize_date")]
+    pub expires: Option<DateInput>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    // story
+    pub person: Option<String>,
+    pub occupation: Option<String>,
+    #[serde(default)]
+    pub honors: Vec<String>,
+    pub quote: Option<String>,
+    // family
+    pub family: Option<String>,
+    #[serde(default)]
+    pub members: Vec<Member>,
+    pub motto: Option<String>,
+    // event
+    pub kind: Option<EventKind>,
+    #[serde(default, serialize_with = "serialize_date")]
+    pub end: Option<DateInput>,
+    pub location: Option<String>,
+    pub organizer: Option<String>,
+    pub participants: Option<u64>,
+    pub steps: Option<CouncilSteps>,
+    #[serde(default)]
+    pub resolved: Vec<Resolved>,
+    // station
+    pub address: Option<String>,
+    pub hours: Option<String>,
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub areas: Vec<Area>,
+    pub geo: Option<Geo>,
+    // notice
+    #[serde(default)]
+    pub urgent: bool,
+    // community
+    pub street: Option<String>,
+    pub brand: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A section's `_index.md` front matter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct SectionFrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub page_type: Option<String>,
+    pub sort_by: Option<String>,
+    pub paginate_by: Option<usize>,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Reads a page's front matter; an empty block gives the defaults.
+pub fn parse_page(path: &Path, yaml_text: &str) -> Result<PageFrontMatter> {
+    if is_blank_yaml(yaml_text) {
+        return Ok(PageFrontMatter::default());
+    }
+    yaml::parse(path, yaml_text, 0)
+}
+
+/// Reads a section's front matter; an empty block gives the defaults.
+pub fn parse_section(path: &Path, yaml_text: &str) -> Result<SectionFrontMatter> {
+    if is_blank_yaml(yaml_text) {
+        return Ok(SectionFrontMatter::default());
+    }
+    yaml::parse(path, yaml_text, 0)
+}
+
+fn is_blank_yaml(yaml_text: &str) -> bool {
+    yaml_text
+        .lines()
+        .all(|line| line.trim().is_empty() || line.trim() == "---" || line.trim_start().starts_with('#'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_line_numbers() {
+        let text = "---\ntitle: a\n---\nbody\n";
+        let split = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(split.yaml, "---\ntitle: a\n");
+        assert_eq!(split.body, "body\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = split(Path::new("a.md"), "---\ntitle: a\nbody\n").unwrap_err();
+        assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let split = split(Path::new("a.md"), "# hi\n").unwrap();
+        assert_eq!(split.body, "# hi\n");
+        assert_eq!(split.yaml, "");
+    }
+
+    #[test]
+    fn yaml_error_lines_count_from_the_file_top() {
+        let text = "---\ntitle: a\nparticipants: many\n---\n";
+        let split = split(Path::new("a.md"), text).unwrap();
+        let err = parse_page(Path::new("a.md"), split.yaml).unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+    }
+
+    #[test]
+    fn finds_top_level_keys() {
+        let keys = top_level_keys("---\ntitle: a\nmembers:\n  - name: x\n# c\nperson: b\n");
+        assert_eq!(keys, [("title", 2), ("members", 3), ("person", 6)]);
+    }
+}

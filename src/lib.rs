@@ -1,0 +1,30 @@
+//! linju (邻聚): a static site generator for community publicity sites.
+//!
+//! The build runs in phases, each in its own module: [`config`] reads
+//! `linju.yaml`; [`discover`] finds content files; [`site`] loads them into
+//! plain data ([`content::Page`], [`content::Section`]) with [`frontmatter`],
+//! [`markdown`] and [`dates`]; [`render`] turns that into HTML through the
+//! [`theme`]'s Tera templates with values from [`context`], plus [`feeds`];
+//! [`output`] writes it all atomically. [`pipeline`] strings them together.
+
+pub mod cjk_emphasis;
+pub mod config;
+pub mod content;
+pub mod context;
+pub mod dates;
+pub mod discover;
+pub mod error;
+pub mod feeds;
+pub mod frontmatter;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod site;
+pub mod slugs;
+pub mod suggest;
+pub mod theme;
+pub mod yaml;
+
+pub use error::{Error, Errors, Result};
+pub use pipeline::{BuildOptions, BuildReport, build};

@@ -1,0 +1,367 @@
+//! Markdown to HTML for one page: CJK-friendly emphasis, heading ids and a
+//! table of contents, `@/` internal links, bundle-relative links, the
+//! summary, and Chinese character counts. Pure: no I/O; link targets come
+//! from a lookup the caller passes in.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::cjk_emphasis::{self, Spanned};
+use crate::error::Error;
+use crate::slugs;
+
+/// Characters a resident reads per minute (Chinese prose, unhurried).
+const CHARS_PER_MINUTE: usize = 300;
+
+/// The marker that ends a page's summary.
+const MORE_MARKER: &str = "<!-- more -->";
+
+/// What the renderer needs to know about the page it renders.
+pub struct LinkContext<'a> {
+    /// The source file, for errors.
+    pub path: &'a Path,
+    /// 1-based file line of the body's first line.
+    pub body_line: usize,
+    /// Resolves `@/events/x.md` (without the `@/`) to a URL.
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// URL prefix for relative links (the page's own folder URL).
+    pub relative_base: &'a str,
+}
+
+/// One heading of the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// A rendered page body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The whole body.
+    pub html: String,
+    /// The part before `<!-- more -->`, or the first paragraph.
+    pub summary_html: String,
+    /// Headings in document order.
+    pub toc: Vec<Heading>,
+    /// Characters read: Han characters plus Latin words.
+    pub char_count: usize,
+    /// Minutes to read, at least 1.
+    pub reading_minutes: usize,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `body`; every broken internal link is reported.
+pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Error>> {
+    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events = cjk_emphasis::apply(body, events);
+    let lines = LineIndex::new(body, context.body_line);
+    let mut errors = Vec::new();
+    let mut events = rewrite_links(events, context, &lines, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let toc = assign_heading_ids(&mut events);
+    let char_count = count_chars(&events);
+    let summary_events = summary_slice(&events);
+    let summary_html = to_html(summary_events.iter().cloned());
+    let html = to_html(events.into_iter());
+    Ok(Rendered {
+        html,
+        summary_html,
+        toc,
+        char_count,
+        reading_minutes: char_count.div_ceil(CHARS_PER_MINUTE).max(1),
+    })
+}
+
+fn to_html<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
+    let mut out = String::new();
+    html::push_html(&mut out, events);
+    if out.contains("<img ") {
+        out = out.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ");
+    }
+    out
+}
+
+/// Maps byte offsets of the body to file lines.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(body: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        let index = self.starts.partition_point(|&start| start <= offset);
+        self.first_line + index.saturating_sub(1)
+    }
+}
+
+/// Resolves `@/` links and relative links; drops the source ranges.
+fn rewrite_links<'a>(
+    events: Vec<Spanned<'a>>,
+    context: &LinkContext<'_>,
+    lines: &LineIndex,
+    errors: &mut Vec<Error>,
+) -> Vec<Event<'a>> {
+    events
+        .into_iter()
+        .map(|(event, range)| match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite_url(dest_url, context, lines.line_of(range.start), errors);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite_url(dest_url, context, lines.line_of(range.start), errors);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            other => other,
+        })
+        .collect()
+}
+
+fn rewrite_url<'a>(
+    url: CowStr<'a>,
+    context: &LinkContext<'_>,
+    line: usize,
+    errors: &mut Vec<Error>,
+) -> CowStr<'a> {
+    if let Some(target) = url.strip_prefix("@/") {
+        let (file, anchor) = target.split_once('#').map_or((target, ""), |(f, a)| (f, a));
+        return match (context.resolve)(file) {
+            Some(resolved) if anchor.is_empty() => CowStr::from(resolved),
+            Some(resolved) => CowStr::from(format!("{resolved}#{anchor}")),
+            None => {
+                errors.push(
+                    Error::at_line(context.path, line, format!("broken internal link `@/{target}`"))
+                        .with_hint("internal links name a file under content/, e.g. @/events/council-2025-11.md; check the spelling and that the page is not a draft"),
+                );
+                url
+            }
+        };
+    }
+    if is_relative(&url) {
+        return CowStr::from(format!("{}{}", context.relative_base, url.trim_start_matches("./")));
+    }
+    url
+}
+
+/// A link to a file beside the page: no scheme, not absolute, not an anchor.
+pub fn is_relative(url: &str) -> bool {
+    !(url.is_empty()
+        || url.starts_with('/')
+        || url.starts_with('#')
+        || url.starts_with("//")
+        || url.contains("://")
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("data:"))
+}
+
+/// Gives every heading an id (pinyin of its text unless `{#id}` is set),
+/// unique in the page, and returns the table of contents.
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut toc = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_level(*level);
+            let explicit = id.as_ref().map(|id| id.to_string());
+            let title = heading_text(&events[i + 1..]);
+            let wanted = explicit.unwrap_or_else(|| slugs::slugify(&title));
+            let unique = unique_id(&wanted, &mut used);
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            toc.push(Heading { level, id: unique, title });
+        }
+        i += 1;
+    }
+    toc
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn heading_text(events: &[Event<'_>]) -> String {
+    let mut title = String::new();
+    for event in events {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(text) | Event::Code(text) => title.push_str(text),
+            _ => {}
+        }
+    }
+    title
+}
+
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = wanted.to_string();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{wanted}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The events of the summary: up to `<!-- more -->`, else the first paragraph.
+fn summary_slice<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
+    let more = events.iter().position(|event| match event {
+        Event::Html(html) | Event::InlineHtml(html) => html.trim() == MORE_MARKER,
+        _ => false,
+    });
+    if let Some(end) = more {
+        return &events[..end];
+    }
+    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+        return &[];
+    };
+    let end = events[start..]
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))
+        .map_or(events.len(), |offset| start + offset + 1);
+    &events[start..end]
+}
+
+/// Han characters count one each, runs of Latin letters or digits one each.
+fn count_chars(events: &[Event<'_>]) -> usize {
+    events
+        .iter()
+        .map(|event| match event {
+            Event::Text(text) | Event::Code(text) => count_text(text),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Counts reading units in plain text.
+pub fn count_text(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    count
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(target: &str) -> Option<String> {
+        (target == "events/a.md").then(|| "/site/events/a/".to_string())
+    }
+
+    fn render_str(body: &str) -> Result<Rendered, Vec<Error>> {
+        let context = LinkContext {
+            path: Path::new("content/p.md"),
+            body_line: 5,
+            resolve: &resolve,
+            relative_base: "/site/p/",
+        };
+        render(body, &context)
+    }
+
+    #[test]
+    fn chinese_headings_get_pinyin_ids_and_toc() {
+        let out = render_str("## 活动安排\n\n## 活动安排\n\n### 报名 {#sign-up}\n").unwrap();
+        assert!(out.html.contains(r#"<h2 id="huo-dong-an-pai">活动安排</h2>"#), "{}", out.html);
+        assert!(out.html.contains(r#"<h2 id="huo-dong-an-pai-1">"#));
+        assert!(out.html.contains(r#"<h3 id="sign-up">"#));
+        assert_eq!(out.toc.len(), 3);
+        assert_eq!(out.toc[2].level, 3);
+    }
+
+    #[test]
+    fn internal_links_resolve_and_broken_ones_name_the_line() {
+        let out = render_str("见[议事会](@/events/a.md#jie-guo)。\n").unwrap();
+        assert!(out.html.contains(r#"href="/site/events/a/#jie-guo""#));
+        let errors = render_str("第一行\n\n[坏链接](@/events/missing.md)\n").unwrap_err();
+        assert_eq!(errors[0].line, Some(7));
+        assert!(errors[0].message.contains("@/events/missing.md"));
+    }
+
+    #[test]
+    fn relative_images_point_into_the_bundle() {
+        let out = render_str("![合影](photo.jpg)\n").unwrap();
+        assert!(out.html.contains(r#"src="/site/p/photo.jpg""#), "{}", out.html);
+        assert!(out.html.contains(r#"loading="lazy""#));
+    }
+
+    #[test]
+    fn summary_is_first_paragraph_or_up_to_more() {
+        let out = render_str("第一段。\n\n第二段。\n").unwrap();
+        assert_eq!(out.summary_html, "<p>第一段。</p>\n");
+        let out = render_str("甲。\n\n乙。\n\n<!-- more -->\n\n丙。\n").unwrap();
+        assert!(out.summary_html.contains("乙"));
+        assert!(!out.summary_html.contains("丙"));
+    }
+
+    #[test]
+    fn counts_chinese_characters_not_words() {
+        assert_eq!(count_text("社区居民 meeting 2025"), 6);
+        let long = "字".repeat(601);
+        assert_eq!(render_str(&long).unwrap().reading_minutes, 3);
+    }
+
+    #[test]
+    fn gfm_extensions_work() {
+        let out = render_str("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] 完成\n\n~~旧~~\n\n脚注[^1]\n\n[^1]: 说明\n").unwrap();
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("checkbox"));
+        assert!(out.html.contains("<del>"));
+        assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn chinese_bold_works_in_pages() {
+        let out = render_str("**注意：**本周六上午九点集合\n").unwrap();
+        assert!(out.html.contains("<strong>注意：</strong>本周六"));
+    }
+}

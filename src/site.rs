@@ -1,0 +1,465 @@
+//! `Site::load`: reads `content/` once into plain data (sections, pages,
+//! communities, tags), checks it, renders the Markdown, and reports every
+//! problem found. After loading, nothing reads the content folder again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use jiff::ZonedDateTime;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Page, PageType, Section, SortBy};
+use crate::discover::{self, PageSource, SectionSource};
+use crate::error::{Error, Errors};
+use crate::frontmatter::{self, PageFrontMatter};
+use crate::markdown::{self, LinkContext, Rendered};
+use crate::slugs;
+use crate::suggest;
+
+/// Which pages a build includes.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Include `draft: true` pages.
+    pub drafts: bool,
+    /// Include pages whose `publish` time is still to come.
+    pub future: bool,
+    /// The time the build acts as if it were.
+    pub now: ZonedDateTime,
+}
+
+/// A tag and the pages carrying it.
+#[derive(Debug, Clone)]
+pub struct TagTerm {
+    /// As written.
+    pub name: String,
+    /// URL slug.
+    pub slug: String,
+    /// Pages, newest first.
+    pub pages: Vec<usize>,
+}
+
+/// A loaded, checked site: the input of rendering.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// `linju.yaml`.
+    pub config: Config,
+    /// The build's "now".
+    pub now: ZonedDateTime,
+    /// Sections; index 0 is the home page (`content/_index.md`).
+    pub sections: Vec<Section>,
+    /// Published pages.
+    pub pages: Vec<Page>,
+    /// Community pages (indexes into `pages`), by title.
+    pub communities: Vec<usize>,
+    /// Tags, by name.
+    pub tags: Vec<TagTerm>,
+}
+
+/// Output paths linju writes itself; content may not take them.
+const RESERVED_PATHS: [&str; 2] = ["tags/", "404/"];
+
+impl Site {
+    /// Loads the site in `root` with `config`.
+    pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site, Errors> {
+        let content_dir = root.join("content");
+        let found = discover::discover(&content_dir)?;
+        let mut errors = Errors::default();
+        let mut sections = load_sections(root, &config, &found.sections, &mut errors);
+        let loaded: Vec<Result<Option<Page>, Vec<Error>>> = found
+            .pages
+            .par_iter()
+            .map(|source| load_page(root, &config, &sections, source, options))
+            .collect();
+        let mut pages = Vec::new();
+        for result in loaded {
+            match result {
+                Ok(Some(page)) => pages.push(page),
+                Ok(None) => {}
+                Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
+            }
+        }
+        check_unique_paths(&sections, &pages, &mut errors);
+        let communities = link_communities(&mut pages, &mut errors);
+        render_all(&config, &mut sections, &mut pages, &mut errors);
+        attach_pages(&mut sections, &mut pages);
+        let tags = collect_tags(&pages);
+        let site = Site {
+            root: root.to_path_buf(),
+            config,
+            now: options.now.clone(),
+            sections,
+            pages,
+            communities,
+            tags,
+        };
+        errors.into_result(site)
+    }
+
+    /// The site-relative URL of a page (`/base/events/a/`).
+    pub fn page_url(&self, page: &Page) -> String {
+        self.config.url_path(&page.path)
+    }
+
+    /// The home section.
+    pub fn home(&self) -> &Section {
+        &self.sections[0]
+    }
+
+    /// Pages of one type, in their section's order.
+    pub fn pages_of_type(&self, page_type: PageType) -> impl Iterator<Item = (usize, &Page)> {
+        self.sections
+            .iter()
+            .filter(move |s| s.page_type == page_type)
+            .flat_map(|s| s.pages.iter())
+            .map(|&i| (i, &self.pages[i]))
+    }
+}
+
+fn relative_file(root: &Path, file: &Path) -> PathBuf {
+    file.strip_prefix(root).unwrap_or(file).to_path_buf()
+}
+
+fn read(root: &Path, file: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(file).map_err(|err| {
+        let error = Error::io(relative_file(root, file), "read the file", &err);
+        if err.kind() == std::io::ErrorKind::InvalidData {
+            error.with_hint("save the file as UTF-8 (most editors offer this under \"Save as\")")
+        } else {
+            error
+        }
+    })
+}
+
+fn load_sections(
+    root: &Path,
+    config: &Config,
+    sources: &[SectionSource],
+    errors: &mut Errors,
+) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::with_capacity(sources.len());
+    let mut by_key: HashMap<&str, usize> = HashMap::new();
+    for source in sources {
+        let parent = (!source.key.is_empty())
+            .then(|| by_key.get(discover::parent_key(&source.key).as_str()).copied())
+            .flatten();
+        let inherited = parent.map_or(PageType::Page, |p| sections[p].page_type);
+        let section = errors
+            .keep(load_section(root, config, source, parent, inherited, &sections))
+            .unwrap_or_else(|| fallback_section(root, source, parent, inherited, &sections));
+        by_key.insert(&source.key, sections.len());
+        if let Some(p) = parent {
+            let index = sections.len();
+            sections[p].subsections.push(index);
+        }
+        sections.push(section);
+    }
+    sections
+}
+
+fn section_path(source: &SectionSource, parent: Option<usize>, sections: &[Section]) -> String {
+    match parent {
+        None => String::new(),
+        Some(p) => {
+            let name = source.key.rsplit('/').next().unwrap_or(&source.key);
+            format!("{}{}/", sections[p].path, slugs::slug_for_stem(name))
+        }
+    }
+}
+
+fn load_section(
+    root: &Path,
+    config: &Config,
+    source: &SectionSource,
+    parent: Option<usize>,
+    inherited: PageType,
+    sections: &[Section],
+) -> Result<Section, Error> {
+    let mut section = fallback_section(root, source, parent, inherited, sections);
+    let Some(index) = &source.index else {
+        return Ok(section);
+    };
+    let file = relative_file(root, index);
+    let text = read(root, index)?;
+    let split = frontmatter::split(&file, &text)?;
+    let meta = frontmatter::parse_section(&file, split.yaml)?;
+    let (page_type, sort_by) = content::check_section_meta(&file, split.yaml, &meta, inherited)?;
+    section.title = meta.title.clone().unwrap_or(section.title);
+    section.page_type = page_type;
+    section.sort_by = sort_by;
+    section.paginate_by = meta.paginate_by.unwrap_or(config.paginate_by);
+    section.file = file;
+    section.body = split.body.to_string();
+    section.body_line = split.body_line;
+    section.meta = meta;
+    Ok(section)
+}
+
+/// A section with defaults only: for folders without `_index.md`, and to
+/// keep going after a bad one so its pages are still checked.
+fn fallback_section(
+    root: &Path,
+    source: &SectionSource,
+    parent: Option<usize>,
+    inherited: PageType,
+    sections: &[Section],
+) -> Section {
+    let name = source.key.rsplit('/').next().unwrap_or_default();
+    Section {
+        file: relative_file(root, &source.dir),
+        source_key: if source.key.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", source.key)
+        },
+        meta: Default::default(),
+        title: name.to_string(),
+        path: section_path(source, parent, sections),
+        page_type: inherited,
+        sort_by: if inherited == PageType::Page { SortBy::Weight } else { SortBy::Date },
+        paginate_by: 10,
+        parent,
+        subsections: Vec::new(),
+        pages: Vec::new(),
+        body: String::new(),
+        body_line: 1,
+        assets: source.assets.clone(),
+        rendered: Rendered::default(),
+    }
+}
+
+fn load_page(
+    root: &Path,
+    config: &Config,
+    sections: &[Section],
+    source: &PageSource,
+    options: &LoadOptions,
+) -> Result<Option<Page>, Vec<Error>> {
+    let file = relative_file(root, &source.file);
+    let text = read(root, &source.file).map_err(|e| vec![e])?;
+    let split = frontmatter::split(&file, &text).map_err(|e| vec![e])?;
+    let meta = frontmatter::parse_page(&file, split.yaml).map_err(|e| vec![e])?;
+    let section_index = sections
+        .iter()
+        .position(|s| s.source_key == section_index_key(&source.section_key))
+        .unwrap_or(0);
+    let section = &sections[section_index];
+    let errors = content::check_page_meta(&file, split.yaml, &meta, section.page_type);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let zone = &config.timezone;
+    let zoned = |d: &Option<crate::dates::DateInput>| d.as_ref().map(|d| d.in_zone(zone));
+    let publish = zoned(&meta.publish);
+    if meta.draft && !options.drafts {
+        return Ok(None);
+    }
+    if publish.as_ref().is_some_and(|p| p > &options.now) && !options.future {
+        return Ok(None);
+    }
+    let slug = slug_of(&meta, &source.stem);
+    let path = format!("{}{}/", section.path, slug);
+    Ok(Some(Page {
+        file,
+        source_key: source.key.clone(),
+        section: section_index,
+        page_type: section.page_type,
+        title: meta.title.clone().unwrap_or_default(),
+        slug,
+        path,
+        date: zoned(&meta.date),
+        updated: zoned(&meta.updated),
+        publish,
+        expires: zoned(&meta.expires),
+        end: zoned(&meta.end),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        assets: source.bundle_assets.clone().unwrap_or_default(),
+        community: None,
+        rendered: Rendered::default(),
+        community_line: content::key_line(split.yaml, "community"),
+        is_bundle: source.bundle_assets.is_some(),
+        meta,
+    }))
+}
+
+fn section_index_key(section_key: &str) -> String {
+    if section_key.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{section_key}/_index.md")
+    }
+}
+
+/// `slug:` wins (made safe); else the file stem, ASCII kept, Chinese as pinyin.
+fn slug_of(meta: &PageFrontMatter, stem: &str) -> String {
+    match &meta.slug {
+        Some(slug) if slugs::is_plain_ascii_slug(slug) => slug.to_ascii_lowercase(),
+        Some(slug) => slugs::slugify(slug),
+        None => slugs::slug_for_stem(stem),
+    }
+}
+
+/// Two sources for one URL is an error naming both.
+fn check_unique_paths(sections: &[Section], pages: &[Page], errors: &mut Errors) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let reserved = Path::new("(linju's own pages)");
+    for path in RESERVED_PATHS {
+        seen.insert(path, reserved);
+    }
+    let sources = sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.file.as_path()))
+        .chain(pages.iter().map(|p| (p.path.as_str(), p.file.as_path())));
+    for (path, file) in sources {
+        if let Some(first) = seen.insert(path, file) {
+            errors.push(
+                Error::in_file(file, format!("the URL /{path} is also used by {}", first.display()))
+                    .with_hint("give one of them another file name, or set a different `slug:` in its front matter"),
+            );
+        }
+    }
+}
+
+/// Resolves every page's `community:` to a community page.
+fn link_communities(pages: &mut [Page], errors: &mut Errors) -> Vec<usize> {
+    let mut communities: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.page_type == PageType::Community)
+        .map(|(i, _)| i)
+        .collect();
+    communities.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title));
+    let names: Vec<(String, String, usize)> = communities
+        .iter()
+        .map(|&i| (pages[i].title.clone(), pages[i].slug.clone(), i))
+        .collect();
+    for page in pages.iter_mut() {
+        let Some(wanted) = page.meta.community.as_deref() else { continue };
+        let wanted = wanted.trim();
+        let found = names.iter().find(|(title, slug, _)| title == wanted || slug == wanted);
+        match found {
+            Some(&(_, _, index)) => page.community = Some(index),
+            None => {
+                let titles: Vec<&str> = names.iter().map(|(t, _, _)| t.as_str()).collect();
+                let hint = if titles.is_empty() {
+                    "there are no community pages yet: add a section with `type: community` and a page per community".to_string()
+                } else {
+                    suggest::did_you_mean(wanted, &titles)
+                };
+                errors.push(
+                    Error::at_line(&page.file, page.community_line, format!("unknown community `{wanted}`"))
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+    communities
+}
+
+/// Renders every body in parallel, resolving `@/` links against the site.
+fn render_all(config: &Config, sections: &mut [Section], pages: &mut [Page], errors: &mut Errors) {
+    let mut urls: HashMap<String, String> = HashMap::new();
+    for section in sections.iter() {
+        urls.insert(section.source_key.clone(), config.url_path(&section.path));
+    }
+    for page in pages.iter() {
+        let url = config.url_path(&page.path);
+        if let Some(bundle) = page.source_key.strip_suffix("/index.md") {
+            urls.insert(bundle.to_string(), url.clone());
+        }
+        urls.insert(page.source_key.clone(), url);
+    }
+    let resolve = |target: &str| urls.get(target.trim_end_matches('/')).cloned();
+    let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
+    let page_errors: Vec<Vec<Error>> = pages
+        .par_iter_mut()
+        .map(|page| {
+            let base = config.url_path(page.asset_base(&section_paths[page.section]));
+            let context = LinkContext {
+                path: &page.file,
+                body_line: page.body_line,
+                resolve: &resolve,
+                relative_base: &base,
+            };
+            match markdown::render(&page.body, &context) {
+                Ok(rendered) => {
+                    page.rendered = rendered;
+                    Vec::new()
+                }
+                Err(errors) => errors,
+            }
+        })
+        .collect();
+    let section_errors: Vec<Vec<Error>> = sections
+        .par_iter_mut()
+        .map(|section| {
+            let base = config.url_path(&section.path);
+            let context = LinkContext {
+                path: &section.file,
+                body_line: section.body_line,
+                resolve: &resolve,
+                relative_base: &base,
+            };
+            match markdown::render(&section.body, &context) {
+                Ok(rendered) => {
+                    section.rendered = rendered;
+                    Vec::new()
+                }
+                Err(errors) => errors,
+            }
+        })
+        .collect();
+    for error in page_errors.into_iter().chain(section_errors).flatten() {
+        errors.push(error);
+    }
+}
+
+/// Fills each section's sorted page list.
+fn attach_pages(sections: &mut [Section], pages: &mut [Page]) {
+    for (index, page) in pages.iter().enumerate() {
+        sections[page.section].pages.push(index);
+    }
+    for section in sections.iter_mut() {
+        let sort_by = section.sort_by;
+        section.pages.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], sort_by));
+    }
+}
+
+fn compare_pages(a: &Page, b: &Page, sort_by: SortBy) -> std::cmp::Ordering {
+    let by_title = || a.title.cmp(&b.title);
+    match sort_by {
+        SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
+        SortBy::Weight => a
+            .meta
+            .weight
+            .unwrap_or(i64::MAX)
+            .cmp(&b.meta.weight.unwrap_or(i64::MAX))
+            .then_with(by_title),
+        SortBy::Title => by_title(),
+    }
+}
+
+fn collect_tags(pages: &[Page]) -> Vec<TagTerm> {
+    let mut by_slug: BTreeMap<String, TagTerm> = BTreeMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        for tag in &page.meta.tags {
+            let slug = slugs::slugify(tag);
+            let term = by_slug.entry(slug.clone()).or_insert_with(|| TagTerm {
+                name: tag.clone(),
+                slug,
+                pages: Vec::new(),
+            });
+            if !term.pages.contains(&index) {
+                term.pages.push(index);
+            }
+        }
+    }
+    let mut tags: Vec<TagTerm> = by_slug.into_values().collect();
+    for tag in &mut tags {
+        tag.pages.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], SortBy::Date));
+    }
+    tags
+}

@@ -1,0 +1,200 @@
+//! Themes: which templates and static files a site uses (its own
+//! `templates/` over its theme, the theme from `themes/NAME/` or built into
+//! the binary), and the Tera instance with linju's filters and functions.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use tera::{Kwargs, State, Tera};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::dates;
+use crate::error::{Error, Result};
+
+/// The default theme, compiled in so a bare content folder builds.
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A static file to copy: its bytes' source and its output path.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// A file on disk.
+    Disk(PathBuf),
+    /// A file built into the binary.
+    Embedded(&'static [u8]),
+}
+
+/// The theme's files, read into memory.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeFiles {
+    /// (template name, text), later entries overriding earlier ones.
+    pub templates: Vec<(String, String)>,
+    /// (output path relative to the site root, source), theme first, then the site.
+    pub statics: Vec<(String, StaticSource)>,
+}
+
+/// Collects templates and static files for `config.theme` in `root`.
+pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
+    let mut files = ThemeFiles::default();
+    let theme_dir = root.join("themes").join(&config.theme);
+    if theme_dir.is_dir() {
+        files.templates.extend(read_dir_texts(&theme_dir.join("templates"))?);
+        files.statics.extend(list_disk_files(&theme_dir.join("static")));
+    } else if config.theme == "default" {
+        add_embedded(&mut files);
+    } else {
+        return Err(Error::in_file(
+            root.join(crate::config::CONFIG_FILE),
+            format!("theme `{}` not found in themes/", config.theme),
+        )
+        .with_hint("put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme"));
+    }
+    files.templates.extend(read_dir_texts(&root.join("templates"))?);
+    files.statics.extend(list_disk_files(&root.join("static")));
+    Ok(files)
+}
+
+fn add_embedded(files: &mut ThemeFiles) {
+    if let Some(templates) = DEFAULT_THEME.get_dir("templates") {
+        for file in walk_embedded(templates) {
+            if let (Some(text), Ok(name)) = (file.contents_utf8(), file.path().strip_prefix("templates")) {
+                files.templates.push((slash_path(name), text.to_string()));
+            }
+        }
+    }
+    if let Some(statics) = DEFAULT_THEME.get_dir("static") {
+        for file in walk_embedded(statics) {
+            if let Ok(name) = file.path().strip_prefix("static") {
+                files.statics.push((slash_path(name), StaticSource::Embedded(file.contents())));
+            }
+        }
+    }
+}
+
+fn walk_embedded(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(walk_embedded(sub));
+    }
+    out
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_dir_texts(dir: &Path) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (path, name) in list_files(dir) {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read the template", &e))?;
+        out.push((name, text));
+    }
+    Ok(out)
+}
+
+fn list_disk_files(dir: &Path) -> Vec<(String, StaticSource)> {
+    list_files(dir)
+        .into_iter()
+        .map(|(path, name)| (name, StaticSource::Disk(path)))
+        .collect()
+}
+
+fn list_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            let name = slash_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
+            (e.path().to_path_buf(), name)
+        })
+        .collect()
+}
+
+/// Builds the Tera instance: templates plus linju's filters and functions.
+pub fn build_tera(files: &ThemeFiles, config: &Config) -> Result<Tera> {
+    let mut tera = Tera::new();
+    register_helpers(&mut tera, config);
+    let mut templates: Vec<(String, String)> = Vec::new();
+    for (name, text) in &files.templates {
+        templates.retain(|(existing, _)| existing != name);
+        templates.push((name.clone(), text.clone()));
+    }
+    tera.add_raw_templates(templates)
+        .map_err(|err| template_error(&err).with_hint("fix the template named above; a site's templates/ folder overrides the theme's by name"))?;
+    Ok(tera)
+}
+
+/// Turns a Tera error into ours, keeping its report.
+pub fn template_error(err: &tera::Error) -> Error {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str("\n  caused by: ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::new(format!("template error: {message}"))
+}
+
+fn register_helpers(tera: &mut Tera, config: &Config) {
+    tera.register_filter("zh_date", |text: Cow<'_, str>, _: Kwargs, _: &State| {
+        dates::parse_for_display(&text).map_or_else(|| text.to_string(), |d| dates::chinese_date(d.date()))
+    });
+    tera.register_filter("zh_datetime", |text: Cow<'_, str>, _: Kwargs, _: &State| {
+        dates::parse_for_display(&text).map_or_else(|| text.to_string(), dates::chinese_datetime)
+    });
+    tera.register_filter("iso_date", |text: Cow<'_, str>, _: Kwargs, _: &State| {
+        dates::parse_for_display(&text).map_or_else(|| text.to_string(), |d| d.date().to_string())
+    });
+    tera.register_filter("hhmm", |text: Cow<'_, str>, _: Kwargs, _: &State| {
+        dates::parse_for_display(&text)
+            .map_or_else(String::new, |d| format!("{:02}:{:02}", d.hour(), d.minute()))
+    });
+    tera.register_filter("tel", |text: Cow<'_, str>, _: Kwargs, _: &State| {
+        text.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()
+    });
+    let base_path = config.base_path.clone();
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path: String = kwargs.must_get("path")?;
+        Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(Path::new("linju.yaml"), "title: t\nbase_url: https://x.org/sub/\n").unwrap()
+    }
+
+    #[test]
+    fn embedded_theme_has_every_page_type_template() {
+        let mut files = ThemeFiles::default();
+        add_embedded(&mut files);
+        let names: Vec<&str> = files.templates.iter().map(|(n, _)| n.as_str()).collect();
+        for needed in ["index.html", "section.html", "page.html", "story.html", "family.html", "event.html", "station.html", "notice.html", "community.html", "tags.html", "tag.html", "404.html"] {
+            assert!(names.contains(&needed), "missing {needed}: {names:?}");
+        }
+        assert!(files.statics.iter().any(|(n, _)| n == "style.css"));
+    }
+
+    #[test]
+    fn filters_print_chinese_dates_and_urls_respect_base_path() {
+        let mut tera = build_tera(&ThemeFiles::default(), &config()).unwrap();
+        let out = tera
+            .render_str("{{ d | zh_date }}|{{ url(path='style.css') }}|{{ p | tel }}", &tera::Context::from_serialize(&serde_json::json!({"d": "2025-11-10T09:00:00+08:00", "p": "0571-8888 1234"})).unwrap(), false)
+            .unwrap();
+        assert_eq!(out, "2025年11月10日 星期一|/sub/style.css|057188881234");
+    }
+}
