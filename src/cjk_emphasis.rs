@@ -75,8 +75,8 @@ fn literal_delimiters(source: &str, pieces: &[Spanned<'_>]) -> Vec<bool> {
     let mut literal = Vec::new();
     for (event, range) in pieces {
         let text = text_of(event);
-        let faithful = source.get(range.clone()) == Some(text)
-            && !source[..range.start].ends_with('\\');
+        let faithful =
+            source.get(range.clone()) == Some(text) && !source[..range.start].ends_with('\\');
         literal.extend(text.bytes().map(|b| faithful && b == b'*'));
     }
     literal
@@ -133,11 +133,17 @@ fn delimiter_runs(text: &str, literal: &[bool]) -> Vec<(usize, usize)> {
 }
 
 fn can_open(text: &str, after: usize) -> bool {
-    text[after..].chars().next().is_some_and(|c| !c.is_whitespace())
+    text[after..]
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_whitespace())
 }
 
 fn can_close(text: &str, before: usize) -> bool {
-    text[..before].chars().next_back().is_some_and(|c| !c.is_whitespace())
+    text[..before]
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_whitespace())
 }
 
 fn emit<'a>(text: &str, pairs: &[Pair], range: Range<usize>, out: &mut Vec<Spanned<'a>>) {
@@ -168,7 +174,9 @@ mod tests {
     use pulldown_cmark::{Options, Parser, html};
 
     fn render(markdown: &str) -> String {
-        let events = Parser::new_ext(markdown, Options::empty()).into_offset_iter().collect();
+        let events = Parser::new_ext(markdown, Options::empty())
+            .into_offset_iter()
+            .collect();
         let fixed = super::apply(markdown, events);
         let mut out = String::new();
         html::push_html(&mut out, fixed.into_iter().map(|(event, _)| event));
@@ -185,7 +193,10 @@ mod tests {
 
     #[test]
     fn single_asterisks_make_emphasis() {
-        assert_eq!(render("请带好*身份证：*原件"), "<p>请带好<em>身份证：</em>原件</p>\n");
+        assert_eq!(
+            render("请带好*身份证：*原件"),
+            "<p>请带好<em>身份证：</em>原件</p>\n"
+        );
     }
 
     #[test]
@@ -204,7 +215,10 @@ mod tests {
             render("```\n**注意：**本周\n```\n"),
             "<pre><code>**注意：**本周\n</code></pre>\n"
         );
-        assert_eq!(render("`**注意：**本`"), "<p><code>**注意：**本</code></p>\n");
+        assert_eq!(
+            render("`**注意：**本`"),
+            "<p><code>**注意：**本</code></p>\n"
+        );
     }
 
     #[test]

@@ -79,12 +79,20 @@ impl Config {
             .map_err(|message| at_key(path, line_of("base_url"), message))?;
         let timezone_name = raw.timezone.unwrap_or_else(|| "Asia/Shanghai".to_string());
         let timezone = TimeZone::get(&timezone_name).map_err(|_| {
-            at_key(path, line_of("timezone"), format!("unknown time zone `{timezone_name}`"))
-                .with_hint("use an IANA name such as Asia/Shanghai")
+            at_key(
+                path,
+                line_of("timezone"),
+                format!("unknown time zone `{timezone_name}`"),
+            )
+            .with_hint("use an IANA name such as Asia/Shanghai")
         })?;
         let paginate_by = raw.paginate_by.unwrap_or(10);
         if paginate_by == 0 {
-            return Err(at_key(path, line_of("paginate_by"), "paginate_by must be at least 1"));
+            return Err(at_key(
+                path,
+                line_of("paginate_by"),
+                "paginate_by must be at least 1",
+            ));
         }
         Ok(Config {
             title: raw.title,
@@ -150,9 +158,15 @@ fn normalise_base_url(url: &str) -> Result<String, String> {
         ));
     }
     if url.contains(char::is_whitespace) || url.contains(['?', '#']) {
-        return Err(format!("base_url `{url}` may not contain spaces, `?` or `#`"));
+        return Err(format!(
+            "base_url `{url}` may not contain spaces, `?` or `#`"
+        ));
     }
-    Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
 }
 
 fn base_path_of(base_url: &str) -> String {

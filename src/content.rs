@@ -67,7 +67,13 @@ impl PageType {
             PageType::Story => &["person", "occupation", "honors", "quote"],
             PageType::Family => &["family", "members", "honors", "motto"],
             PageType::Event => &[
-                "kind", "end", "location", "organizer", "participants", "steps", "resolved",
+                "kind",
+                "end",
+                "location",
+                "organizer",
+                "participants",
+                "steps",
+                "resolved",
             ],
             PageType::Station => &["address", "hours", "phone", "areas", "geo"],
             PageType::Notice => &["urgent"],
@@ -174,7 +180,11 @@ impl Page {
     /// Output path that relative links and the cover resolve against: the
     /// page's own folder for a bundle, its section's folder otherwise.
     pub fn asset_base<'a>(&'a self, section_path: &'a str) -> &'a str {
-        if self.is_bundle { &self.path } else { section_path }
+        if self.is_bundle {
+            &self.path
+        } else {
+            section_path
+        }
     }
 }
 
@@ -229,7 +239,11 @@ pub fn check_section_meta(
                 .with_hint(suggest::did_you_mean(name, &names))
         })?,
     };
-    let default_sort = if page_type == PageType::Page { SortBy::Weight } else { SortBy::Date };
+    let default_sort = if page_type == PageType::Page {
+        SortBy::Weight
+    } else {
+        SortBy::Date
+    };
     let sort_by = match &meta.sort_by {
         None => default_sort,
         Some(name) => SortBy::from_name(name).ok_or_else(|| {
@@ -238,7 +252,11 @@ pub fn check_section_meta(
         })?,
     };
     if meta.paginate_by == Some(0) {
-        return Err(Error::at_line(file, line("paginate_by"), "paginate_by must be at least 1"));
+        return Err(Error::at_line(
+            file,
+            line("paginate_by"),
+            "paginate_by must be at least 1",
+        ));
     }
     Ok((page_type, sort_by))
 }
@@ -284,8 +302,12 @@ pub fn check_page_meta(
         };
         if !present {
             errors.push(
-                Error::at_line(file, 1, format!("a {} page needs `{field}`", page_type.name()))
-                    .with_hint(format!("add `{field}: ...` to the front matter")),
+                Error::at_line(
+                    file,
+                    1,
+                    format!("a {} page needs `{field}`", page_type.name()),
+                )
+                .with_hint(format!("add `{field}: ...` to the front matter")),
             );
         }
     }
@@ -312,7 +334,10 @@ mod tests {
 
     #[test]
     fn fields_of_another_type_are_refused_with_their_line() {
-        let errors = check("---\ntitle: t\ndate: 2025-01-01\nperson: 张三\n", PageType::Event);
+        let errors = check(
+            "---\ntitle: t\ndate: 2025-01-01\nperson: 张三\n",
+            PageType::Event,
+        );
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(4));
         assert!(errors[0].hint.as_ref().unwrap().contains("story"));

@@ -44,7 +44,8 @@ pub fn type_label(page_type: PageType) -> &'static str {
 }
 
 fn date_value(date: &Option<ZonedDateTime>) -> Value {
-    date.as_ref().map_or(Value::Null, |d| Value::String(dates::to_context_string(d)))
+    date.as_ref()
+        .map_or(Value::Null, |d| Value::String(dates::to_context_string(d)))
 }
 
 /// The `site` value every template gets.
@@ -84,7 +85,9 @@ fn digits_only(text: &str) -> String {
 pub fn page_card(site: &Site, page: &Page) -> Value {
     let config = &site.config;
     let mut value = serde_json::to_value(&page.meta).unwrap_or_else(|_| json!({}));
-    let Some(map) = value.as_object_mut() else { return value };
+    let Some(map) = value.as_object_mut() else {
+        return value;
+    };
     let section = &site.sections[page.section];
     let asset_base = page.asset_base(&section.path);
     let cover = page.meta.cover.as_deref().map(|cover| {
@@ -112,11 +115,21 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     set(map, "summary_html", json!(page.rendered.summary_html));
     set(map, "char_count", json!(page.rendered.char_count));
     set(map, "reading_time", json!(page.rendered.reading_minutes));
+    let cover_permalink = cover.as_deref().map(|c| absolute_url(&config.base_url, c));
     set(map, "cover", json!(cover));
-    set(map, "section", json!({"title": section.title, "url": config.url_path(&section.path)}));
+    set(map, "cover_permalink", json!(cover_permalink));
+    set(
+        map,
+        "section",
+        json!({"title": section.title, "url": config.url_path(&section.path)}),
+    );
     set(map, "community", community_ref(site, page.community));
     set(map, "tags", tag_refs(site, &page.meta.tags));
-    set(map, "expired", json!(page.expires.as_ref().is_some_and(|e| e < &site.now)));
+    set(
+        map,
+        "expired",
+        json!(page.expires.as_ref().is_some_and(|e| e < &site.now)),
+    );
     set(map, "upcoming", json!(is_upcoming(site, page)));
     let kind = page.meta.kind.map_or("other", |k| match k {
         crate::frontmatter::EventKind::Council => "council",
@@ -128,13 +141,34 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     set(map, "kind", json!(kind));
     set(map, "kind_label", json!(event_kind_label(kind)));
     let steps = council_steps(page.meta.steps.as_ref());
-    let stage = steps.iter().find(|s| s["current"] == json!(true)).map(|s| s["label"].clone());
+    let stage = steps
+        .iter()
+        .find(|s| s["current"] == json!(true))
+        .map(|s| s["label"].clone());
     set(map, "council_stage", stage.unwrap_or(Value::Null));
-    set(map, "council_done", json!(page.meta.steps.is_some() && steps.iter().all(|s| s["done"] == json!(true))));
+    set(
+        map,
+        "council_done",
+        json!(page.meta.steps.is_some() && steps.iter().all(|s| s["done"] == json!(true))),
+    );
     set(map, "council", json!(steps));
     let resolved_total: u64 = page.meta.resolved.iter().map(|r| r.count).sum();
     set(map, "resolved_total", json!(resolved_total));
     value
+}
+
+/// A full URL for an image that may already be one.
+fn absolute_url(base_url: &str, url: &str) -> String {
+    if url.contains("://") {
+        return url.to_string();
+    }
+    match base_url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or(rest);
+            format!("{scheme}://{host}{url}")
+        }
+        None => url.to_string(),
+    }
 }
 
 /// A page with its body, for its own template.
@@ -145,7 +179,12 @@ pub fn page_full(site: &Site, page: &Page) -> Value {
         map.insert("toc".into(), json!(page.rendered.toc));
         map.insert(
             "assets".into(),
-            json!(page.assets.iter().map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path))).collect::<Vec<_>>()),
+            json!(
+                page.assets
+                    .iter()
+                    .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
+                    .collect::<Vec<_>>()
+            ),
         );
     }
     value
@@ -183,7 +222,9 @@ fn tag_refs(site: &Site, tags: &[String]) -> Value {
 
 /// The five steps with labels; the first step not done is `current`.
 fn council_steps(steps: Option<&CouncilSteps>) -> Vec<Value> {
-    let Some(steps) = steps else { return Vec::new() };
+    let Some(steps) = steps else {
+        return Vec::new();
+    };
     let by_key = |key: &str| -> Option<&Step> {
         match key {
             "proposal" => steps.proposal.as_ref(),
@@ -250,8 +291,16 @@ mod tests {
     #[test]
     fn first_unfinished_step_is_current() {
         let steps = CouncilSteps {
-            proposal: Some(Step { date: DateInput::parse("2025-10-01").ok(), note: None, done: true }),
-            consultation: Some(Step { date: None, note: Some("楼道协商".into()), done: false }),
+            proposal: Some(Step {
+                date: DateInput::parse("2025-10-01").ok(),
+                note: None,
+                done: true,
+            }),
+            consultation: Some(Step {
+                date: None,
+                note: Some("楼道协商".into()),
+                done: false,
+            }),
             ..Default::default()
         };
         let values = council_steps(Some(&steps));

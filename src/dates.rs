@@ -18,14 +18,17 @@ pub enum DateInput {
 }
 
 /// What a writer may type, for error hints.
-pub const DATE_FORMS: &str = "write it as 2025-11-10, 2025-11-10 09:30 or 2025-11-10T09:30:00+08:00";
+pub const DATE_FORMS: &str =
+    "write it as 2025-11-10, 2025-11-10 09:30 or 2025-11-10T09:30:00+08:00";
 
 impl DateInput {
     /// Parses the three accepted forms.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if let Some(Ok(date)) = (text.len() == 10).then(|| text.parse::<Date>()) {
-            return Ok(DateInput::Civil(date.to_datetime(jiff::civil::Time::midnight())));
+            return Ok(DateInput::Civil(
+                date.to_datetime(jiff::civil::Time::midnight()),
+            ));
         }
         if text.len() > 10 && (text.ends_with('Z') || has_offset(text)) {
             return text
@@ -73,12 +76,25 @@ impl fmt::Display for DateInput {
     }
 }
 
-const WEEKDAYS: [&str; 7] = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"];
+const WEEKDAYS: [&str; 7] = [
+    "星期一",
+    "星期二",
+    "星期三",
+    "星期四",
+    "星期五",
+    "星期六",
+    "星期日",
+];
 
 /// `2025年11月10日 星期一`.
 pub fn chinese_date(date: Date) -> String {
     let weekday = WEEKDAYS[usize::from(date.weekday().to_monday_zero_offset() as u8)];
-    format!("{}年{}月{}日 {weekday}", date.year(), date.month(), date.day())
+    format!(
+        "{}年{}月{}日 {weekday}",
+        date.year(),
+        date.month(),
+        date.day()
+    )
 }
 
 /// `2025年11月10日 星期一 09:30`.
@@ -107,7 +123,10 @@ pub fn parse_for_display(text: &str) -> Option<DateTime> {
 
 /// The form linju puts into template contexts: RFC 3339 with the offset.
 pub fn to_context_string(zoned: &ZonedDateTime) -> String {
-    zoned.timestamp().display_with_offset(zoned.offset()).to_string()
+    zoned
+        .timestamp()
+        .display_with_offset(zoned.offset())
+        .to_string()
 }
 
 #[cfg(test)]
@@ -152,6 +171,9 @@ mod tests {
         let zoned = DateInput::parse("2025-11-10 09:30").unwrap().in_zone(&zone);
         let text = to_context_string(&zoned);
         assert_eq!(text, "2025-11-10T09:30:00+08:00");
-        assert_eq!(parse_for_display(&text), Some(date(2025, 11, 10).at(9, 30, 0, 0)));
+        assert_eq!(
+            parse_for_display(&text),
+            Some(date(2025, 11, 10).at(9, 30, 0, 0))
+        );
     }
 }

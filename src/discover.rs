@@ -93,8 +93,16 @@ pub fn discover(content_dir: &Path) -> Result<Discovered, Errors> {
 
 fn add_file(found: &mut Discovered, path: &Path, key: String) {
     let section_key = parent_key(&key);
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let Some(section) = found.sections.iter_mut().rev().find(|s| s.key == section_key) else {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let Some(section) = found
+        .sections
+        .iter_mut()
+        .rev()
+        .find(|s| s.key == section_key)
+    else {
         return;
     };
     if file_name == "_index.md" {
@@ -109,7 +117,9 @@ fn add_file(found: &mut Discovered, path: &Path, key: String) {
             bundle_assets: None,
         });
     } else {
-        section.assets.push((path.to_path_buf(), file_name.to_string()));
+        section
+            .assets
+            .push((path.to_path_buf(), file_name.to_string()));
     }
 }
 
@@ -126,14 +136,21 @@ fn bundle_source(dir: &Path, key: &str) -> PageSource {
         file: dir.join("index.md"),
         key: format!("{key}/index.md"),
         section_key: parent_key(key),
-        stem: dir.file_name().and_then(|n| n.to_str()).unwrap_or("page").to_string(),
+        stem: dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("page")
+            .to_string(),
         bundle_assets: Some(assets),
     }
 }
 
 /// Hidden files and editor leftovers are not content.
 fn is_ignored(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with("#")
 }
 
@@ -148,7 +165,8 @@ fn key_of(base: &Path, path: &Path) -> String {
 
 /// The key of the folder holding `key`.
 pub fn parent_key(key: &str) -> String {
-    key.rsplit_once('/').map_or(String::new(), |(parent, _)| parent.to_string())
+    key.rsplit_once('/')
+        .map_or(String::new(), |(parent, _)| parent.to_string())
 }
 
 #[cfg(test)]
@@ -172,7 +190,10 @@ mod tests {
         assert_eq!(keys, ["", "events"]);
         let pages: Vec<_> = found.pages.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(pages, ["events/a.md", "events/council/index.md"]);
-        assert_eq!(found.pages[1].bundle_assets.as_ref().unwrap()[0].1, "photo.jpg");
+        assert_eq!(
+            found.pages[1].bundle_assets.as_ref().unwrap()[0].1,
+            "photo.jpg"
+        );
         assert_eq!(found.sections[1].assets[0].1, "map.pdf");
     }
 }

@@ -136,7 +136,8 @@ impl Errors {
         if self.0.is_empty() {
             Ok(value)
         } else {
-            self.0.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            self.0
+                .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             self.0.dedup();
             Err(self)
         }

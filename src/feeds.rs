@@ -28,10 +28,17 @@ pub fn render_feeds(site: &Site) -> Vec<Output> {
             bytes: atom(site, &title, &section.path, &pages).into_bytes(),
         });
     }
-    outputs.push(Output { path: "sitemap.xml".into(), bytes: sitemap(site).into_bytes() });
+    outputs.push(Output {
+        path: "sitemap.xml".into(),
+        bytes: sitemap(site).into_bytes(),
+    });
     outputs.push(Output {
         path: "robots.txt".into(),
-        bytes: format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.config.permalink("sitemap.xml")).into_bytes(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            site.config.permalink("sitemap.xml")
+        )
+        .into_bytes(),
     });
     outputs
 }
@@ -71,15 +78,39 @@ fn atom(site: &Site, title: &str, section_path: &str, pages: &[usize]) -> String
         .and_then(|&i| last_change(&site.pages[i]))
         .unwrap_or(&site.now);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&config.language));
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml_escape(&config.language)
+    );
     let _ = writeln!(xml, "  <title>{}</title>", xml_escape(title));
-    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&config.permalink(&format!("{section_path}atom.xml"))));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&config.permalink(section_path)));
-    let _ = writeln!(xml, "  <id>{}</id>", xml_escape(&config.permalink(section_path)));
-    let _ = writeln!(xml, "  <updated>{}</updated>", dates::to_context_string(updated));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&config.permalink(&format!("{section_path}atom.xml")))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&config.permalink(section_path))
+    );
+    let _ = writeln!(
+        xml,
+        "  <id>{}</id>",
+        xml_escape(&config.permalink(section_path))
+    );
+    let _ = writeln!(
+        xml,
+        "  <updated>{}</updated>",
+        dates::to_context_string(updated)
+    );
     let _ = writeln!(xml, "  <generator>linju</generator>");
     if let Some(organisation) = &config.organisation {
-        let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(organisation));
+        let _ = writeln!(
+            xml,
+            "  <author><name>{}</name></author>",
+            xml_escape(organisation)
+        );
     }
     for &index in pages {
         write_entry(&mut xml, site, &site.pages[index]);
@@ -91,35 +122,77 @@ fn atom(site: &Site, title: &str, section_path: &str, pages: &[usize]) -> String
 fn write_entry(xml: &mut String, site: &Site, page: &Page) {
     let config = &site.config;
     let permalink = config.permalink(&page.path);
-    let published = page.date.as_ref().or(page.updated.as_ref()).unwrap_or(&site.now);
+    let published = page
+        .date
+        .as_ref()
+        .or(page.updated.as_ref())
+        .unwrap_or(&site.now);
     let updated = last_change(page).unwrap_or(&site.now);
     let _ = writeln!(xml, "  <entry>");
     let _ = writeln!(xml, "    <title>{}</title>", xml_escape(&page.title));
-    let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&permalink));
+    let _ = writeln!(
+        xml,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&permalink)
+    );
     let _ = writeln!(xml, "    <id>{}</id>", xml_escape(&permalink));
-    let _ = writeln!(xml, "    <published>{}</published>", dates::to_context_string(published));
-    let _ = writeln!(xml, "    <updated>{}</updated>", dates::to_context_string(updated));
-    let summary = page.meta.summary.clone().unwrap_or_else(|| page.rendered.summary_html.clone());
-    let _ = writeln!(xml, "    <summary type=\"html\">{}</summary>", xml_escape(&summary));
-    let _ = writeln!(xml, "    <content type=\"html\">{}</content>", xml_escape(&page.rendered.html));
+    let _ = writeln!(
+        xml,
+        "    <published>{}</published>",
+        dates::to_context_string(published)
+    );
+    let _ = writeln!(
+        xml,
+        "    <updated>{}</updated>",
+        dates::to_context_string(updated)
+    );
+    let summary = page
+        .meta
+        .summary
+        .clone()
+        .unwrap_or_else(|| page.rendered.summary_html.clone());
+    let _ = writeln!(
+        xml,
+        "    <summary type=\"html\">{}</summary>",
+        xml_escape(&summary)
+    );
+    let _ = writeln!(
+        xml,
+        "    <content type=\"html\">{}</content>",
+        xml_escape(&page.rendered.html)
+    );
     let _ = writeln!(xml, "  </entry>");
 }
 
 fn sitemap(site: &Site) -> String {
     let config = &site.config;
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for section in &site.sections {
-        let _ = writeln!(xml, "  <url><loc>{}</loc></url>", xml_escape(&config.permalink(&section.path)));
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}</loc></url>",
+            xml_escape(&config.permalink(&section.path))
+        );
     }
     for page in &site.pages {
-        let _ = write!(xml, "  <url><loc>{}</loc>", xml_escape(&config.permalink(&page.path)));
+        let _ = write!(
+            xml,
+            "  <url><loc>{}</loc>",
+            xml_escape(&config.permalink(&page.path))
+        );
         if let Some(changed) = last_change(page) {
             let _ = write!(xml, "<lastmod>{}</lastmod>", changed.date());
         }
         xml.push_str("</url>\n");
     }
     for tag in &site.tags {
-        let _ = writeln!(xml, "  <url><loc>{}</loc></url>", xml_escape(&config.permalink(&format!("tags/{}/", tag.slug))));
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}</loc></url>",
+            xml_escape(&config.permalink(&format!("tags/{}/", tag.slug)))
+        );
     }
     xml.push_str("</urlset>\n");
     xml
@@ -131,6 +204,9 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(xml_escape("<b>\"A&B\"</b>\u{1}"), "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;");
+        assert_eq!(
+            xml_escape("<b>\"A&B\"</b>\u{1}"),
+            "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;"
+        );
     }
 }

@@ -26,7 +26,11 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        return Ok(Split { yaml: "", body: text, body_line: 1 });
+        return Ok(Split {
+            yaml: "",
+            body: text,
+            body_line: 1,
+        });
     }
     let mut offset = first_line_end;
     let mut line = 2;
@@ -58,7 +62,10 @@ pub fn top_level_keys(yaml: &str) -> Vec<(&str, usize)> {
         .collect()
 }
 
-fn serialize_date<S: Serializer>(date: &Option<DateInput>, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_date<S: Serializer>(
+    date: &Option<DateInput>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match date {
         Some(date) => serializer.serialize_str(&date.to_string()),
         None => serializer.serialize_none(),
@@ -255,9 +262,9 @@ pub fn parse_section(path: &Path, yaml_text: &str) -> Result<SectionFrontMatter>
 }
 
 fn is_blank_yaml(yaml_text: &str) -> bool {
-    yaml_text
-        .lines()
-        .all(|line| line.trim().is_empty() || line.trim() == "---" || line.trim_start().starts_with('#'))
+    yaml_text.lines().all(|line| {
+        line.trim().is_empty() || line.trim() == "---" || line.trim_start().starts_with('#')
+    })
 }
 
 #[cfg(test)]

@@ -67,7 +67,9 @@ fn options() -> Options {
 
 /// Renders `body`; every broken internal link is reported.
 pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Error>> {
-    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let events = cjk_emphasis::apply(body, events);
     let lines = LineIndex::new(body, context.body_line);
     let mut errors = Vec::new();
@@ -128,13 +130,33 @@ fn rewrite_links<'a>(
     events
         .into_iter()
         .map(|(event, range)| match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = rewrite_url(dest_url, context, lines.line_of(range.start), errors);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = rewrite_url(dest_url, context, lines.line_of(range.start), errors);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             other => other,
         })
@@ -162,7 +184,11 @@ fn rewrite_url<'a>(
         };
     }
     if is_relative(&url) {
-        return CowStr::from(format!("{}{}", context.relative_base, url.trim_start_matches("./")));
+        return CowStr::from(format!(
+            "{}{}",
+            context.relative_base,
+            url.trim_start_matches("./")
+        ));
     }
     url
 }
@@ -195,7 +221,11 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
-            toc.push(Heading { level, id: unique, title });
+            toc.push(Heading {
+                level,
+                id: unique,
+                title,
+            });
         }
         i += 1;
     }
@@ -244,7 +274,10 @@ fn summary_slice<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
     if let Some(end) = more {
         return &events[..end];
     }
-    let Some(start) = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph))) else {
+    let Some(start) = events
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Paragraph)))
+    else {
         return &[];
     };
     let end = events[start..]
@@ -311,7 +344,12 @@ mod tests {
     #[test]
     fn chinese_headings_get_pinyin_ids_and_toc() {
         let out = render_str("## 活动安排\n\n## 活动安排\n\n### 报名 {#sign-up}\n").unwrap();
-        assert!(out.html.contains(r#"<h2 id="huo-dong-an-pai">活动安排</h2>"#), "{}", out.html);
+        assert!(
+            out.html
+                .contains(r#"<h2 id="huo-dong-an-pai">活动安排</h2>"#),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains(r#"<h2 id="huo-dong-an-pai-1">"#));
         assert!(out.html.contains(r#"<h3 id="sign-up">"#));
         assert_eq!(out.toc.len(), 3);
@@ -330,7 +368,11 @@ mod tests {
     #[test]
     fn relative_images_point_into_the_bundle() {
         let out = render_str("![合影](photo.jpg)\n").unwrap();
-        assert!(out.html.contains(r#"src="/site/p/photo.jpg""#), "{}", out.html);
+        assert!(
+            out.html.contains(r#"src="/site/p/photo.jpg""#),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains(r#"loading="lazy""#));
     }
 
@@ -352,7 +394,10 @@ mod tests {
 
     #[test]
     fn gfm_extensions_work() {
-        let out = render_str("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] 完成\n\n~~旧~~\n\n脚注[^1]\n\n[^1]: 说明\n").unwrap();
+        let out = render_str(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] 完成\n\n~~旧~~\n\n脚注[^1]\n\n[^1]: 说明\n",
+        )
+        .unwrap();
         assert!(out.html.contains("<table>"));
         assert!(out.html.contains("checkbox"));
         assert!(out.html.contains("<del>"));

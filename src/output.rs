@@ -59,12 +59,19 @@ fn absolute(path: &Path) -> PathBuf {
 /// Writes `outputs` and `copies` into `output`, atomically replacing it.
 pub fn write_site(output: &Path, outputs: &[Output], copies: &[CopyJob]) -> Result<()> {
     let output = absolute(output);
-    let parent = output.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-    let name = output.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    let parent = output
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let name = output
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create the folder", &e))?;
     if output.exists() && !output.is_dir() {
-        return Err(Error::in_file(&output, "the output path exists and is not a folder")
-            .with_hint("remove the file or choose another --output"));
+        return Err(
+            Error::in_file(&output, "the output path exists and is not a folder")
+                .with_hint("remove the file or choose another --output"),
+        );
     }
     let staging = parent.join(format!(".{name}.linju-staging-{}", std::process::id()));
     remove_if_present(&staging)?;
@@ -78,13 +85,15 @@ pub fn write_site(output: &Path, outputs: &[Output], copies: &[CopyJob]) -> Resu
 
 fn remove_if_present(path: &Path) -> Result<()> {
     if path.exists() {
-        std::fs::remove_dir_all(path).map_err(|e| Error::io(path, "remove an old staging folder", &e))?;
+        std::fs::remove_dir_all(path)
+            .map_err(|e| Error::io(path, "remove an old staging folder", &e))?;
     }
     Ok(())
 }
 
 fn write_all(staging: &Path, outputs: &[Output], copies: &[CopyJob]) -> Result<()> {
-    std::fs::create_dir_all(staging).map_err(|e| Error::io(staging, "create the staging folder", &e))?;
+    std::fs::create_dir_all(staging)
+        .map_err(|e| Error::io(staging, "create the staging folder", &e))?;
     outputs
         .par_iter()
         .try_for_each(|out| write_file(staging, &out.path, &out.bytes))?;
@@ -110,7 +119,9 @@ fn write_file(staging: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
 
 fn create_parent(target: &Path) -> Result<()> {
     match target.parent() {
-        Some(dir) => std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e)),
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))
+        }
         None => Ok(()),
     }
 }
@@ -122,18 +133,22 @@ fn safe_join(base: &Path, relative: &str) -> Result<PathBuf> {
         .components()
         .any(|c| !matches!(c, Component::Normal(_)));
     if escapes || relative.is_empty() {
-        return Err(Error::new(format!("refusing to write outside the output folder: `{relative}`")));
+        return Err(Error::new(format!(
+            "refusing to write outside the output folder: `{relative}`"
+        )));
     }
     Ok(base.join(path))
 }
 
 fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {
     if !output.exists() {
-        return std::fs::rename(staging, output).map_err(|e| Error::io(output, "move the new site into place", &e));
+        return std::fs::rename(staging, output)
+            .map_err(|e| Error::io(output, "move the new site into place", &e));
     }
     let old = parent.join(format!(".{name}.linju-old-{}", std::process::id()));
     remove_if_present(&old)?;
-    std::fs::rename(output, &old).map_err(|e| Error::io(output, "move the previous site aside", &e))?;
+    std::fs::rename(output, &old)
+        .map_err(|e| Error::io(output, "move the previous site aside", &e))?;
     if let Err(e) = std::fs::rename(staging, output) {
         let _ = std::fs::rename(&old, output);
         return Err(Error::io(output, "move the new site into place", &e));
@@ -169,7 +184,10 @@ mod tests {
     fn replaces_the_previous_site_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let page = |path: &str| Output { path: path.into(), bytes: b"x".to_vec() };
+        let page = |path: &str| Output {
+            path: path.into(),
+            bytes: b"x".to_vec(),
+        };
         write_site(&out, &[page("old.html")], &[]).unwrap();
         write_site(&out, &[page("new.html")], &[]).unwrap();
         assert!(out.join("new.html").is_file());

@@ -53,12 +53,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     if let Some(url) = &options.base_url {
         config.set_base_url(url)?;
     }
-    let output_dir = options.output.clone().unwrap_or_else(|| options.root.join("public"));
+    let output_dir = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&options.root, &output_dir)?;
     let now = build_time(options.clock.as_deref(), &config)?;
-    let load_options = LoadOptions { drafts: options.drafts, future: options.future, now };
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        future: options.future,
+        now,
+    };
     let theme_files = theme::load_files(&options.root, &config);
-    let tera = theme_files.as_ref().map_err(Clone::clone).and_then(|files| theme::build_tera(files, &config));
+    let tera = theme_files
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(|files| theme::build_tera(files, &config));
     let site = Site::load(&options.root, config, &load_options);
     let (site, tera, theme_files) = match (site, tera, theme_files) {
         (Ok(site), Ok(tera), Ok(files)) => (site, tera, files),
@@ -101,12 +111,18 @@ fn copy_jobs(site: &Site, statics: Vec<(String, StaticSource)>) -> Vec<CopyJob> 
     }
     for section in &site.sections {
         for (from, name) in &section.assets {
-            jobs.push(CopyJob { source: StaticSource::Disk(from.clone()), to: format!("{}{name}", section.path) });
+            jobs.push(CopyJob {
+                source: StaticSource::Disk(from.clone()),
+                to: format!("{}{name}", section.path),
+            });
         }
     }
     for page in &site.pages {
         for (from, name) in &page.assets {
-            jobs.push(CopyJob { source: StaticSource::Disk(from.clone()), to: format!("{}{name}", page.path) });
+            jobs.push(CopyJob {
+                source: StaticSource::Disk(from.clone()),
+                to: format!("{}{name}", page.path),
+            });
         }
     }
     jobs

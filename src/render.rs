@@ -52,7 +52,8 @@ pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<Output>, Errors> {
     jobs.extend(page_jobs(site, &shared));
     jobs.extend(tag_jobs(site, &shared));
     jobs.push(plain_job(&shared, "404.html", "404.html", "404"));
-    let results: Vec<Result<Output, Error>> = jobs.par_iter().map(|job| render_job(tera, job)).collect();
+    let results: Vec<Result<Output, Error>> =
+        jobs.par_iter().map(|job| render_job(tera, job)).collect();
     let mut errors = Errors::default();
     let mut outputs: Vec<Output> = results.into_iter().filter_map(|r| errors.keep(r)).collect();
     outputs.extend(feeds::render_feeds(site));
@@ -65,7 +66,10 @@ fn render_job(tera: &Tera, job: &Job) -> Result<Output, Error> {
         error.message = format!("while rendering {} with `{}`: {}", job.source, job.template, error.message);
         error.with_hint("the theme or the site's templates/ has a mistake; if you did not change templates, report this")
     })?;
-    Ok(Output { path: job.output.clone(), bytes: html.into_bytes() })
+    Ok(Output {
+        path: job.output.clone(),
+        bytes: html.into_bytes(),
+    })
 }
 
 fn base_context(shared: &Shared, current_path: &str) -> Context {
@@ -85,15 +89,24 @@ fn plain_job(shared: &Shared, template: &str, output: &str, source: &str) -> Job
 }
 
 fn cards_of<'a>(shared: &Shared, pages: impl IntoIterator<Item = &'a usize>) -> Vec<Value> {
-    pages.into_iter().map(|&i| shared.cards[i].clone()).collect()
+    pages
+        .into_iter()
+        .map(|&i| shared.cards[i].clone())
+        .collect()
 }
 
 fn home_job(site: &Site, shared: &Shared) -> Job {
     let of_type = |t: PageType| -> Vec<usize> { site.pages_of_type(t).map(|(i, _)| i).collect() };
     let mut context = base_context(shared, "");
     context.insert("section", &section_value(site, site.home()));
-    context.insert("stories", &cards_of(shared, of_type(PageType::Story).iter().take(HOME_LIST_LEN)));
-    context.insert("families", &cards_of(shared, of_type(PageType::Family).iter().take(HOME_LIST_LEN)));
+    context.insert(
+        "stories",
+        &cards_of(shared, of_type(PageType::Story).iter().take(HOME_LIST_LEN)),
+    );
+    context.insert(
+        "families",
+        &cards_of(shared, of_type(PageType::Family).iter().take(HOME_LIST_LEN)),
+    );
     context.insert("upcoming_events", &cards_of(shared, &upcoming_events(site)));
     context.insert("recent_events", &cards_of(shared, &recent_events(site)));
     context.insert("notices", &cards_of(shared, &current_notices(site)));
@@ -144,7 +157,10 @@ pub fn current_notices(site: &Site) -> Vec<usize> {
         .collect();
     notices.sort_by(|&a, &b| {
         let (a, b) = (&site.pages[a], &site.pages[b]);
-        b.meta.urgent.cmp(&a.meta.urgent).then_with(|| b.date.cmp(&a.date))
+        b.meta
+            .urgent
+            .cmp(&a.meta.urgent)
+            .then_with(|| b.date.cmp(&a.date))
     });
     notices
 }
@@ -191,7 +207,9 @@ fn pager_path(section_path: &str, number: usize) -> String {
 
 fn paginator(site: &Site, section_path: &str, number: usize, total: usize) -> Value {
     let url = |n: usize| site.config.url_path(&pager_path(section_path, n));
-    let pagers: Vec<Value> = (1..=total).map(|n| json!({"number": n, "url": url(n), "current": n == number})).collect();
+    let pagers: Vec<Value> = (1..=total)
+        .map(|n| json!({"number": n, "url": url(n), "current": n == number}))
+        .collect();
     json!({
         "current": number,
         "total": total,
@@ -257,7 +275,12 @@ fn tag_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
     let mut jobs = Vec::new();
     let mut index = base_context(shared, "tags/");
     index.insert("terms", &terms);
-    jobs.push(Job { template: "tags.html".into(), output: "tags/index.html".into(), context: index, source: "tags".into() });
+    jobs.push(Job {
+        template: "tags.html".into(),
+        output: "tags/index.html".into(),
+        context: index,
+        source: "tags".into(),
+    });
     for (tag, term) in site.tags.iter().zip(&terms) {
         let mut context = base_context(shared, &format!("tags/{}/", tag.slug));
         context.insert("term", term);

@@ -143,11 +143,17 @@ fn load_sections(
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for source in sources {
         let parent = (!source.key.is_empty())
-            .then(|| by_key.get(discover::parent_key(&source.key).as_str()).copied())
+            .then(|| {
+                by_key
+                    .get(discover::parent_key(&source.key).as_str())
+                    .copied()
+            })
             .flatten();
         let inherited = parent.map_or(PageType::Page, |p| sections[p].page_type);
         let section = errors
-            .keep(load_section(root, config, source, parent, inherited, &sections))
+            .keep(load_section(
+                root, config, source, parent, inherited, &sections,
+            ))
             .unwrap_or_else(|| fallback_section(root, source, parent, inherited, &sections));
         by_key.insert(&source.key, sections.len());
         if let Some(p) = parent {
@@ -218,7 +224,11 @@ fn fallback_section(
         title: name.to_string(),
         path: section_path(source, parent, sections),
         page_type: inherited,
-        sort_by: if inherited == PageType::Page { SortBy::Weight } else { SortBy::Date },
+        sort_by: if inherited == PageType::Page {
+            SortBy::Weight
+        } else {
+            SortBy::Date
+        },
         paginate_by: 10,
         parent,
         subsections: Vec::new(),
@@ -337,9 +347,13 @@ fn link_communities(pages: &mut [Page], errors: &mut Errors) -> Vec<usize> {
         .map(|&i| (pages[i].title.clone(), pages[i].slug.clone(), i))
         .collect();
     for page in pages.iter_mut() {
-        let Some(wanted) = page.meta.community.as_deref() else { continue };
+        let Some(wanted) = page.meta.community.as_deref() else {
+            continue;
+        };
         let wanted = wanted.trim();
-        let found = names.iter().find(|(title, slug, _)| title == wanted || slug == wanted);
+        let found = names
+            .iter()
+            .find(|(title, slug, _)| title == wanted || slug == wanted);
         match found {
             Some(&(_, _, index)) => page.community = Some(index),
             None => {
@@ -350,8 +364,12 @@ fn link_communities(pages: &mut [Page], errors: &mut Errors) -> Vec<usize> {
                     suggest::did_you_mean(wanted, &titles)
                 };
                 errors.push(
-                    Error::at_line(&page.file, page.community_line, format!("unknown community `{wanted}`"))
-                        .with_hint(hint),
+                    Error::at_line(
+                        &page.file,
+                        page.community_line,
+                        format!("unknown community `{wanted}`"),
+                    )
+                    .with_hint(hint),
                 );
             }
         }
@@ -424,7 +442,9 @@ fn attach_pages(sections: &mut [Section], pages: &mut [Page]) {
     }
     for section in sections.iter_mut() {
         let sort_by = section.sort_by;
-        section.pages.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], sort_by));
+        section
+            .pages
+            .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], sort_by));
     }
 }
 
@@ -459,7 +479,8 @@ fn collect_tags(pages: &[Page]) -> Vec<TagTerm> {
     }
     let mut tags: Vec<TagTerm> = by_slug.into_values().collect();
     for tag in &mut tags {
-        tag.pages.sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], SortBy::Date));
+        tag.pages
+            .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], SortBy::Date));
     }
     tags
 }

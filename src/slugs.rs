@@ -4,7 +4,11 @@
 /// A slug for one path segment; never empty, never `.` or `..`, no `/`.
 pub fn slugify(text: &str) -> String {
     let slug = slug::slugify(text);
-    if slug.is_empty() { "page".to_string() } else { slug }
+    if slug.is_empty() {
+        "page".to_string()
+    } else {
+        slug
+    }
 }
 
 /// True when `text` is already usable as a path segment unchanged.
@@ -35,7 +39,10 @@ mod tests {
     #[test]
     fn chinese_becomes_pinyin() {
         assert_eq!(slug_for_stem("张桂兰"), "zhang-gui-lan");
-        assert_eq!(slugify("身边的奋斗者：张桂兰"), "shen-bian-de-fen-dou-zhe-zhang-gui-lan");
+        assert_eq!(
+            slugify("身边的奋斗者：张桂兰"),
+            "shen-bian-de-fen-dou-zhe-zhang-gui-lan"
+        );
     }
 
     #[test]
@@ -47,7 +54,10 @@ mod tests {
     fn slugs_cannot_escape() {
         for nasty in ["..", "../../etc", "/etc/passwd", ".", ""] {
             let slug = slug_for_stem(nasty);
-            assert!(!slug.contains('/') && slug != ".." && slug != "." && !slug.is_empty(), "{nasty} -> {slug}");
+            assert!(
+                !slug.contains('/') && slug != ".." && slug != "." && !slug.is_empty(),
+                "{nasty} -> {slug}"
+            );
         }
     }
 }

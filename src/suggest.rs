@@ -1,7 +1,10 @@
 //! "Did you mean" hints: the closest known name to a misspelt one.
 
 /// The candidate closest to `unknown`, if any is close enough to be a typo.
-pub fn closest<'a>(unknown: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn closest<'a>(
+    unknown: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let unknown_lower = unknown.to_lowercase();
     candidates
         .into_iter()

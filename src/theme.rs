@@ -39,8 +39,12 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
     let mut files = ThemeFiles::default();
     let theme_dir = root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
-        files.templates.extend(read_dir_texts(&theme_dir.join("templates"))?);
-        files.statics.extend(list_disk_files(&theme_dir.join("static")));
+        files
+            .templates
+            .extend(read_dir_texts(&theme_dir.join("templates"))?);
+        files
+            .statics
+            .extend(list_disk_files(&theme_dir.join("static")));
     } else if config.theme == "default" {
         add_embedded(&mut files);
     } else {
@@ -48,9 +52,13 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
             root.join(crate::config::CONFIG_FILE),
             format!("theme `{}` not found in themes/", config.theme),
         )
-        .with_hint("put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme"));
+        .with_hint(
+            "put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme",
+        ));
     }
-    files.templates.extend(read_dir_texts(&root.join("templates"))?);
+    files
+        .templates
+        .extend(read_dir_texts(&root.join("templates"))?);
     files.statics.extend(list_disk_files(&root.join("static")));
     Ok(files)
 }
@@ -58,7 +66,9 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
 fn add_embedded(files: &mut ThemeFiles) {
     if let Some(templates) = DEFAULT_THEME.get_dir("templates") {
         for file in walk_embedded(templates) {
-            if let (Some(text), Ok(name)) = (file.contents_utf8(), file.path().strip_prefix("templates")) {
+            if let (Some(text), Ok(name)) =
+                (file.contents_utf8(), file.path().strip_prefix("templates"))
+            {
                 files.templates.push((slash_path(name), text.to_string()));
             }
         }
@@ -66,7 +76,9 @@ fn add_embedded(files: &mut ThemeFiles) {
     if let Some(statics) = DEFAULT_THEME.get_dir("static") {
         for file in walk_embedded(statics) {
             if let Ok(name) = file.path().strip_prefix("static") {
-                files.statics.push((slash_path(name), StaticSource::Embedded(file.contents())));
+                files
+                    .statics
+                    .push((slash_path(name), StaticSource::Embedded(file.contents())));
             }
         }
     }
@@ -90,7 +102,8 @@ fn slash_path(path: &Path) -> String {
 fn read_dir_texts(dir: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (path, name) in list_files(dir) {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read the template", &e))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::io(&path, "read the template", &e))?;
         out.push((name, text));
     }
     Ok(out)
@@ -148,7 +161,8 @@ pub fn template_error(err: &tera::Error) -> Error {
 
 fn register_helpers(tera: &mut Tera, config: &Config) {
     tera.register_filter("zh_date", |text: Cow<'_, str>, _: Kwargs, _: &State| {
-        dates::parse_for_display(&text).map_or_else(|| text.to_string(), |d| dates::chinese_date(d.date()))
+        dates::parse_for_display(&text)
+            .map_or_else(|| text.to_string(), |d| dates::chinese_date(d.date()))
     });
     tera.register_filter("zh_datetime", |text: Cow<'_, str>, _: Kwargs, _: &State| {
         dates::parse_for_display(&text).map_or_else(|| text.to_string(), dates::chinese_datetime)
@@ -157,17 +171,23 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
         dates::parse_for_display(&text).map_or_else(|| text.to_string(), |d| d.date().to_string())
     });
     tera.register_filter("hhmm", |text: Cow<'_, str>, _: Kwargs, _: &State| {
-        dates::parse_for_display(&text)
-            .map_or_else(String::new, |d| format!("{:02}:{:02}", d.hour(), d.minute()))
+        dates::parse_for_display(&text).map_or_else(String::new, |d| {
+            format!("{:02}:{:02}", d.hour(), d.minute())
+        })
     });
     tera.register_filter("tel", |text: Cow<'_, str>, _: Kwargs, _: &State| {
-        text.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()
+        text.chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect::<String>()
     });
     let base_path = config.base_path.clone();
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        Ok(format!("{base_path}{}", path.trim_start_matches('/')))
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            Ok(format!("{base_path}{}", path.trim_start_matches('/')))
+        },
+    );
 }
 
 #[cfg(test)]
@@ -175,7 +195,11 @@ mod tests {
     use super::*;
 
     fn config() -> Config {
-        Config::parse(Path::new("linju.yaml"), "title: t\nbase_url: https://x.org/sub/\n").unwrap()
+        Config::parse(
+            Path::new("linju.yaml"),
+            "title: t\nbase_url: https://x.org/sub/\n",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -183,7 +207,20 @@ mod tests {
         let mut files = ThemeFiles::default();
         add_embedded(&mut files);
         let names: Vec<&str> = files.templates.iter().map(|(n, _)| n.as_str()).collect();
-        for needed in ["index.html", "section.html", "page.html", "story.html", "family.html", "event.html", "station.html", "notice.html", "community.html", "tags.html", "tag.html", "404.html"] {
+        for needed in [
+            "index.html",
+            "section.html",
+            "page.html",
+            "story.html",
+            "family.html",
+            "event.html",
+            "station.html",
+            "notice.html",
+            "community.html",
+            "tags.html",
+            "tag.html",
+            "404.html",
+        ] {
             assert!(names.contains(&needed), "missing {needed}: {names:?}");
         }
         assert!(files.statics.iter().any(|(n, _)| n == "style.css"));
@@ -193,7 +230,14 @@ mod tests {
     fn filters_print_chinese_dates_and_urls_respect_base_path() {
         let mut tera = build_tera(&ThemeFiles::default(), &config()).unwrap();
         let out = tera
-            .render_str("{{ d | zh_date }}|{{ url(path='style.css') }}|{{ p | tel }}", &tera::Context::from_serialize(&serde_json::json!({"d": "2025-11-10T09:00:00+08:00", "p": "0571-8888 1234"})).unwrap(), false)
+            .render_str(
+                "{{ d | zh_date }}|{{ url(path='style.css') }}|{{ p | tel }}",
+                &tera::Context::from_serialize(
+                    &serde_json::json!({"d": "2025-11-10T09:00:00+08:00", "p": "0571-8888 1234"}),
+                )
+                .unwrap(),
+                false,
+            )
             .unwrap();
         assert_eq!(out, "2025年11月10日 星期一|/sub/style.css|057188881234");
     }

@@ -12,7 +12,11 @@ use crate::suggest;
 
 /// Parses `text` (lines counted from the file's top, plus `lines_before`)
 /// into `T`, turning unknown keys into "did you mean" errors.
-pub fn parse<T: DeserializeOwned>(path: &Path, text: &str, lines_before: usize) -> Result<T, Error> {
+pub fn parse<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    lines_before: usize,
+) -> Result<T, Error> {
     serde_yaml::from_str(text).map_err(|err| to_error(path, lines_before, &err))
 }
 
