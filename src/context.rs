@@ -128,7 +128,7 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     set(
         map,
         "expired",
-        json!(page.expires.as_ref().is_some_and(|e| e < &site.now)),
+        json!(page.expires.as_ref().is_some_and(|e| *e < site.now)),
     );
     set(map, "upcoming", json!(is_upcoming(site, page)));
     let kind = page.meta.kind.map_or("other", |k| match k {
@@ -196,7 +196,7 @@ fn is_upcoming(site: &Site, page: &Page) -> bool {
         return false;
     }
     match (&page.end, &page.date) {
-        (Some(end), _) => end >= &site.now,
+        (Some(end), _) => *end >= site.now,
         (None, Some(date)) => date.date() >= site.now.date(),
         (None, None) => false,
     }

@@ -33,8 +33,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
         });
     }
     let mut offset = first_line_end;
-    let mut line = 2;
-    for raw_line in text[first_line_end..].split_inclusive('\n') {
+    for (line, raw_line) in (2..).zip(text[first_line_end..].split_inclusive('\n')) {
         if raw_line.trim_end() == "---" {
             return Ok(Split {
                 yaml: &text[..offset],
@@ -43,7 +42,6 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
             });
         }
         offset += raw_line.len();
-        line += 1;
     }
     Err(Error::at_line(path, 1, "the front matter is never closed")
         .with_hint("end the front matter with a line holding only `---`"))

@@ -152,7 +152,7 @@ fn recent_events(site: &Site) -> Vec<usize> {
 pub fn current_notices(site: &Site) -> Vec<usize> {
     let mut notices: Vec<usize> = site
         .pages_of_type(PageType::Notice)
-        .filter(|(_, p)| p.expires.as_ref().is_none_or(|e| e >= &site.now))
+        .filter(|(_, p)| p.expires.as_ref().is_none_or(|e| *e >= site.now))
         .map(|(i, _)| i)
         .collect();
     notices.sort_by(|&a, &b| {

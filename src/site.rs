@@ -266,7 +266,7 @@ fn load_page(
     if meta.draft && !options.drafts {
         return Ok(None);
     }
-    if publish.as_ref().is_some_and(|p| p > &options.now) && !options.future {
+    if publish.as_ref().is_some_and(|p| *p > options.now) && !options.future {
         return Ok(None);
     }
     let slug = slug_of(&meta, &source.stem);

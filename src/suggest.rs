@@ -18,7 +18,7 @@ pub fn closest<'a>(
 }
 
 /// A hint sentence: `did you mean `x`?` or a list of what is allowed.
-pub fn did_you_mean<'a>(unknown: &str, candidates: &[&'a str]) -> String {
+pub fn did_you_mean(unknown: &str, candidates: &[&str]) -> String {
     match closest(unknown, candidates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("allowed here: {}", candidates.join(", ")),

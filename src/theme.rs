@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn filters_print_chinese_dates_and_urls_respect_base_path() {
-        let mut tera = build_tera(&ThemeFiles::default(), &config()).unwrap();
+        let tera = build_tera(&ThemeFiles::default(), &config()).unwrap();
         let out = tera
             .render_str(
                 "{{ d | zh_date }}|{{ url(path='style.css') }}|{{ p | tel }}",

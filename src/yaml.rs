@@ -17,19 +17,34 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     lines_before: usize,
 ) -> Result<T, Error> {
-    serde_yaml::from_str(text).map_err(|err| to_error(path, lines_before, &err))
+    serde_yaml::from_str(text).map_err(|err| to_error(path, text, lines_before, &err))
 }
 
-fn to_error(path: &Path, lines_before: usize, err: &serde_yaml::Error) -> Error {
+fn to_error(path: &Path, text: &str, lines_before: usize, err: &serde_yaml::Error) -> Error {
     let full = err.to_string();
     let message = strip_location(&full);
     let mut error = Error::in_file(path, explain(message));
-    if let Some(location) = err.location() {
+    if let Some(line) = line_of_quoted_value(text, message) {
+        // serde reports errors raised by our own value parsers (dates) at
+        // the enclosing mapping; the value's own line is more useful.
+        error = error.with_line(line + lines_before);
+    } else if let Some(location) = err.location() {
         error = error
             .with_line(location.line() + lines_before)
             .with_column(location.column());
     }
     error.with_optional_hint(hint_for(message))
+}
+
+/// For "`value` is not a valid ..." messages: the line holding that value.
+fn line_of_quoted_value(text: &str, message: &str) -> Option<usize> {
+    let value = message.strip_prefix('`')?.split('`').next()?;
+    if value.is_empty() || !message.contains("is not a valid") {
+        return None;
+    }
+    text.lines()
+        .position(|line| line.split_once(':').is_some_and(|(_, v)| v.contains(value)))
+        .map(|index| index + 1)
 }
 
 /// serde_yaml appends " at line L column C"; we report those ourselves.

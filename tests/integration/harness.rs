@@ -1,0 +1,151 @@
+//! The fixture-site harness: copy `tests/fixtures/<name>` to a temporary
+//! folder, change files as a writer would, run the real `linju` binary, and
+//! read what it wrote.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A fixture site copied into a temporary folder.
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        self.output.status.success()
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Asserts success and returns self.
+    pub fn ok(self) -> Self {
+        assert!(self.success(), "build failed:\n{}", self.stderr());
+        self
+    }
+
+    /// Asserts failure and returns stderr.
+    pub fn fails(self) -> String {
+        assert!(
+            !self.success(),
+            "build unexpectedly succeeded:\n{}",
+            self.stdout()
+        );
+        self.stderr()
+    }
+}
+
+impl TestSite {
+    /// Copies `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> TestSite {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy_dir(&source, dir.path());
+        TestSite { dir }
+    }
+
+    /// An empty folder.
+    pub fn empty() -> TestSite {
+        TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes (or replaces) a file of the site.
+    pub fn write(&self, relative: &str, text: &str) -> &Self {
+        let path = self.root().join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    pub fn remove(&self, relative: &str) -> &Self {
+        std::fs::remove_file(self.root().join(relative)).expect("remove");
+        self
+    }
+
+    /// Runs `linju ARGS` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::cargo_bin("linju")
+            .expect("binary")
+            .current_dir(self.root())
+            .args(args)
+            .output()
+            .expect("run linju");
+        Run { output }
+    }
+
+    /// Runs `linju build ARGS`.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// Reads an output file (relative to public/).
+    pub fn read(&self, relative: &str) -> String {
+        let path = self.public().join(relative);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    pub fn exists(&self, relative: &str) -> bool {
+        self.public().join(relative).exists()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Asserts that `xml` parses from start to end.
+pub fn assert_well_formed_xml(xml: &str) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0i32;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(err) => panic!(
+                "malformed XML at {}: {err}\n{xml}",
+                reader.buffer_position()
+            ),
+        }
+    }
+    assert_eq!(depth, 0, "unbalanced XML");
+}
