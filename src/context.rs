@@ -52,11 +52,15 @@ fn date_value(date: &Option<ZonedDateTime>) -> Value {
 pub fn site_value(site: &Site) -> Value {
     let config = &site.config;
     let home = site.home();
-    let menu: Vec<Value> = home
+    let mut menu_sections: Vec<&Section> = home
         .subsections
         .iter()
         .map(|&i| &site.sections[i])
         .filter(|s| !s.pages.is_empty() || !s.subsections.is_empty())
+        .collect();
+    menu_sections.sort_by_key(|s| (s.meta.weight.unwrap_or(i64::MAX), s.title.clone()));
+    let menu: Vec<Value> = menu_sections
+        .into_iter()
         .map(|s| json!({"title": s.title, "url": config.url_path(&s.path), "path": s.path}))
         .collect();
     json!({

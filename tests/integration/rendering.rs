@@ -330,3 +330,20 @@ fn slug_field_wins_and_cannot_escape_the_output() {
     assert!(site.exists("notices/escape/index.html"));
     assert!(!site.root().join("escape").exists());
 }
+
+#[test]
+fn menu_follows_section_weight() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/stations/_index.md",
+        "---\ntitle: 服务站\ntype: station\nweight: 1\n---\n",
+    );
+    site.build(&[]).ok();
+    let html = site.read("index.html");
+    let nav = &html[html.find("site-nav").unwrap()..html.find("</nav>").unwrap()];
+    let first_link = nav.find("<a href=").unwrap();
+    assert!(
+        nav[first_link..].starts_with("<a href=\"/tinghu/stations/\""),
+        "{nav}"
+    );
+}
