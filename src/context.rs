@@ -195,7 +195,7 @@ pub fn page_full(site: &Site, page: &Page) -> Value {
 }
 
 /// An event is upcoming until it ends (or, without an end, until its day is over).
-fn is_upcoming(site: &Site, page: &Page) -> bool {
+pub fn is_upcoming(site: &Site, page: &Page) -> bool {
     if page.page_type != PageType::Event {
         return false;
     }

@@ -55,8 +55,8 @@ impl DateInput {
 }
 
 fn has_offset(text: &str) -> bool {
-    let time_part = &text[10..];
-    time_part.contains('+') || time_part.rfind('-').is_some()
+    text.get(10..)
+        .is_some_and(|time_part| time_part.contains('+') || time_part.contains('-'))
 }
 
 impl<'de> Deserialize<'de> for DateInput {
@@ -148,6 +148,18 @@ mod tests {
             DateInput::parse("2025-11-10T09:30:00+08:00").unwrap(),
             DateInput::Instant(_)
         ));
+    }
+
+    #[test]
+    fn odd_input_is_an_error_not_a_panic() {
+        for text in [
+            "２０２５-１１-１０ 九点",
+            "2025年11月10日",
+            "",
+            "2025-11-10Tx",
+        ] {
+            assert!(DateInput::parse(text).is_err(), "{text}");
+        }
     }
 
     #[test]

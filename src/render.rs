@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::content::PageType;
-use crate::context::{page_card, page_full, section_value, site_value};
+use crate::context::{is_upcoming, page_card, page_full, section_value, site_value};
 use crate::error::{Error, Errors};
 use crate::feeds;
 use crate::site::Site;
@@ -124,7 +124,7 @@ fn home_job(site: &Site, shared: &Shared) -> Job {
 pub fn upcoming_events(site: &Site) -> Vec<usize> {
     let mut events: Vec<usize> = site
         .pages_of_type(PageType::Event)
-        .filter(|(_, p)| is_upcoming_event(site, p))
+        .filter(|(_, p)| is_upcoming(site, p))
         .map(|(i, _)| i)
         .collect();
     events.sort_by(|&a, &b| site.pages[a].date.cmp(&site.pages[b].date));
@@ -132,15 +132,10 @@ pub fn upcoming_events(site: &Site) -> Vec<usize> {
     events
 }
 
-fn is_upcoming_event(site: &Site, page: &crate::content::Page) -> bool {
-    let end = page.end.as_ref().or(page.date.as_ref());
-    end.is_some_and(|end| end.date() >= site.now.date())
-}
-
 fn recent_events(site: &Site) -> Vec<usize> {
     let mut events: Vec<usize> = site
         .pages_of_type(PageType::Event)
-        .filter(|(_, p)| !is_upcoming_event(site, p))
+        .filter(|(_, p)| !is_upcoming(site, p))
         .map(|(i, _)| i)
         .collect();
     events.sort_by(|&a, &b| site.pages[b].date.cmp(&site.pages[a].date));

@@ -59,7 +59,7 @@ pub struct Site {
 }
 
 /// Output paths linju writes itself; content may not take them.
-const RESERVED_PATHS: [&str; 2] = ["tags/", "404/"];
+const RESERVED_PATHS: [&str; 1] = ["tags/"];
 
 impl Site {
     /// Loads the site in `root` with `config`.
@@ -96,11 +96,6 @@ impl Site {
             tags,
         };
         errors.into_result(site)
-    }
-
-    /// The site-relative URL of a page (`/base/events/a/`).
-    pub fn page_url(&self, page: &Page) -> String {
-        self.config.url_path(&page.path)
     }
 
     /// The home section.
@@ -154,7 +149,9 @@ fn load_sections(
             .keep(load_section(
                 root, config, source, parent, inherited, &sections,
             ))
-            .unwrap_or_else(|| fallback_section(root, source, parent, inherited, &sections));
+            .unwrap_or_else(|| {
+                fallback_section(root, config, source, parent, inherited, &sections)
+            });
         by_key.insert(&source.key, sections.len());
         if let Some(p) = parent {
             let index = sections.len();
@@ -183,7 +180,7 @@ fn load_section(
     inherited: PageType,
     sections: &[Section],
 ) -> Result<Section, Error> {
-    let mut section = fallback_section(root, source, parent, inherited, sections);
+    let mut section = fallback_section(root, config, source, parent, inherited, sections);
     let Some(index) = &source.index else {
         return Ok(section);
     };
@@ -207,6 +204,7 @@ fn load_section(
 /// keep going after a bad one so its pages are still checked.
 fn fallback_section(
     root: &Path,
+    config: &Config,
     source: &SectionSource,
     parent: Option<usize>,
     inherited: PageType,
@@ -229,7 +227,7 @@ fn fallback_section(
         } else {
             SortBy::Date
         },
-        paginate_by: 10,
+        paginate_by: config.paginate_by,
         parent,
         subsections: Vec::new(),
         pages: Vec::new(),
