@@ -175,23 +175,25 @@ fn absolute_url(base_url: &str, url: &str) -> String {
     }
 }
 
-/// A page with its body, for its own template.
-pub fn page_full(site: &Site, page: &Page) -> Value {
-    let mut value = page_card(site, page);
-    if let Some(map) = value.as_object_mut() {
-        map.insert("content".into(), json!(page.rendered.html));
-        map.insert("toc".into(), json!(page.rendered.toc));
-        map.insert(
-            "assets".into(),
-            json!(
-                page.assets
-                    .iter()
-                    .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
-                    .collect::<Vec<_>>()
-            ),
-        );
-    }
-    value
+/// A page with its body, for its own template: its card plus the body,
+/// table of contents and bundle files.
+pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
+    let mut map = card.as_map().cloned().unwrap_or_default();
+    let assets: Vec<String> = page
+        .assets
+        .iter()
+        .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
+        .collect();
+    map.insert(
+        "content".into(),
+        tera::Value::from(page.rendered.html.as_str()),
+    );
+    map.insert(
+        "toc".into(),
+        tera::Value::from_serializable(&page.rendered.toc),
+    );
+    map.insert("assets".into(), tera::Value::from(assets));
+    tera::Value::from(map)
 }
 
 /// An event is upcoming until it ends (or, without an end, until its day is over).

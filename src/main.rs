@@ -18,6 +18,12 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/).
     Build(BuildArgs),
+    /// Internal: removes previous sites a build set aside, after it exited.
+    #[command(hide = true)]
+    RemoveStale {
+        /// Folders named `.NAME.linju-old-PID`.
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// Options of `linju build`.
@@ -63,6 +69,7 @@ impl BuildArgs {
                     report.output.display(),
                     report.elapsed.as_millis()
                 );
+                remove_in_background(&report.stale);
                 ExitCode::SUCCESS
             }
             Err(errors) => {
@@ -78,9 +85,37 @@ impl BuildArgs {
     }
 }
 
+/// Deleting the previous site can take seconds on a big site; a detached
+/// child does it so the writer is not kept waiting. If no child can be
+/// started, it is done here.
+fn remove_in_background(stale: &[PathBuf]) {
+    if stale.is_empty() {
+        return;
+    }
+    let spawned = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg("remove-stale")
+            .args(stale)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+    });
+    if spawned.is_err() {
+        let _ = linju::output::remove_stale(stale);
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => args.run(),
+        Command::RemoveStale { paths } => match linju::output::remove_stale(&paths) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -1,8 +1,12 @@
 //! Writing the site: everything goes into a staging folder beside the
 //! output, which is swapped in only when every file was written. A failed
-//! build leaves the last good site where it was.
+//! build leaves the last good site where it was. The previous site is set
+//! aside by a rename; removing it is left to the caller, off the path the
+//! writer waits for.
 
 use std::path::{Component, Path, PathBuf};
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -56,59 +60,159 @@ fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(&out).unwrap_or(out)
 }
 
-/// Writes `outputs` and `copies` into `output`, atomically replacing it.
-pub fn write_site(output: &Path, outputs: &[Output], copies: &[CopyJob]) -> Result<()> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create the folder", &e))?;
-    if output.exists() && !output.is_dir() {
-        return Err(
-            Error::in_file(&output, "the output path exists and is not a folder")
-                .with_hint("remove the file or choose another --output"),
-        );
-    }
-    let staging = parent.join(format!(".{name}.linju-staging-{}", std::process::id()));
-    remove_if_present(&staging)?;
-    let written = write_all(&staging, outputs, copies);
-    if let Err(error) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(error);
-    }
-    swap_in(&staging, &output, &parent, &name)
+/// A half-built site: files go into a hidden folder beside the output,
+/// which replaces the output only on [`Staging::commit`]. Dropped without a
+/// commit, it removes itself and the output is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    written: AtomicUsize,
+    committed: bool,
 }
 
-fn remove_if_present(path: &Path) -> Result<()> {
-    if path.exists() {
-        std::fs::remove_dir_all(path)
-            .map_err(|e| Error::io(path, "remove an old staging folder", &e))?;
+/// The marker in the names of previous sites set aside by a swap.
+const OLD_MARKER: &str = ".linju-old-";
+
+impl Staging {
+    /// Prepares a fresh staging folder for `output`.
+    pub fn begin(output: &Path) -> Result<Staging> {
+        let output = absolute(output);
+        if output.exists() && !output.is_dir() {
+            return Err(
+                Error::in_file(&output, "the output path exists and is not a folder")
+                    .with_hint("remove the file or choose another --output"),
+            );
+        }
+        let parent = parent_of(&output);
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| Error::io(&parent, "create the folder", &e))?;
+        let dir = parent.join(format!(
+            ".{}.linju-staging-{}",
+            name_of(&output),
+            std::process::id()
+        ));
+        remove_if_present(&dir)?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::io(&dir, "create the staging folder", &e))?;
+        Ok(Staging {
+            dir,
+            output,
+            written: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Writes one rendered file.
+    pub fn write(&self, output: Output) -> Result<()> {
+        write_file(&self.dir, &output.path, &output.bytes)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Copies static files, section assets and bundle files, in parallel.
+    pub fn copy_all(&self, copies: &[CopyJob]) -> Result<()> {
+        copies.par_iter().try_for_each(|copy| {
+            let target = safe_join(&self.dir, &copy.to)?;
+            create_parent(&target)?;
+            match &copy.source {
+                StaticSource::Disk(from) => std::fs::copy(from, &target)
+                    .map(|_| ())
+                    .map_err(|e| Error::io(from, "copy the file", &e)),
+                StaticSource::Embedded(bytes) => std::fs::write(&target, bytes)
+                    .map_err(|e| Error::io(&target, "write the file", &e)),
+            }?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+    }
+
+    /// How many files were written so far.
+    pub fn files_written(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Swaps the staged site in. Returns previous sites set aside (this
+    /// one's and any a killed build left), for the caller to remove when
+    /// nobody is waiting: deleting a big tree takes seconds.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        let parent = parent_of(&self.output);
+        let name = name_of(&self.output);
+        if self.output.exists() {
+            let old = parent.join(format!(".{name}{OLD_MARKER}{}", std::process::id()));
+            remove_if_present(&old)?;
+            std::fs::rename(&self.output, &old)
+                .map_err(|e| Error::io(&self.output, "move the previous site aside", &e))?;
+            if let Err(e) = std::fs::rename(&self.dir, &self.output) {
+                let _ = std::fs::rename(&old, &self.output);
+                return Err(Error::io(&self.output, "move the new site into place", &e));
+            }
+        } else {
+            std::fs::rename(&self.dir, &self.output)
+                .map_err(|e| Error::io(&self.output, "move the new site into place", &e))?;
+        }
+        self.committed = true;
+        Ok(stale_sites(&parent, &name))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Previous sites of `name` set aside in `parent` and not yet removed.
+fn stale_sites(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let prefix = format!(".{name}{OLD_MARKER}");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// Removes previous sites returned by [`Staging::commit`]; refuses any
+/// other path, so a stray argument can never delete real files.
+pub fn remove_stale(paths: &[PathBuf]) -> Result<()> {
+    for path in paths {
+        let is_stale = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains(OLD_MARKER));
+        if !is_stale {
+            return Err(Error::in_file(
+                path,
+                "not a previous site set aside by linju; left alone",
+            ));
+        }
+        remove_if_present(path)?;
     }
     Ok(())
 }
 
-fn write_all(staging: &Path, outputs: &[Output], copies: &[CopyJob]) -> Result<()> {
-    std::fs::create_dir_all(staging)
-        .map_err(|e| Error::io(staging, "create the staging folder", &e))?;
-    outputs
-        .par_iter()
-        .try_for_each(|out| write_file(staging, &out.path, &out.bytes))?;
-    copies.par_iter().try_for_each(|copy| {
-        let target = safe_join(staging, &copy.to)?;
-        create_parent(&target)?;
-        match &copy.source {
-            StaticSource::Disk(from) => std::fs::copy(from, &target)
-                .map(|_| ())
-                .map_err(|e| Error::io(from, "copy the file", &e)),
-            StaticSource::Embedded(bytes) => {
-                std::fs::write(&target, bytes).map_err(|e| Error::io(&target, "write the file", &e))
-            }
-        }
-    })
+fn parent_of(output: &Path) -> PathBuf {
+    output
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn name_of(output: &Path) -> String {
+    output
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned())
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    if path.exists() {
+        std::fs::remove_dir_all(path).map_err(|e| Error::io(path, "remove an old folder", &e))?;
+    }
+    Ok(())
 }
 
 fn write_file(staging: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
@@ -140,23 +244,6 @@ fn safe_join(base: &Path, relative: &str) -> Result<PathBuf> {
     Ok(base.join(path))
 }
 
-fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<()> {
-    if !output.exists() {
-        return std::fs::rename(staging, output)
-            .map_err(|e| Error::io(output, "move the new site into place", &e));
-    }
-    let old = parent.join(format!(".{name}.linju-old-{}", std::process::id()));
-    remove_if_present(&old)?;
-    std::fs::rename(output, &old)
-        .map_err(|e| Error::io(output, "move the previous site aside", &e))?;
-    if let Err(e) = std::fs::rename(staging, output) {
-        let _ = std::fs::rename(&old, output);
-        return Err(Error::io(output, "move the new site into place", &e));
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,19 +267,58 @@ mod tests {
         assert!(safe_join(Path::new("/tmp/x"), "a/b.html").is_ok());
     }
 
+    fn page(path: &str) -> Output {
+        Output {
+            path: path.into(),
+            bytes: b"x".to_vec(),
+        }
+    }
+
+    fn write_site(out: &Path, path: &str) -> Vec<PathBuf> {
+        let staging = Staging::begin(out).unwrap();
+        staging.write(page(path)).unwrap();
+        staging.commit().unwrap()
+    }
+
     #[test]
     fn replaces_the_previous_site_whole() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let page = |path: &str| Output {
-            path: path.into(),
-            bytes: b"x".to_vec(),
-        };
-        write_site(&out, &[page("old.html")], &[]).unwrap();
-        write_site(&out, &[page("new.html")], &[]).unwrap();
+        assert!(write_site(&out, "old.html").is_empty());
+        let stale = write_site(&out, "new.html");
         assert!(out.join("new.html").is_file());
         assert!(!out.join("old.html").exists());
+        assert_eq!(stale.len(), 1);
+        assert!(
+            stale[0].join("old.html").is_file(),
+            "the old site is set aside, not yet deleted"
+        );
+        remove_stale(&stale).unwrap();
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn an_abandoned_staging_folder_removes_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, "good.html");
+        {
+            let staging = Staging::begin(&out).unwrap();
+            staging.write(page("half.html")).unwrap();
+        }
+        assert!(out.join("good.html").is_file());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn remove_stale_refuses_other_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(remove_stale(&[dir.path().to_path_buf()]).is_err());
+        assert!(dir.path().exists());
     }
 }

@@ -9,7 +9,7 @@ use jiff::ZonedDateTime;
 use crate::config::Config;
 use crate::dates::{DATE_FORMS, DateInput};
 use crate::error::{Error, Errors};
-use crate::output::{self, CopyJob};
+use crate::output::{self, CopyJob, Staging};
 use crate::render;
 use crate::site::{LoadOptions, Site};
 use crate::theme::{self, StaticSource};
@@ -44,6 +44,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Previous sites set aside, to remove with [`output::remove_stale`]
+    /// once nobody is waiting.
+    pub stale: Vec<PathBuf>,
 }
 
 /// Builds the site described by `options`.
@@ -80,15 +83,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
             return Err(errors);
         }
     };
-    let outputs = render::render_site(&site, &tera)?;
-    let copies = copy_jobs(&site, theme_files.statics);
-    output::write_site(&output_dir, &outputs, &copies)?;
+    let staging = Staging::begin(&output_dir)?;
+    render::render_site(&site, &tera, &|file| staging.write(file))?;
+    staging.copy_all(&copy_jobs(&site, theme_files.statics))?;
+    let files = staging.files_written();
+    let stale = staging.commit()?;
     Ok(BuildReport {
         output: output_dir,
         pages: site.pages.len(),
         sections: site.sections.len(),
-        files: outputs.len() + copies.len(),
+        files,
         elapsed: started.elapsed(),
+        stale,
     })
 }
 

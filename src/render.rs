@@ -1,6 +1,6 @@
 //! Rendering: every HTML page of the site through Tera, in parallel.
-//! Takes `&Site` and the Tera instance, returns outputs (path + bytes);
-//! never touches the file system.
+//! Takes `&Site` and the Tera instance and hands each finished file (path +
+//! bytes) to a sink; never touches the file system itself.
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -22,10 +22,30 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
+/// Where rendered files go as soon as each is ready (the caller decides
+/// whether that is a folder or a vector), so a big site is never held in
+/// memory whole.
+pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
+
 /// How many items the home page shows per list.
 const HOME_LIST_LEN: usize = 6;
 
-/// One page to render, before it is rendered.
+/// One HTML file to render.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Home,
+    SectionPager {
+        section: usize,
+        number: usize,
+        total: usize,
+    },
+    Page(usize),
+    TagIndex,
+    Tag(usize),
+    NotFound,
+}
+
+/// A target with its template and data, ready for Tera.
 struct Job {
     template: String,
     output: String,
@@ -37,27 +57,91 @@ struct Job {
 /// Values shared by all templates, computed once.
 struct Shared {
     site: tera::Value,
-    cards: Vec<Value>,
+    cards: Vec<tera::Value>,
+    sections: Vec<tera::Value>,
 }
 
-/// Renders every HTML page, feed and sitemap of `site`.
-pub fn render_site(site: &Site, tera: &Tera) -> Result<Vec<Output>, Errors> {
+/// Renders every HTML page, feed and sitemap of `site`, handing each file
+/// to `sink` as soon as it is ready. Reports every failure.
+pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<(), Errors> {
     let shared = Shared {
         site: tera::Value::from_serializable(&site_value(site)),
-        cards: site.pages.par_iter().map(|p| page_card(site, p)).collect(),
+        cards: site
+            .pages
+            .par_iter()
+            .map(|p| tera::Value::from_serializable(&page_card(site, p)))
+            .collect(),
+        sections: site
+            .sections
+            .iter()
+            .map(|s| tera::Value::from_serializable(&section_value(site, s)))
+            .collect(),
     };
-    let mut jobs = Vec::new();
-    jobs.push(home_job(site, &shared));
-    jobs.extend(section_jobs(site, &shared));
-    jobs.extend(page_jobs(site, &shared));
-    jobs.extend(tag_jobs(site, &shared));
-    jobs.push(plain_job(&shared, "404.html", "404.html", "404"));
-    let results: Vec<Result<Output, Error>> =
-        jobs.par_iter().map(|job| render_job(tera, job)).collect();
+    let targets = plan(site);
     let mut errors = Errors::default();
-    let mut outputs: Vec<Output> = results.into_iter().filter_map(|r| errors.keep(r)).collect();
-    outputs.extend(feeds::render_feeds(site));
-    errors.into_result(outputs)
+    let failures: Vec<Error> = targets
+        .par_iter()
+        .filter_map(|&target| {
+            let job = prepare(site, &shared, target);
+            render_job(tera, &job).and_then(sink).err()
+        })
+        .collect();
+    failures.into_iter().for_each(|e| errors.push(e));
+    for output in feeds::render_feeds(site) {
+        errors.keep(sink(output));
+    }
+    errors.into_result(())
+}
+
+/// Renders into memory; for tests and tools that want the files as values.
+pub fn render_to_vec(site: &Site, tera: &Tera) -> Result<Vec<Output>, Errors> {
+    let outputs = std::sync::Mutex::new(Vec::new());
+    render_site(site, tera, &|output| {
+        outputs
+            .lock()
+            .map_err(|_| Error::new("a render thread panicked"))?
+            .push(output);
+        Ok(())
+    })?;
+    let mut outputs = outputs.into_inner().unwrap_or_default();
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+/// Every HTML file the site has.
+fn plan(site: &Site) -> Vec<Target> {
+    let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
+    for (index, section) in site.sections.iter().enumerate().skip(1) {
+        let total = section.pages.len().div_ceil(section.paginate_by).max(1);
+        targets.extend((1..=total).map(|number| Target::SectionPager {
+            section: index,
+            number,
+            total,
+        }));
+    }
+    targets.extend((0..site.pages.len()).map(Target::Page));
+    targets.extend((0..site.tags.len()).map(Target::Tag));
+    targets
+}
+
+fn prepare(site: &Site, shared: &Shared, target: Target) -> Job {
+    match target {
+        Target::Home => home_job(site, shared),
+        Target::SectionPager {
+            section,
+            number,
+            total,
+        } => section_job(site, shared, section, number, total),
+        Target::Page(index) => page_job(site, shared, index),
+        Target::TagIndex => tag_index_job(site, shared),
+        Target::Tag(index) => tag_job(site, shared, index),
+        Target::NotFound => Job {
+            template: "404.html".into(),
+            output: "404.html".into(),
+            context: base_context(shared, ""),
+            source: "404".into(),
+        },
+    }
 }
 
 fn render_job(tera: &Tera, job: &Job) -> Result<Output, Error> {
@@ -79,39 +163,31 @@ fn base_context(shared: &Shared, current_path: &str) -> Context {
     context
 }
 
-fn plain_job(shared: &Shared, template: &str, output: &str, source: &str) -> Job {
-    Job {
-        template: template.to_string(),
-        output: output.to_string(),
-        context: base_context(shared, ""),
-        source: source.to_string(),
-    }
-}
-
-fn cards_of<'a>(shared: &Shared, pages: impl IntoIterator<Item = &'a usize>) -> Vec<Value> {
-    pages
+fn cards_of<'a>(shared: &Shared, pages: impl IntoIterator<Item = &'a usize>) -> tera::Value {
+    let cards: Vec<tera::Value> = pages
         .into_iter()
         .map(|&i| shared.cards[i].clone())
-        .collect()
+        .collect();
+    tera::Value::from(cards)
 }
 
 fn home_job(site: &Site, shared: &Shared) -> Job {
     let of_type = |t: PageType| -> Vec<usize> { site.pages_of_type(t).map(|(i, _)| i).collect() };
     let mut context = base_context(shared, "");
-    context.insert("section", &section_value(site, site.home()));
-    context.insert(
+    context.insert_value("section", shared.sections[0].clone());
+    context.insert_value(
         "stories",
-        &cards_of(shared, of_type(PageType::Story).iter().take(HOME_LIST_LEN)),
+        cards_of(shared, of_type(PageType::Story).iter().take(HOME_LIST_LEN)),
     );
-    context.insert(
+    context.insert_value(
         "families",
-        &cards_of(shared, of_type(PageType::Family).iter().take(HOME_LIST_LEN)),
+        cards_of(shared, of_type(PageType::Family).iter().take(HOME_LIST_LEN)),
     );
-    context.insert("upcoming_events", &cards_of(shared, &upcoming_events(site)));
-    context.insert("recent_events", &cards_of(shared, &recent_events(site)));
-    context.insert("notices", &cards_of(shared, &current_notices(site)));
-    context.insert("stations", &cards_of(shared, &of_type(PageType::Station)));
-    context.insert("communities", &cards_of(shared, &site.communities));
+    context.insert_value("upcoming_events", cards_of(shared, &upcoming_events(site)));
+    context.insert_value("recent_events", cards_of(shared, &recent_events(site)));
+    context.insert_value("notices", cards_of(shared, &current_notices(site)));
+    context.insert_value("stations", cards_of(shared, &of_type(PageType::Station)));
+    context.insert_value("communities", cards_of(shared, &site.communities));
     Job {
         template: template_or(&site.home().meta.template, "index.html"),
         output: "index.html".into(),
@@ -164,31 +240,23 @@ fn template_or(chosen: &Option<String>, default: &str) -> String {
     chosen.clone().unwrap_or_else(|| default.to_string())
 }
 
-fn section_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for section in site.sections.iter().skip(1) {
-        let section_data = tera::Value::from_serializable(&section_value(site, section));
-        let chunks: Vec<&[usize]> = if section.pages.is_empty() {
-            vec![&[]]
-        } else {
-            section.pages.chunks(section.paginate_by).collect()
-        };
-        let total = chunks.len();
-        for (index, chunk) in chunks.iter().enumerate() {
-            let number = index + 1;
-            let mut context = base_context(shared, &section.path);
-            context.insert_value("section", section_data.clone());
-            context.insert("pages", &cards_of(shared, chunk.iter()));
-            context.insert("paginator", &paginator(site, &section.path, number, total));
-            jobs.push(Job {
-                template: template_or(&section.meta.template, "section.html"),
-                output: format!("{}index.html", pager_path(&section.path, number)),
-                context,
-                source: section.file.display().to_string(),
-            });
-        }
+fn section_job(site: &Site, shared: &Shared, index: usize, number: usize, total: usize) -> Job {
+    let section = &site.sections[index];
+    let start = (number - 1) * section.paginate_by;
+    let end = (start + section.paginate_by).min(section.pages.len());
+    let mut context = base_context(shared, &section.path);
+    context.insert_value("section", shared.sections[index].clone());
+    context.insert_value(
+        "pages",
+        cards_of(shared, &section.pages[start.min(end)..end]),
+    );
+    context.insert("paginator", &paginator(site, &section.path, number, total));
+    Job {
+        template: template_or(&section.meta.template, "section.html"),
+        output: format!("{}index.html", pager_path(&section.path, number)),
+        context,
+        source: section.file.display().to_string(),
     }
-    jobs
 }
 
 /// `events/` for the first page, `events/page/2/` after it.
@@ -216,37 +284,32 @@ fn paginator(site: &Site, section_path: &str, number: usize, total: usize) -> Va
     })
 }
 
-fn page_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
-    site.pages
-        .par_iter()
-        .enumerate()
-        .map(|(index, page)| {
-            let section = &site.sections[page.section];
-            let mut context = base_context(shared, &page.path);
-            context.insert("page", &page_full(site, page));
-            context.insert("section", &section_value(site, section));
-            if page.page_type == PageType::Community {
-                add_community_lists(site, shared, index, &mut context);
-            }
-            let default = format!("{}.html", page.page_type.name());
-            let template = page
-                .meta
-                .template
-                .clone()
-                .or_else(|| section.meta.page_template.clone())
-                .unwrap_or(default);
-            Job {
-                template,
-                output: format!("{}index.html", page.path),
-                context,
-                source: page.file.display().to_string(),
-            }
-        })
-        .collect()
+fn page_job(site: &Site, shared: &Shared, index: usize) -> Job {
+    let page = &site.pages[index];
+    let section = &site.sections[page.section];
+    let mut context = base_context(shared, &page.path);
+    context.insert_value("page", page_full(site, page, &shared.cards[index]));
+    context.insert_value("section", shared.sections[page.section].clone());
+    if page.page_type == PageType::Community {
+        add_community_lists(site, shared, index, &mut context);
+    }
+    let default = format!("{}.html", page.page_type.name());
+    let template = page
+        .meta
+        .template
+        .clone()
+        .or_else(|| section.meta.page_template.clone())
+        .unwrap_or(default);
+    Job {
+        template,
+        output: format!("{}index.html", page.path),
+        context,
+        source: page.file.display().to_string(),
+    }
 }
 
 fn add_community_lists(site: &Site, shared: &Shared, community: usize, context: &mut Context) {
-    let members = |t: PageType| -> Vec<Value> {
+    let members = |t: PageType| -> tera::Value {
         let indexes: Vec<usize> = site
             .pages_of_type(t)
             .filter(|(_, p)| p.community == Some(community))
@@ -254,38 +317,44 @@ fn add_community_lists(site: &Site, shared: &Shared, community: usize, context: 
             .collect();
         cards_of(shared, &indexes)
     };
-    context.insert("stories", &members(PageType::Story));
-    context.insert("families", &members(PageType::Family));
-    context.insert("events", &members(PageType::Event));
-    context.insert("stations", &members(PageType::Station));
-    context.insert("notices", &members(PageType::Notice));
+    context.insert_value("stories", members(PageType::Story));
+    context.insert_value("families", members(PageType::Family));
+    context.insert_value("events", members(PageType::Event));
+    context.insert_value("stations", members(PageType::Station));
+    context.insert_value("notices", members(PageType::Notice));
 }
 
-fn tag_jobs(site: &Site, shared: &Shared) -> Vec<Job> {
-    let terms: Vec<Value> = site
-        .tags
-        .iter()
-        .map(|t| json!({"name": t.name, "slug": t.slug, "url": site.config.url_path(&format!("tags/{}/", t.slug)), "count": t.pages.len()}))
-        .collect();
-    let mut jobs = Vec::new();
-    let mut index = base_context(shared, "tags/");
-    index.insert("terms", &terms);
-    jobs.push(Job {
+fn tag_term(site: &Site, index: usize) -> Value {
+    let tag = &site.tags[index];
+    json!({
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": site.config.url_path(&format!("tags/{}/", tag.slug)),
+        "count": tag.pages.len(),
+    })
+}
+
+fn tag_index_job(site: &Site, shared: &Shared) -> Job {
+    let terms: Vec<Value> = (0..site.tags.len()).map(|i| tag_term(site, i)).collect();
+    let mut context = base_context(shared, "tags/");
+    context.insert("terms", &terms);
+    Job {
         template: "tags.html".into(),
         output: "tags/index.html".into(),
-        context: index,
+        context,
         source: "tags".into(),
-    });
-    for (tag, term) in site.tags.iter().zip(&terms) {
-        let mut context = base_context(shared, &format!("tags/{}/", tag.slug));
-        context.insert("term", term);
-        context.insert("pages", &cards_of(shared, &tag.pages));
-        jobs.push(Job {
-            template: "tag.html".into(),
-            output: format!("tags/{}/index.html", tag.slug),
-            context,
-            source: format!("tag `{}`", tag.name),
-        });
     }
-    jobs
+}
+
+fn tag_job(site: &Site, shared: &Shared, index: usize) -> Job {
+    let tag = &site.tags[index];
+    let mut context = base_context(shared, &format!("tags/{}/", tag.slug));
+    context.insert("term", &tag_term(site, index));
+    context.insert_value("pages", cards_of(shared, &tag.pages));
+    Job {
+        template: "tag.html".into(),
+        output: format!("tags/{}/index.html", tag.slug),
+        context,
+        source: format!("tag `{}`", tag.name),
+    }
 }

@@ -347,3 +347,24 @@ fn menu_follows_section_weight() {
         "{nav}"
     );
 }
+
+#[test]
+fn the_previous_site_is_removed_after_a_rebuild() {
+    let site = built();
+    site.build(&[]).ok();
+    let stale = || {
+        std::fs::read_dir(site.root())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().contains(".linju-old-"))
+    };
+    // The removal runs in a detached process; give it a moment.
+    for _ in 0..100 {
+        if !stale() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(!stale(), "the previous site was never removed");
+    assert!(site.exists("index.html"));
+}
