@@ -103,9 +103,19 @@ impl Staging {
         })
     }
 
-    /// Writes one rendered file.
+    /// Writes one rendered file. A file identical to the one the current
+    /// site has at that path is hard-linked instead of written: on ext4,
+    /// allocating thousands of new inodes is most of a rebuild's cost, and
+    /// files are never modified in place, so sharing them is safe.
     pub fn write(&self, output: Output) -> Result<()> {
-        write_file(&self.dir, &output.path, &output.bytes)?;
+        let target = safe_join(&self.dir, &output.path)?;
+        create_parent(&target)?;
+        let previous = self.output.join(&output.path);
+        let unchanged = std::fs::read(&previous).is_ok_and(|old| old == output.bytes);
+        if !(unchanged && std::fs::hard_link(&previous, &target).is_ok()) {
+            std::fs::write(&target, &output.bytes)
+                .map_err(|e| Error::io(&target, "write the file", &e))?;
+        }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -215,12 +225,6 @@ fn remove_if_present(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_file(staging: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
-    let target = safe_join(staging, relative)?;
-    create_parent(&target)?;
-    std::fs::write(&target, bytes).map_err(|e| Error::io(&target, "write the file", &e))
-}
-
 fn create_parent(target: &Path) -> Result<()> {
     match target.parent() {
         Some(dir) => {
@@ -313,6 +317,38 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_share_the_previous_inode_and_changed_ones_do_not() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        staging.write(page("same.html")).unwrap();
+        staging
+            .write(Output {
+                path: "changed.html".into(),
+                bytes: b"v1".to_vec(),
+            })
+            .unwrap();
+        staging.commit().unwrap();
+        let inode = |name: &str| std::fs::metadata(out.join(name)).unwrap().ino();
+        let (same_before, changed_before) = (inode("same.html"), inode("changed.html"));
+        let staging = Staging::begin(&out).unwrap();
+        staging.write(page("same.html")).unwrap();
+        staging
+            .write(Output {
+                path: "changed.html".into(),
+                bytes: b"v2".to_vec(),
+            })
+            .unwrap();
+        remove_stale(&staging.commit().unwrap()).unwrap();
+        assert_eq!(inode("same.html"), same_before);
+        assert_ne!(inode("changed.html"), changed_before);
+        assert_eq!(std::fs::read(out.join("changed.html")).unwrap(), b"v2");
+        assert_eq!(std::fs::read(out.join("same.html")).unwrap(), b"x");
     }
 
     #[test]
