@@ -60,6 +60,9 @@ fn explain(message: &str) -> String {
     if let Some(field) = unknown_field_name(message) {
         return format!("unknown field `{field}`");
     }
+    if message.contains("expected struct") {
+        return "the block must be `key: value` lines (it is a list or a single value)".to_string();
+    }
     if message.contains("did not find expected key")
         || message.contains("mapping values are not allowed")
     {
@@ -125,6 +128,13 @@ mod tests {
         assert_eq!(err.line, Some(3));
         assert_eq!(err.message, "unknown field `tagz`");
         assert!(err.hint.unwrap().contains("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn a_list_instead_of_fields_is_explained_without_type_names() {
+        let err = parse::<Sample>(Path::new("a.md"), "---\n- a\n", 0).unwrap_err();
+        assert!(!err.message.contains("Sample"), "{err}");
+        assert!(err.message.contains("key: value"), "{err}");
     }
 
     #[test]
