@@ -394,42 +394,60 @@ fn render_all(config: &Config, sections: &mut [Section], pages: &mut [Page], err
         .par_iter_mut()
         .map(|page| {
             let base = config.url_path(page.asset_base(&section_paths[page.section]));
-            let context = LinkContext {
-                path: &page.file,
+            let source = BodySource {
+                file: &page.file,
+                body: &page.body,
                 body_line: page.body_line,
-                resolve: &resolve,
-                relative_base: &base,
             };
-            match markdown::render(&page.body, &context) {
-                Ok(rendered) => {
-                    page.rendered = rendered;
-                    Vec::new()
-                }
-                Err(errors) => errors,
-            }
+            store_rendered(render_body(&source, &base, &resolve), &mut page.rendered)
         })
         .collect();
     let section_errors: Vec<Vec<Error>> = sections
         .par_iter_mut()
         .map(|section| {
             let base = config.url_path(&section.path);
-            let context = LinkContext {
-                path: &section.file,
+            let source = BodySource {
+                file: &section.file,
+                body: &section.body,
                 body_line: section.body_line,
-                resolve: &resolve,
-                relative_base: &base,
             };
-            match markdown::render(&section.body, &context) {
-                Ok(rendered) => {
-                    section.rendered = rendered;
-                    Vec::new()
-                }
-                Err(errors) => errors,
-            }
+            store_rendered(render_body(&source, &base, &resolve), &mut section.rendered)
         })
         .collect();
     for error in page_errors.into_iter().chain(section_errors).flatten() {
         errors.push(error);
+    }
+}
+
+/// The Markdown of a page or section and where it sits in its file.
+struct BodySource<'a> {
+    file: &'a Path,
+    body: &'a str,
+    body_line: usize,
+}
+
+fn render_body(
+    source: &BodySource<'_>,
+    relative_base: &str,
+    resolve: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<Rendered, Vec<Error>> {
+    let context = LinkContext {
+        path: source.file,
+        body_line: source.body_line,
+        resolve,
+        relative_base,
+    };
+    markdown::render(source.body, &context)
+}
+
+/// Keeps a successful render, returns the errors of a failed one.
+fn store_rendered(result: Result<Rendered, Vec<Error>>, slot: &mut Rendered) -> Vec<Error> {
+    match result {
+        Ok(rendered) => {
+            *slot = rendered;
+            Vec::new()
+        }
+        Err(errors) => errors,
     }
 }
 
