@@ -368,3 +368,96 @@ fn the_previous_site_is_removed_after_a_rebuild() {
     assert!(!stale(), "the previous site was never removed");
     assert!(site.exists("index.html"));
 }
+
+#[test]
+fn nested_sections_inherit_their_parents_type() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/events/archive/_index.md",
+        "---\ntitle: 往期活动\n---\n",
+    );
+    site.write(
+        "content/events/archive/old-meeting.md",
+        "---\ntitle: 往期议事会\ndate: 2024-05-01 19:00\nkind: council\nparticipants: 12\n---\n",
+    );
+    site.build(&[]).ok();
+    let html = site.read("events/archive/old-meeting/index.html");
+    assert!(
+        html.contains("<strong class=\"count\">12</strong>"),
+        "rendered with the event template"
+    );
+    assert!(
+        site.read("events/index.html")
+            .contains("href=\"/tinghu/events/archive/\""),
+        "parent lists the subsection"
+    );
+}
+
+#[test]
+fn sections_sort_by_weight_or_title_when_asked() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/notices/_index.md",
+        "---\ntitle: 通知公告\ntype: notice\nsort_by: weight\n---\n",
+    );
+    site.write(
+        "content/notices/water.md",
+        "---\ntitle: 停水通知\nweight: 2\n---\n",
+    );
+    site.write(
+        "content/notices/old.md",
+        "---\ntitle: 过期通知\nweight: 1\n---\n",
+    );
+    site.build(&[]).ok();
+    let html = site.read("notices/index.html");
+    assert!(
+        html.find("过期通知").unwrap() < html.find("停水通知").unwrap(),
+        "lighter weight first"
+    );
+}
+
+#[test]
+fn template_and_page_template_choose_templates() {
+    let site = TestSite::fixture("basic");
+    site.write("templates/plain.html", "PLAIN {{ section.title }}");
+    site.write("templates/item.html", "ITEM {{ page.title }}");
+    site.write("templates/special.html", "SPECIAL {{ page.title }}");
+    site.write(
+        "content/notices/_index.md",
+        "---\ntitle: 通知公告\ntype: notice\ntemplate: plain.html\npage_template: item.html\n---\n",
+    );
+    site.write(
+        "content/notices/old.md",
+        "---\ntitle: 过期通知\ntemplate: special.html\n---\n",
+    );
+    site.build(&[]).ok();
+    assert_eq!(site.read("notices/index.html"), "PLAIN 通知公告");
+    assert_eq!(site.read("notices/water/index.html"), "ITEM 停水通知");
+    assert_eq!(site.read("notices/old/index.html"), "SPECIAL 过期通知");
+}
+
+#[test]
+fn the_example_site_builds() {
+    let site = TestSite::empty();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = site.root().join("out");
+    let run = site.run(&[
+        "build",
+        "--root",
+        &root.to_string_lossy(),
+        "--output",
+        &output.to_string_lossy(),
+    ]);
+    let run = run.ok();
+    assert!(run.stdout().contains("built"));
+    let home = std::fs::read_to_string(output.join("index.html")).unwrap();
+    assert!(home.contains("邻里家园"));
+    for council in ["charging-piles", "pipe-repair", "parking"] {
+        assert!(
+            output
+                .join(format!("events/{council}/index.html"))
+                .is_file(),
+            "{council}"
+        );
+    }
+}
