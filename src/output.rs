@@ -74,6 +74,9 @@ pub struct Staging {
 /// The marker in the names of previous sites set aside by a swap.
 const OLD_MARKER: &str = ".linju-old-";
 
+/// The marker in the names of staging folders.
+const STAGING_MARKER: &str = ".linju-staging-";
+
 impl Staging {
     /// Prepares a fresh staging folder for `output`.
     pub fn begin(output: &Path) -> Result<Staging> {
@@ -88,7 +91,7 @@ impl Staging {
         std::fs::create_dir_all(&parent)
             .map_err(|e| Error::io(&parent, "create the folder", &e))?;
         let dir = parent.join(format!(
-            ".{}.linju-staging-{}",
+            ".{}{STAGING_MARKER}{}",
             name_of(&output),
             std::process::id()
         ));
@@ -174,26 +177,42 @@ impl Drop for Staging {
     }
 }
 
-/// Previous sites of `name` set aside in `parent` and not yet removed.
+/// Previous sites of `name` set aside in `parent` and not yet removed, and
+/// staging folders of builds that were killed (their process is gone).
 fn stale_sites(parent: &Path, name: &str) -> Vec<PathBuf> {
-    let prefix = format!(".{name}{OLD_MARKER}");
+    let old_prefix = format!(".{name}{OLD_MARKER}");
+    let staging_prefix = format!(".{name}{STAGING_MARKER}");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return Vec::new();
     };
     entries
         .filter_map(std::result::Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .filter(|e| {
+            let file_name = e.file_name().to_string_lossy().into_owned();
+            file_name.starts_with(&old_prefix)
+                || file_name
+                    .strip_prefix(&staging_prefix)
+                    .is_some_and(|pid| !process_is_running(pid))
+        })
         .map(|e| e.path())
         .collect()
+}
+
+/// Whether the process with this id still runs. Where that cannot be told
+/// (no `/proc`), it is assumed to, so nothing in use is ever removed.
+fn process_is_running(pid: &str) -> bool {
+    let proc_dir = Path::new("/proc");
+    !proc_dir.is_dir() || proc_dir.join(pid).exists()
 }
 
 /// Removes previous sites returned by [`Staging::commit`]; refuses any
 /// other path, so a stray argument can never delete real files.
 pub fn remove_stale(paths: &[PathBuf]) -> Result<()> {
     for path in paths {
-        let is_stale = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().contains(OLD_MARKER));
+        let is_stale = path.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            n.contains(OLD_MARKER) || n.contains(STAGING_MARKER)
+        });
         if !is_stale {
             return Err(Error::in_file(
                 path,
@@ -349,6 +368,20 @@ mod tests {
         assert_ne!(inode("changed.html"), changed_before);
         assert_eq!(std::fs::read(out.join("changed.html")).unwrap(), b"v2");
         assert_eq!(std::fs::read(out.join("same.html")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn staging_left_by_a_killed_build_is_cleaned_up_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let killed = dir
+            .path()
+            .join(format!(".public{STAGING_MARKER}4294967000"));
+        std::fs::create_dir_all(killed.join("half")).unwrap();
+        let stale = write_site(&out, "a.html");
+        assert_eq!(stale, std::slice::from_ref(&killed));
+        remove_stale(&stale).unwrap();
+        assert!(!killed.exists());
     }
 
     #[test]
