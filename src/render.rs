@@ -93,21 +93,6 @@ pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<(), Erro
     errors.into_result(())
 }
 
-/// Renders into memory; for tests and tools that want the files as values.
-pub fn render_to_vec(site: &Site, tera: &Tera) -> Result<Vec<Output>, Errors> {
-    let outputs = std::sync::Mutex::new(Vec::new());
-    render_site(site, tera, &|output| {
-        outputs
-            .lock()
-            .map_err(|_| Error::new("a render thread panicked"))?
-            .push(output);
-        Ok(())
-    })?;
-    let mut outputs = outputs.into_inner().unwrap_or_default();
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
-}
-
 /// Every HTML file the site has.
 fn plan(site: &Site) -> Vec<Target> {
     let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
