@@ -156,12 +156,7 @@ fn a_failed_build_keeps_the_previous_site() {
     site.build(&[]).fails();
     assert_eq!(site.read("index.html"), before);
     assert!(site.exists("stories/zhang-gui-lan/index.html"));
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains("linju-"))
-        .collect();
+    let leftovers = site.leftovers("linju-");
     assert!(
         leftovers.is_empty(),
         "staging folders left behind: {leftovers:?}"

@@ -113,6 +113,17 @@ impl TestSite {
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
+    /// Names in the site folder that contain `marker` (staging folders,
+    /// previous sites set aside).
+    pub fn leftovers(&self, marker: &str) -> Vec<String> {
+        std::fs::read_dir(self.root())
+            .expect("read site folder")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(marker))
+            .collect()
+    }
+
     pub fn exists(&self, relative: &str) -> bool {
         self.public().join(relative).exists()
     }

@@ -352,12 +352,7 @@ fn menu_follows_section_weight() {
 fn the_previous_site_is_removed_after_a_rebuild() {
     let site = built();
     site.build(&[]).ok();
-    let stale = || {
-        std::fs::read_dir(site.root())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .any(|e| e.file_name().to_string_lossy().contains(".linju-old-"))
-    };
+    let stale = || !site.leftovers(".linju-old-").is_empty();
     // The removal runs in a detached process; give it a moment.
     for _ in 0..100 {
         if !stale() {
