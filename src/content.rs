@@ -138,6 +138,8 @@ pub struct Page {
     pub file: PathBuf,
     /// Source path relative to `content/` with `/` separators (for `@/` links).
     pub source_key: String,
+    /// What the slug was made from: the file stem, or a bundle's folder name.
+    pub stem: String,
     /// Index of the section the page is in.
     pub section: usize,
     /// The schema the page follows.

@@ -75,7 +75,6 @@ pub fn site_value(site: &Site) -> Value {
         "police_record_code": config.police_record.as_deref().map(digits_only),
         "extra": config.extra,
         "menu": menu,
-        "now": dates::to_context_string(&site.now),
         "feed_url": config.url_path("atom.xml"),
         "generator": format!("linju {}", env!("CARGO_PKG_VERSION")),
     })
@@ -129,11 +128,7 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     );
     set(map, "community", community_ref(site, page.community));
     set(map, "tags", tag_refs(site, &page.meta.tags));
-    set(
-        map,
-        "expired",
-        json!(page.expires.as_ref().is_some_and(|e| *e < site.now)),
-    );
+    set(map, "expired", json!(is_expired(site, page)));
     set(map, "upcoming", json!(is_upcoming(site, page)));
     let kind = page.meta.kind.map_or("other", |k| match k {
         crate::frontmatter::EventKind::Council => "council",
@@ -194,6 +189,11 @@ pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
     );
     map.insert("assets".into(), tera::Value::from(assets));
     tera::Value::from(map)
+}
+
+/// A page whose `expires` time has passed (notices leave the lists).
+pub fn is_expired(site: &Site, page: &Page) -> bool {
+    page.expires.as_ref().is_some_and(|e| *e < site.now)
 }
 
 /// An event is upcoming until it ends (or, without an end, until its day is over).

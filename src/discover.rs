@@ -151,7 +151,7 @@ fn is_ignored(path: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with("#")
+    crate::changes::is_scratch_name(name)
 }
 
 fn key_of(base: &Path, path: &Path) -> String {

@@ -162,7 +162,7 @@ pub enum EventKind {
 /// A page's front matter as written: every field any page type may have.
 /// Which of them a page may use depends on its section's type (see
 /// `content::PageType::allows`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct PageFrontMatter {

@@ -7,6 +7,7 @@
 //! [`theme`]'s Tera templates with values from [`context`], plus [`feeds`];
 //! [`output`] writes it all atomically. [`pipeline`] strings them together.
 
+pub mod changes;
 pub mod cjk_emphasis;
 pub mod config;
 pub mod content;
@@ -20,6 +21,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod session;
 pub mod site;
 pub mod slugs;
 pub mod suggest;

@@ -41,7 +41,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
 }
 
 /// An absolute, lexically normalised path (the folder may not exist yet).
-fn absolute(path: &Path) -> PathBuf {
+pub fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -110,11 +110,14 @@ impl Staging {
     /// site has at that path is hard-linked instead of written: on ext4,
     /// allocating thousands of new inodes is most of a rebuild's cost, and
     /// files are never modified in place, so sharing them is safe.
-    pub fn write(&self, output: Output) -> Result<()> {
+    /// `unchanged` says whether the caller already knows (from a hash of
+    /// the previous build); `None` compares with the file on disk.
+    pub fn write(&self, output: &Output, unchanged: Option<bool>) -> Result<()> {
         let target = safe_join(&self.dir, &output.path)?;
         create_parent(&target)?;
         let previous = self.output.join(&output.path);
-        let unchanged = std::fs::read(&previous).is_ok_and(|old| old == output.bytes);
+        let unchanged = unchanged
+            .unwrap_or_else(|| std::fs::read(&previous).is_ok_and(|old| old == output.bytes));
         if !(unchanged && std::fs::hard_link(&previous, &target).is_ok()) {
             std::fs::write(&target, &output.bytes)
                 .map_err(|e| Error::io(&target, "write the file", &e))?;
@@ -224,6 +227,63 @@ pub fn remove_stale(paths: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// Replaces one file of a live site (the output of `serve` or `watch`):
+/// written beside its place under a temporary name, then renamed over it,
+/// so a reader sees the old file or the new one, never half of one.
+pub fn replace_file(output_dir: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
+    let target = safe_join(output_dir, relative)?;
+    create_parent(&target)?;
+    let temporary = temporary_beside(&target);
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, "write the file", &e))?;
+    std::fs::rename(&temporary, &target).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(&target, "replace the file", &e)
+    })
+}
+
+/// Copies a static file into a live site, atomically like [`replace_file`].
+pub fn replace_with_copy(output_dir: &Path, relative: &str, source: &StaticSource) -> Result<()> {
+    match source {
+        StaticSource::Embedded(bytes) => replace_file(output_dir, relative, bytes),
+        StaticSource::Disk(from) => {
+            let target = safe_join(output_dir, relative)?;
+            create_parent(&target)?;
+            let temporary = temporary_beside(&target);
+            std::fs::copy(from, &temporary).map_err(|e| Error::io(from, "copy the file", &e))?;
+            std::fs::rename(&temporary, &target).map_err(|e| {
+                let _ = std::fs::remove_file(&temporary);
+                Error::io(&target, "replace the file", &e)
+            })
+        }
+    }
+}
+
+/// Removes a file the site no longer has, and the folders it leaves empty.
+pub fn remove_file(output_dir: &Path, relative: &str) -> Result<()> {
+    let target = safe_join(output_dir, relative)?;
+    match std::fs::remove_file(&target) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(&target, "remove the file", &e)),
+    }
+    let mut dir = target.parent();
+    while let Some(current) = dir.filter(|d| *d != output_dir && d.starts_with(output_dir)) {
+        // Fails, harmlessly, as soon as a folder still holds something.
+        if std::fs::remove_dir(current).is_err() {
+            break;
+        }
+        dir = current.parent();
+    }
+    Ok(())
+}
+
+fn temporary_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.linju-tmp-{}", std::process::id()))
+}
+
 fn parent_of(output: &Path) -> PathBuf {
     output
         .parent()
@@ -299,7 +359,7 @@ mod tests {
 
     fn write_site(out: &Path, path: &str) -> Vec<PathBuf> {
         let staging = Staging::begin(out).unwrap();
-        staging.write(page(path)).unwrap();
+        staging.write(&page(path), None).unwrap();
         staging.commit().unwrap()
     }
 
@@ -328,7 +388,7 @@ mod tests {
         write_site(&out, "good.html");
         {
             let staging = Staging::begin(&out).unwrap();
-            staging.write(page("half.html")).unwrap();
+            staging.write(&page("half.html"), None).unwrap();
         }
         assert!(out.join("good.html").is_file());
         let names: Vec<_> = std::fs::read_dir(dir.path())
@@ -345,23 +405,29 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let staging = Staging::begin(&out).unwrap();
-        staging.write(page("same.html")).unwrap();
+        staging.write(&page("same.html"), None).unwrap();
         staging
-            .write(Output {
-                path: "changed.html".into(),
-                bytes: b"v1".to_vec(),
-            })
+            .write(
+                &Output {
+                    path: "changed.html".into(),
+                    bytes: b"v1".to_vec(),
+                },
+                None,
+            )
             .unwrap();
         staging.commit().unwrap();
         let inode = |name: &str| std::fs::metadata(out.join(name)).unwrap().ino();
         let (same_before, changed_before) = (inode("same.html"), inode("changed.html"));
         let staging = Staging::begin(&out).unwrap();
-        staging.write(page("same.html")).unwrap();
+        staging.write(&page("same.html"), None).unwrap();
         staging
-            .write(Output {
-                path: "changed.html".into(),
-                bytes: b"v2".to_vec(),
-            })
+            .write(
+                &Output {
+                    path: "changed.html".into(),
+                    bytes: b"v2".to_vec(),
+                },
+                None,
+            )
             .unwrap();
         remove_stale(&staging.commit().unwrap()).unwrap();
         assert_eq!(inode("same.html"), same_before);

@@ -1,15 +1,23 @@
 //! Rendering: every HTML page of the site through Tera, in parallel.
-//! Takes `&Site` and the Tera instance and hands each finished file (path +
-//! bytes) to a sink; never touches the file system itself.
+//! Takes `&Site` and the Tera instance and returns finished files (path +
+//! bytes); never touches the file system itself.
+//!
+//! Each HTML file is a [`Target`]. Its [`Selection`] says what it shows
+//! (which page, which section, which lists of cards); from that come both
+//! its Tera context and its [`Selection::signature`], a hash of everything
+//! the file is made from. The same selection feeds both, so a file whose
+//! signature did not change cannot have changed, which is what lets
+//! `session` re-render only what an edit touched.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::content::PageType;
-use crate::context::{is_upcoming, page_card, page_full, section_value, site_value};
-use crate::error::{Error, Errors};
-use crate::feeds;
+use crate::context::{is_expired, is_upcoming, page_card, page_full, section_value, site_value};
+use crate::error::Error;
 use crate::site::Site;
 use crate::theme::template_error;
 
@@ -22,79 +30,291 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
-/// Where rendered files go as soon as each is ready (the caller decides
-/// whether that is a folder or a vector), so a big site is never held in
-/// memory whole.
-pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
+impl Output {
+    /// A hash of the bytes, to tell whether a file changed without reading it.
+    pub fn content_hash(&self) -> u64 {
+        hash_bytes(&self.bytes)
+    }
+}
+
+/// A hash of some bytes (stable within one process).
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
 
 /// How many items the home page shows per list.
 const HOME_LIST_LEN: usize = 6;
 
 /// One HTML file to render.
-#[derive(Debug, Clone, Copy)]
-enum Target {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `index.html`.
     Home,
+    /// One page of a section's list.
     SectionPager {
+        /// Index into `Site::sections`.
         section: usize,
+        /// 1-based pager number.
         number: usize,
+        /// Pagers in all.
         total: usize,
     },
+    /// A page (index into `Site::pages`).
     Page(usize),
+    /// `tags/index.html`.
     TagIndex,
-    Tag(usize),
+    /// One page of a tag's list.
+    Tag {
+        /// Index into `Site::tags`.
+        tag: usize,
+        /// 1-based pager number.
+        number: usize,
+        /// Pagers in all.
+        total: usize,
+    },
+    /// `404.html`.
     NotFound,
 }
 
-/// A target with its template and data, ready for Tera.
-struct Job {
-    template: String,
-    output: String,
-    context: Context,
+/// Values every template may use, computed once per build and refreshed
+/// page by page on a rebuild: the `site` value, each page's card (what a
+/// list shows of it) and each section's value, with hashes of each.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    site: tera::Value,
+    site_hash: u64,
+    cards: Vec<tera::Value>,
+    card_hashes: Vec<u64>,
+    full_hashes: Vec<u64>,
+    time_flags: Vec<(bool, bool)>,
+    sections: Vec<tera::Value>,
+    section_hashes: Vec<u64>,
+}
+
+/// A hasher that JSON can be written into, so a value is hashed without
+/// building its text.
+struct HashWriter(DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_json(value: &Value) -> u64 {
+    let mut writer = HashWriter(DefaultHasher::new());
+    // Writing into a hasher cannot fail; a failure would only weaken the hash.
+    let _ = serde_json::to_writer(&mut writer, value);
+    writer.0.finish()
+}
+
+/// A page's card and the hashes of the card and of the whole page.
+fn card_of(site: &Site, index: usize) -> (tera::Value, u64, u64) {
+    let page = &site.pages[index];
+    let card = page_card(site, page);
+    let card_hash = hash_json(&card);
+    let mut hasher = DefaultHasher::new();
+    card_hash.hash(&mut hasher);
+    page.rendered.html.hash(&mut hasher);
+    for heading in &page.rendered.toc {
+        heading.id.hash(&mut hasher);
+        heading.title.hash(&mut hasher);
+        heading.level.hash(&mut hasher);
+    }
+    for (_, name) in &page.assets {
+        name.hash(&mut hasher);
+    }
+    (
+        tera::Value::from_serializable(&card),
+        card_hash,
+        hasher.finish(),
+    )
+}
+
+fn time_flags(site: &Site, index: usize) -> (bool, bool) {
+    let page = &site.pages[index];
+    (is_expired(site, page), is_upcoming(site, page))
+}
+
+impl Shared {
+    /// Computes every value from scratch.
+    pub fn compute(site: &Site) -> Shared {
+        let mut shared = Shared {
+            site: tera::Value::from_serializable(&Value::Null),
+            site_hash: 0,
+            cards: Vec::new(),
+            card_hashes: Vec::new(),
+            full_hashes: Vec::new(),
+            time_flags: Vec::new(),
+            sections: Vec::new(),
+            section_hashes: Vec::new(),
+        };
+        let cards: Vec<(tera::Value, u64, u64)> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| card_of(site, i))
+            .collect();
+        for (card, card_hash, full_hash) in cards {
+            shared.cards.push(card);
+            shared.card_hashes.push(card_hash);
+            shared.full_hashes.push(full_hash);
+        }
+        shared.time_flags = (0..site.pages.len()).map(|i| time_flags(site, i)).collect();
+        shared.refresh_site_and_sections(site);
+        shared
+    }
+
+    /// After an edit that kept every page at its index: recomputes the cards
+    /// of `changed` pages and of pages whose time flags (expired, upcoming)
+    /// flipped since the last build, and the site and section values.
+    pub fn refresh(&mut self, site: &Site, changed: &[usize]) {
+        let mut stale: Vec<usize> = changed.to_vec();
+        for index in 0..site.pages.len() {
+            let flags = time_flags(site, index);
+            if self.time_flags[index] != flags {
+                self.time_flags[index] = flags;
+                stale.push(index);
+            }
+        }
+        stale.sort_unstable();
+        stale.dedup();
+        let fresh: Vec<(usize, (tera::Value, u64, u64))> = stale
+            .par_iter()
+            .map(|&i| (i, card_of(site, i)))
+            .collect();
+        for (index, (card, card_hash, full_hash)) in fresh {
+            self.cards[index] = card;
+            self.card_hashes[index] = card_hash;
+            self.full_hashes[index] = full_hash;
+        }
+        self.refresh_site_and_sections(site);
+    }
+
+    fn refresh_site_and_sections(&mut self, site: &Site) {
+        let value = site_value(site);
+        self.site_hash = hash_json(&value);
+        self.site = tera::Value::from_serializable(&value);
+        self.sections.clear();
+        self.section_hashes.clear();
+        for section in &site.sections {
+            let value = section_value(site, section);
+            self.section_hashes.push(hash_json(&value));
+            self.sections.push(tera::Value::from_serializable(&value));
+        }
+    }
+}
+
+/// What one HTML file shows: everything its context is made from.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Output path (`events/a/index.html`).
+    pub output: String,
+    /// Template name.
+    pub template: String,
     /// The content file it comes from, for error messages.
     source: String,
+    current_path: String,
+    section: Option<usize>,
+    page: Option<usize>,
+    lists: Vec<(&'static str, Vec<usize>)>,
+    values: Vec<(&'static str, Value)>,
 }
 
-/// Values shared by all templates, computed once.
-struct Shared {
-    site: tera::Value,
-    cards: Vec<tera::Value>,
-    sections: Vec<tera::Value>,
-}
-
-/// Renders every HTML page, feed and sitemap of `site`, handing each file
-/// to `sink` as soon as it is ready. Reports every failure.
-pub fn render_site(site: &Site, tera: &Tera, sink: &Sink<'_>) -> Result<(), Errors> {
-    let shared = Shared {
-        site: tera::Value::from_serializable(&site_value(site)),
-        cards: site
-            .pages
-            .par_iter()
-            .map(|p| tera::Value::from_serializable(&page_card(site, p)))
-            .collect(),
-        sections: site
-            .sections
-            .iter()
-            .map(|s| tera::Value::from_serializable(&section_value(site, s)))
-            .collect(),
-    };
-    let targets = plan(site);
-    let mut errors = Errors::default();
-    let failures: Vec<Error> = targets
-        .par_iter()
-        .filter_map(|&target| {
-            let job = prepare(site, &shared, target);
-            render_job(tera, &job).and_then(sink).err()
-        })
-        .collect();
-    failures.into_iter().for_each(|e| errors.push(e));
-    for output in feeds::render_feeds(site) {
-        errors.keep(sink(output));
+impl Selection {
+    fn new(output: String, template: String, source: String, current_path: &str) -> Selection {
+        Selection {
+            output,
+            template,
+            source,
+            current_path: current_path.to_string(),
+            section: None,
+            page: None,
+            lists: Vec::new(),
+            values: Vec::new(),
+        }
     }
-    errors.into_result(())
+
+    /// A hash of everything the file is made from: the template (as
+    /// `template_version`, which covers the templates it uses), the site
+    /// value, its section, its page and every card it lists.
+    pub fn signature(&self, shared: &Shared, template_version: u64) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        template_version.hash(&mut hasher);
+        self.template.hash(&mut hasher);
+        self.output.hash(&mut hasher);
+        self.current_path.hash(&mut hasher);
+        shared.site_hash.hash(&mut hasher);
+        self.section
+            .map(|s| shared.section_hashes[s])
+            .hash(&mut hasher);
+        self.page.map(|p| shared.full_hashes[p]).hash(&mut hasher);
+        for (name, pages) in &self.lists {
+            name.hash(&mut hasher);
+            pages.len().hash(&mut hasher);
+            for &page in pages {
+                shared.card_hashes[page].hash(&mut hasher);
+            }
+        }
+        for (name, value) in &self.values {
+            name.hash(&mut hasher);
+            hash_json(value).hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    fn context(&self, site: &Site, shared: &Shared) -> Context {
+        let mut context = Context::new();
+        context.insert_value("site", shared.site.clone());
+        context.insert("current_path", &self.current_path);
+        if let Some(section) = self.section {
+            context.insert_value("section", shared.sections[section].clone());
+        }
+        if let Some(index) = self.page {
+            context.insert_value(
+                "page",
+                page_full(site, &site.pages[index], &shared.cards[index]),
+            );
+        }
+        for (name, pages) in &self.lists {
+            let cards: Vec<tera::Value> = pages.iter().map(|&i| shared.cards[i].clone()).collect();
+            context.insert_value(*name, tera::Value::from(cards));
+        }
+        for (name, value) in &self.values {
+            context.insert(*name, value);
+        }
+        context
+    }
+}
+
+/// Renders one selected file.
+pub fn render_selection(
+    site: &Site,
+    shared: &Shared,
+    tera: &Tera,
+    selection: &Selection,
+) -> Result<Output, Error> {
+    let context = selection.context(site, shared);
+    let html = tera.render(&selection.template, &context).map_err(|err| {
+        let mut error = template_error(&err);
+        error.message = format!(
+            "while rendering {} with `{}`: {}",
+            selection.source, selection.template, error.message
+        );
+        error.with_hint("the theme or the site's templates/ has a mistake; if you did not change templates, report this")
+    })?;
+    Ok(Output {
+        path: selection.output.clone(),
+        bytes: html.into_bytes(),
+    })
 }
 
 /// Every HTML file the site has.
-fn plan(site: &Site) -> Vec<Target> {
+pub fn plan(site: &Site) -> Vec<Target> {
     let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
     for (index, section) in site.sections.iter().enumerate().skip(1) {
         let total = section.pages.len().div_ceil(section.paginate_by).max(1);
@@ -105,80 +325,56 @@ fn plan(site: &Site) -> Vec<Target> {
         }));
     }
     targets.extend((0..site.pages.len()).map(Target::Page));
-    targets.extend((0..site.tags.len()).map(Target::Tag));
+    let per_pager = site.config.paginate_by.max(1);
+    for (index, tag) in site.tags.iter().enumerate() {
+        let total = tag.pages.len().div_ceil(per_pager).max(1);
+        targets.extend((1..=total).map(|number| Target::Tag {
+            tag: index,
+            number,
+            total,
+        }));
+    }
     targets
 }
 
-fn prepare(site: &Site, shared: &Shared, target: Target) -> Job {
+/// What `target` shows.
+pub fn select(site: &Site, target: Target) -> Selection {
     match target {
-        Target::Home => home_job(site, shared),
+        Target::Home => home_selection(site),
         Target::SectionPager {
             section,
             number,
             total,
-        } => section_job(site, shared, section, number, total),
-        Target::Page(index) => page_job(site, shared, index),
-        Target::TagIndex => tag_index_job(site, shared),
-        Target::Tag(index) => tag_job(site, shared, index),
-        Target::NotFound => Job {
-            template: "404.html".into(),
-            output: "404.html".into(),
-            context: base_context(shared, ""),
-            source: "404".into(),
-        },
+        } => section_selection(site, section, number, total),
+        Target::Page(index) => page_selection(site, index),
+        Target::TagIndex => tag_index_selection(site),
+        Target::Tag { tag, number, total } => tag_selection(site, tag, number, total),
+        Target::NotFound => Selection::new("404.html".into(), "404.html".into(), "404".into(), ""),
     }
 }
 
-fn render_job(tera: &Tera, job: &Job) -> Result<Output, Error> {
-    let html = tera.render(&job.template, &job.context).map_err(|err| {
-        let mut error = template_error(&err);
-        error.message = format!("while rendering {} with `{}`: {}", job.source, job.template, error.message);
-        error.with_hint("the theme or the site's templates/ has a mistake; if you did not change templates, report this")
-    })?;
-    Ok(Output {
-        path: job.output.clone(),
-        bytes: html.into_bytes(),
-    })
-}
-
-fn base_context(shared: &Shared, current_path: &str) -> Context {
-    let mut context = Context::new();
-    context.insert_value("site", shared.site.clone());
-    context.insert("current_path", current_path);
-    context
-}
-
-fn cards_of<'a>(shared: &Shared, pages: impl IntoIterator<Item = &'a usize>) -> tera::Value {
-    let cards: Vec<tera::Value> = pages
-        .into_iter()
-        .map(|&i| shared.cards[i].clone())
-        .collect();
-    tera::Value::from(cards)
-}
-
-fn home_job(site: &Site, shared: &Shared) -> Job {
+fn home_selection(site: &Site) -> Selection {
     let of_type = |t: PageType| -> Vec<usize> { site.pages_of_type(t).map(|(i, _)| i).collect() };
-    let mut context = base_context(shared, "");
-    context.insert_value("section", shared.sections[0].clone());
-    context.insert_value(
-        "stories",
-        cards_of(shared, of_type(PageType::Story).iter().take(HOME_LIST_LEN)),
+    let latest = |t: PageType| -> Vec<usize> {
+        site.pages_of_type(t).map(|(i, _)| i).take(HOME_LIST_LEN).collect()
+    };
+    let mut selection = Selection::new(
+        "index.html".into(),
+        template_or(&site.home().meta.template, "index.html"),
+        site.home().file.display().to_string(),
+        "",
     );
-    context.insert_value(
-        "families",
-        cards_of(shared, of_type(PageType::Family).iter().take(HOME_LIST_LEN)),
-    );
-    context.insert_value("upcoming_events", cards_of(shared, &upcoming_events(site)));
-    context.insert_value("recent_events", cards_of(shared, &recent_events(site)));
-    context.insert_value("notices", cards_of(shared, &current_notices(site)));
-    context.insert_value("stations", cards_of(shared, &of_type(PageType::Station)));
-    context.insert_value("communities", cards_of(shared, &site.communities));
-    Job {
-        template: template_or(&site.home().meta.template, "index.html"),
-        output: "index.html".into(),
-        context,
-        source: site.home().file.display().to_string(),
-    }
+    selection.section = Some(0);
+    selection.lists = vec![
+        ("stories", latest(PageType::Story)),
+        ("families", latest(PageType::Family)),
+        ("upcoming_events", upcoming_events(site)),
+        ("recent_events", recent_events(site)),
+        ("notices", current_notices(site)),
+        ("stations", of_type(PageType::Station)),
+        ("communities", site.communities.clone()),
+    ];
+    selection
 }
 
 /// Events still to come, soonest first.
@@ -208,7 +404,7 @@ fn recent_events(site: &Site) -> Vec<usize> {
 pub fn current_notices(site: &Site) -> Vec<usize> {
     let mut notices: Vec<usize> = site
         .pages_of_type(PageType::Notice)
-        .filter(|(_, p)| p.expires.as_ref().is_none_or(|e| *e >= site.now))
+        .filter(|(_, p)| !is_expired(site, p))
         .map(|(i, _)| i)
         .collect();
     notices.sort_by(|&a, &b| {
@@ -225,36 +421,44 @@ fn template_or(chosen: &Option<String>, default: &str) -> String {
     chosen.clone().unwrap_or_else(|| default.to_string())
 }
 
-fn section_job(site: &Site, shared: &Shared, index: usize, number: usize, total: usize) -> Job {
+/// The slice of `pages` pager `number` shows.
+fn pager_slice(pages: &[usize], per_pager: usize, number: usize) -> Vec<usize> {
+    let start = ((number - 1) * per_pager).min(pages.len());
+    let end = (start + per_pager).min(pages.len());
+    pages[start..end].to_vec()
+}
+
+fn section_selection(site: &Site, index: usize, number: usize, total: usize) -> Selection {
     let section = &site.sections[index];
-    let start = (number - 1) * section.paginate_by;
-    let end = (start + section.paginate_by).min(section.pages.len());
-    let mut context = base_context(shared, &section.path);
-    context.insert_value("section", shared.sections[index].clone());
-    context.insert_value(
-        "pages",
-        cards_of(shared, &section.pages[start.min(end)..end]),
+    let mut selection = Selection::new(
+        format!("{}index.html", pager_path(&section.path, number)),
+        template_or(&section.meta.template, "section.html"),
+        section.file.display().to_string(),
+        &section.path,
     );
-    context.insert("paginator", &paginator(site, &section.path, number, total));
-    Job {
-        template: template_or(&section.meta.template, "section.html"),
-        output: format!("{}index.html", pager_path(&section.path, number)),
-        context,
-        source: section.file.display().to_string(),
-    }
+    selection.section = Some(index);
+    selection.lists = vec![(
+        "pages",
+        pager_slice(&section.pages, section.paginate_by, number),
+    )];
+    selection.values = vec![(
+        "paginator",
+        paginator(site, &section.path, number, total),
+    )];
+    selection
 }
 
 /// `events/` for the first page, `events/page/2/` after it.
-fn pager_path(section_path: &str, number: usize) -> String {
+fn pager_path(list_path: &str, number: usize) -> String {
     if number == 1 {
-        section_path.to_string()
+        list_path.to_string()
     } else {
-        format!("{section_path}page/{number}/")
+        format!("{list_path}page/{number}/")
     }
 }
 
-fn paginator(site: &Site, section_path: &str, number: usize, total: usize) -> Value {
-    let url = |n: usize| site.config.url_path(&pager_path(section_path, n));
+fn paginator(site: &Site, list_path: &str, number: usize, total: usize) -> Value {
+    let url = |n: usize| site.config.url_path(&pager_path(list_path, n));
     let pagers: Vec<Value> = (1..=total)
         .map(|n| json!({"number": n, "url": url(n), "current": n == number}))
         .collect();
@@ -269,15 +473,9 @@ fn paginator(site: &Site, section_path: &str, number: usize, total: usize) -> Va
     })
 }
 
-fn page_job(site: &Site, shared: &Shared, index: usize) -> Job {
+fn page_selection(site: &Site, index: usize) -> Selection {
     let page = &site.pages[index];
     let section = &site.sections[page.section];
-    let mut context = base_context(shared, &page.path);
-    context.insert_value("page", page_full(site, page, &shared.cards[index]));
-    context.insert_value("section", shared.sections[page.section].clone());
-    if page.page_type == PageType::Community {
-        add_community_lists(site, shared, index, &mut context);
-    }
     let default = format!("{}.html", page.page_type.name());
     let template = page
         .meta
@@ -285,28 +483,38 @@ fn page_job(site: &Site, shared: &Shared, index: usize) -> Job {
         .clone()
         .or_else(|| section.meta.page_template.clone())
         .unwrap_or(default);
-    Job {
+    let mut selection = Selection::new(
+        format!("{}index.html", page.path),
         template,
-        output: format!("{}index.html", page.path),
-        context,
-        source: page.file.display().to_string(),
+        page.file.display().to_string(),
+        &page.path,
+    );
+    selection.page = Some(index);
+    selection.section = Some(page.section);
+    if page.page_type == PageType::Community {
+        selection.lists = community_lists(site, index);
     }
+    selection
 }
 
-fn add_community_lists(site: &Site, shared: &Shared, community: usize, context: &mut Context) {
-    let members = |t: PageType| -> tera::Value {
-        let indexes: Vec<usize> = site
-            .pages_of_type(t)
+fn community_lists(site: &Site, community: usize) -> Vec<(&'static str, Vec<usize>)> {
+    let members = |t: PageType| -> Vec<usize> {
+        site.pages_of_type(t)
             .filter(|(_, p)| p.community == Some(community))
             .map(|(i, _)| i)
-            .collect();
-        cards_of(shared, &indexes)
+            .collect()
     };
-    context.insert_value("stories", members(PageType::Story));
-    context.insert_value("families", members(PageType::Family));
-    context.insert_value("events", members(PageType::Event));
-    context.insert_value("stations", members(PageType::Station));
-    context.insert_value("notices", members(PageType::Notice));
+    vec![
+        ("stories", members(PageType::Story)),
+        ("families", members(PageType::Family)),
+        ("events", members(PageType::Event)),
+        ("stations", members(PageType::Station)),
+        ("notices", members(PageType::Notice)),
+    ]
+}
+
+fn tag_path(site: &Site, index: usize) -> String {
+    format!("tags/{}/", site.tags[index].slug)
 }
 
 fn tag_term(site: &Site, index: usize) -> Value {
@@ -314,32 +522,41 @@ fn tag_term(site: &Site, index: usize) -> Value {
     json!({
         "name": tag.name,
         "slug": tag.slug,
-        "url": site.config.url_path(&format!("tags/{}/", tag.slug)),
+        "url": site.config.url_path(&tag_path(site, index)),
         "count": tag.pages.len(),
     })
 }
 
-fn tag_index_job(site: &Site, shared: &Shared) -> Job {
+fn tag_index_selection(site: &Site) -> Selection {
     let terms: Vec<Value> = (0..site.tags.len()).map(|i| tag_term(site, i)).collect();
-    let mut context = base_context(shared, "tags/");
-    context.insert("terms", &terms);
-    Job {
-        template: "tags.html".into(),
-        output: "tags/index.html".into(),
-        context,
-        source: "tags".into(),
-    }
+    let mut selection = Selection::new(
+        "tags/index.html".into(),
+        "tags.html".into(),
+        "tags".into(),
+        "tags/",
+    );
+    selection.values = vec![("terms", Value::Array(terms))];
+    selection
 }
 
-fn tag_job(site: &Site, shared: &Shared, index: usize) -> Job {
-    let tag = &site.tags[index];
-    let mut context = base_context(shared, &format!("tags/{}/", tag.slug));
-    context.insert("term", &tag_term(site, index));
-    context.insert_value("pages", cards_of(shared, &tag.pages));
-    Job {
-        template: "tag.html".into(),
-        output: format!("tags/{}/index.html", tag.slug),
-        context,
-        source: format!("tag `{}`", tag.name),
-    }
+/// A tag's list is paginated like a section's, so a tag on thousands of
+/// pages neither makes a page residents cannot load on a phone nor costs
+/// more to rebuild than the pager an edit touched.
+fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Selection {
+    let path = tag_path(site, index);
+    let mut selection = Selection::new(
+        format!("{}index.html", pager_path(&path, number)),
+        "tag.html".into(),
+        format!("tag `{}`", site.tags[index].name),
+        &path,
+    );
+    selection.lists = vec![(
+        "pages",
+        pager_slice(&site.tags[index].pages, site.config.paginate_by.max(1), number),
+    )];
+    selection.values = vec![
+        ("term", tag_term(site, index)),
+        ("paginator", paginator(site, &path, number, total)),
+    ];
+    selection
 }

@@ -56,6 +56,30 @@ pub struct Site {
     pub communities: Vec<usize>,
     /// Tags, by name.
     pub tags: Vec<TagTerm>,
+    /// Where `@/` links lead: source keys (`events/a.md`, a bundle's
+    /// folder, `events/_index.md`) to URL paths.
+    pub link_targets: HashMap<String, String>,
+    /// The earliest `publish` time of a page held back because it is still
+    /// to come: once that time passes, the site must be loaded again.
+    pub held_back_until: Option<ZonedDateTime>,
+}
+
+/// What [`Site::reload_pages`] could do.
+#[derive(Debug)]
+pub enum Reload {
+    /// The pages were replaced in place; these indexes changed.
+    Done(Vec<usize>),
+    /// The edit moved more than page contents (a URL, a section, a draft
+    /// flag, a community's name...): load the whole site again.
+    NeedsFullLoad,
+}
+
+/// A page file's outcome.
+enum Loaded {
+    Page(Box<Page>),
+    Draft,
+    /// Held back until this time.
+    Future(ZonedDateTime),
 }
 
 /// Output paths linju writes itself; content may not take them.
@@ -68,22 +92,29 @@ impl Site {
         let found = discover::discover(&content_dir)?;
         let mut errors = Errors::default();
         let mut sections = load_sections(root, &config, &found.sections, &mut errors);
-        let loaded: Vec<Result<Option<Page>, Vec<Error>>> = found
+        let loaded: Vec<Result<Loaded, Vec<Error>>> = found
             .pages
             .par_iter()
             .map(|source| load_page(root, &config, &sections, source, options))
             .collect();
         let mut pages = Vec::new();
+        let mut held_back_until: Option<ZonedDateTime> = None;
         for result in loaded {
             match result {
-                Ok(Some(page)) => pages.push(page),
-                Ok(None) => {}
+                Ok(Loaded::Page(page)) => pages.push(*page),
+                Ok(Loaded::Draft) => {}
+                Ok(Loaded::Future(time)) => {
+                    if held_back_until.as_ref().is_none_or(|t| time < *t) {
+                        held_back_until = Some(time);
+                    }
+                }
                 Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
             }
         }
         check_unique_paths(&sections, &pages, &mut errors);
         let communities = link_communities(&mut pages, &mut errors);
-        render_all(&config, &mut sections, &mut pages, &mut errors);
+        let link_targets = link_targets(&config, &sections, &pages);
+        render_all(&config, &link_targets, &mut sections, &mut pages, &mut errors);
         attach_pages(&mut sections, &mut pages);
         let tags = collect_tags(&pages);
         let site = Site {
@@ -94,8 +125,122 @@ impl Site {
             pages,
             communities,
             tags,
+            link_targets,
+            held_back_until,
         };
         errors.into_result(site)
+    }
+
+    /// Re-reads the page files `files` (absolute paths) in place, when an
+    /// edit changed only what those pages say: the fast path of a rebuild.
+    /// Any edit that could move other pages asks for a full load instead.
+    /// On error the site is left as it was.
+    pub fn reload_pages(&mut self, files: &[PathBuf], options: &LoadOptions) -> Result<Reload, Errors> {
+        self.now = options.now.clone();
+        if self.held_back_until.as_ref().is_some_and(|t| *t <= options.now) {
+            return Ok(Reload::NeedsFullLoad);
+        }
+        let mut fresh: Vec<(usize, Page)> = Vec::new();
+        let mut errors = Errors::default();
+        for file in files {
+            let Some(index) = self.page_index_of(file) else {
+                return Ok(Reload::NeedsFullLoad);
+            };
+            let source = self.source_of(index);
+            match load_page(&self.root, &self.config, &self.sections, &source, options) {
+                Ok(Loaded::Page(page)) => fresh.push((index, *page)),
+                Ok(Loaded::Draft | Loaded::Future(_)) => return Ok(Reload::NeedsFullLoad),
+                Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        for (index, page) in &mut fresh {
+            let old = &self.pages[*index];
+            let moved = page.path != old.path || page.section != old.section;
+            let renamed_community = old.page_type == PageType::Community
+                && (page.title != old.title || page.slug != old.slug);
+            if moved || renamed_community {
+                return Ok(Reload::NeedsFullLoad);
+            }
+            page.community = self.resolve_community(page, &mut errors);
+            let base = self
+                .config
+                .url_path(page.asset_base(&self.sections[page.section].path));
+            let resolve = |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
+            let source = BodySource {
+                file: &page.file,
+                body: &page.body,
+                body_line: page.body_line,
+            };
+            for error in store_rendered(render_body(&source, &base, &resolve), &mut page.rendered) {
+                errors.push(error);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut order_may_change = false;
+        let mut changed = Vec::with_capacity(fresh.len());
+        for (index, page) in fresh {
+            order_may_change |= page.meta != self.pages[index].meta;
+            self.pages[index] = page;
+            changed.push(index);
+        }
+        if order_may_change {
+            for section in &mut self.sections {
+                section.pages.clear();
+            }
+            attach_pages(&mut self.sections, &mut self.pages);
+            self.tags = collect_tags(&self.pages);
+        }
+        Ok(Reload::Done(changed))
+    }
+
+    /// The index of the page read from `file` (absolute).
+    fn page_index_of(&self, file: &Path) -> Option<usize> {
+        let relative = file.strip_prefix(&self.root).ok()?;
+        self.pages.iter().position(|p| p.file == relative)
+    }
+
+    /// Where page `index` was found, as discovery would describe it.
+    fn source_of(&self, index: usize) -> PageSource {
+        let page = &self.pages[index];
+        let section_key = self.sections[page.section]
+            .source_key
+            .trim_end_matches("_index.md")
+            .trim_end_matches('/')
+            .to_string();
+        PageSource {
+            file: self.root.join(&page.file),
+            key: page.source_key.clone(),
+            section_key,
+            stem: page.stem.clone(),
+            bundle_assets: page.is_bundle.then(|| page.assets.clone()),
+        }
+    }
+
+    /// A reloaded page's community, checked against the community pages.
+    fn resolve_community(&self, page: &Page, errors: &mut Errors) -> Option<usize> {
+        let wanted = page.meta.community.as_deref()?.trim();
+        let found = self
+            .communities
+            .iter()
+            .copied()
+            .find(|&i| self.pages[i].title == wanted || self.pages[i].slug == wanted);
+        if found.is_none() {
+            let titles: Vec<&str> = self
+                .communities
+                .iter()
+                .map(|&i| self.pages[i].title.as_str())
+                .collect();
+            errors.push(
+                Error::at_line(&page.file, page.community_line, format!("unknown community `{wanted}`"))
+                    .with_hint(suggest::did_you_mean(wanted, &titles)),
+            );
+        }
+        found
     }
 
     /// The home section.
@@ -244,7 +389,7 @@ fn load_page(
     sections: &[Section],
     source: &PageSource,
     options: &LoadOptions,
-) -> Result<Option<Page>, Vec<Error>> {
+) -> Result<Loaded, Vec<Error>> {
     let file = relative_file(root, &source.file);
     let text = read(root, &source.file).map_err(|e| vec![e])?;
     let split = frontmatter::split(&file, &text).map_err(|e| vec![e])?;
@@ -262,16 +407,17 @@ fn load_page(
     let zoned = |d: &Option<crate::dates::DateInput>| d.as_ref().map(|d| d.in_zone(zone));
     let publish = zoned(&meta.publish);
     if meta.draft && !options.drafts {
-        return Ok(None);
+        return Ok(Loaded::Draft);
     }
-    if publish.as_ref().is_some_and(|p| *p > options.now) && !options.future {
-        return Ok(None);
+    if let Some(publish) = publish.as_ref().filter(|p| **p > options.now && !options.future) {
+        return Ok(Loaded::Future(publish.clone()));
     }
     let slug = slug_of(&meta, &source.stem);
     let path = format!("{}{}/", section.path, slug);
-    Ok(Some(Page {
+    Ok(Loaded::Page(Box::new(Page {
         file,
         source_key: source.key.clone(),
+        stem: source.stem.clone(),
         section: section_index,
         page_type: section.page_type,
         title: meta.title.clone().unwrap_or_default(),
@@ -290,7 +436,7 @@ fn load_page(
         community_line: content::key_line(split.yaml, "community"),
         is_bundle: source.bundle_assets.is_some(),
         meta,
-    }))
+    })))
 }
 
 fn section_index_key(section_key: &str) -> String {
@@ -375,19 +521,30 @@ fn link_communities(pages: &mut [Page], errors: &mut Errors) -> Vec<usize> {
     communities
 }
 
-/// Renders every body in parallel, resolving `@/` links against the site.
-fn render_all(config: &Config, sections: &mut [Section], pages: &mut [Page], errors: &mut Errors) {
+/// Where each `@/` link target leads.
+fn link_targets(config: &Config, sections: &[Section], pages: &[Page]) -> HashMap<String, String> {
     let mut urls: HashMap<String, String> = HashMap::new();
-    for section in sections.iter() {
+    for section in sections {
         urls.insert(section.source_key.clone(), config.url_path(&section.path));
     }
-    for page in pages.iter() {
+    for page in pages {
         let url = config.url_path(&page.path);
         if let Some(bundle) = page.source_key.strip_suffix("/index.md") {
             urls.insert(bundle.to_string(), url.clone());
         }
         urls.insert(page.source_key.clone(), url);
     }
+    urls
+}
+
+/// Renders every body in parallel, resolving `@/` links against the site.
+fn render_all(
+    config: &Config,
+    urls: &HashMap<String, String>,
+    sections: &mut [Section],
+    pages: &mut [Page],
+    errors: &mut Errors,
+) {
     let resolve = |target: &str| urls.get(target.trim_end_matches('/')).cloned();
     let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
     let page_errors: Vec<Vec<Error>> = pages

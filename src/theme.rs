@@ -3,6 +3,8 @@
 //! the binary), and the Tera instance with linju's filters and functions.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
@@ -125,7 +127,7 @@ fn list_files(dir: &Path) -> Vec<(PathBuf, String)> {
         .into_iter()
         .filter_map(std::result::Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| !crate::changes::is_scratch_name(&e.file_name().to_string_lossy()))
         .map(|e| {
             let name = slash_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
             (e.path().to_path_buf(), name)
@@ -133,15 +135,87 @@ fn list_files(dir: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// Builds the Tera instance: templates plus linju's filters and functions.
-pub fn build_tera(files: &ThemeFiles, config: &Config) -> Result<Tera> {
-    let mut tera = Tera::new();
-    register_helpers(&mut tera, config);
+/// The templates in effect: a site's own override the theme's by name.
+fn effective_templates(files: &ThemeFiles) -> Vec<(String, String)> {
     let mut templates: Vec<(String, String)> = Vec::new();
     for (name, text) in &files.templates {
         templates.retain(|(existing, _)| existing != name);
         templates.push((name.clone(), text.clone()));
     }
+    templates
+}
+
+/// A version for every template: a hash of its text, of the templates it
+/// extends, includes or imports (transitively), and of every template that
+/// defines components (Tera 2 components are global, so any template may
+/// use them). A rebuild re-renders a file only when its template's version
+/// changed, so editing `story.html` re-renders stories and nothing else.
+pub fn template_versions(files: &ThemeFiles) -> HashMap<String, u64> {
+    let templates: HashMap<String, String> = effective_templates(files).into_iter().collect();
+    let mut component_hasher = DefaultHasher::new();
+    let mut with_components: Vec<&String> = templates
+        .iter()
+        .filter(|(_, text)| defines_components(text))
+        .map(|(name, _)| name)
+        .collect();
+    with_components.sort();
+    for name in with_components {
+        name.hash(&mut component_hasher);
+        templates[name].hash(&mut component_hasher);
+    }
+    let components = component_hasher.finish();
+    templates
+        .keys()
+        .map(|name| {
+            let mut hasher = DefaultHasher::new();
+            components.hash(&mut hasher);
+            let mut seen: Vec<&str> = Vec::new();
+            let mut queue: Vec<&str> = vec![name.as_str()];
+            while let Some(current) = queue.pop() {
+                if seen.contains(&current) {
+                    continue;
+                }
+                seen.push(current);
+                current.hash(&mut hasher);
+                match templates.get(current) {
+                    Some(text) => {
+                        text.hash(&mut hasher);
+                        queue.extend(referenced_templates(text));
+                    }
+                    None => 0u8.hash(&mut hasher),
+                }
+            }
+            (name.clone(), hasher.finish())
+        })
+        .collect()
+}
+
+fn defines_components(text: &str) -> bool {
+    text.contains("{% component") || text.contains("{%- component")
+}
+
+/// Names a template pulls in with `extends`, `include` or `import`.
+fn referenced_templates(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for keyword in ["extends", "include", "import"] {
+        for (at, _) in text.match_indices(keyword) {
+            let rest = text[at + keyword.len()..].trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                continue;
+            };
+            if let Some(end) = rest[1..].find(quote) {
+                names.push(&rest[1..=end]);
+            }
+        }
+    }
+    names
+}
+
+/// Builds the Tera instance: templates plus linju's filters and functions.
+pub fn build_tera(files: &ThemeFiles, config: &Config) -> Result<Tera> {
+    let mut tera = Tera::new();
+    register_helpers(&mut tera, config);
+    let templates = effective_templates(files);
     tera.add_raw_templates(templates)
         .map_err(|err| template_error(&err).with_hint("fix the template named above; a site's templates/ folder overrides the theme's by name"))?;
     Ok(tera)

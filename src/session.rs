@@ -1,0 +1,528 @@
+//! A build that can be repeated. A session keeps the loaded site, the
+//! theme and a memo of what every output file was made from, so that after
+//! an edit it re-reads only the files that changed and re-renders only the
+//! output files whose inputs changed. `linju build` is a session's first
+//! build; `serve` and `watch` keep the session and rebuild after each edit.
+//!
+//! The memo maps each output path to the signature of its inputs (see
+//! [`render::Selection::signature`]) and a hash of its bytes. It always
+//! describes what is on disk: it is updated only for files written, so a
+//! failed rebuild leaves both the site and the memo as they were.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::ZonedDateTime;
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::changes::Changes;
+use crate::config::Config;
+use crate::error::{Error, Errors};
+use crate::feeds;
+use crate::output::{self, CopyJob, Staging};
+use crate::dates::{DATE_FORMS, DateInput};
+use crate::pipeline::BuildOptions;
+use crate::render::{self, Output, Selection, Shared};
+use crate::site::{LoadOptions, Reload, Site};
+use crate::theme::{self, StaticSource, ThemeFiles};
+
+/// A rebuild touching more than this share of the site's files is written
+/// as a whole new site and swapped in, like a first build.
+const SWAP_SHARE: usize = 4;
+
+/// What a build or rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildReport {
+    /// What was reloaded.
+    pub scope: Scope,
+    /// Pages the site has.
+    pub pages: usize,
+    /// Sections the site has.
+    pub sections: usize,
+    /// Output files rendered from templates.
+    pub rendered: usize,
+    /// Output files written or copied because their bytes changed.
+    pub written: Vec<String>,
+    /// Output files removed because the site no longer has them.
+    pub removed: Vec<String>,
+    /// Files the site has in all.
+    pub files: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Only stylesheets changed: browsers may swap them without a reload.
+    pub styles_only: bool,
+    /// Previous sites set aside by a swap, for the caller to remove with
+    /// [`output::remove_stale`] when nobody is waiting.
+    pub stale: Vec<PathBuf>,
+}
+
+/// How much of the site a rebuild reloaded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Configuration, theme and content, all read again.
+    #[default]
+    Everything,
+    /// All content read again (files were added, removed or renamed).
+    Content,
+    /// Only the changed pages read again.
+    Pages(usize),
+    /// Templates or static files only.
+    Theme,
+    /// Nothing the site is made from changed.
+    Nothing,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Everything => write!(f, "everything"),
+            Scope::Content => write!(f, "all content"),
+            Scope::Pages(1) => write!(f, "1 page"),
+            Scope::Pages(n) => write!(f, "{n} pages"),
+            Scope::Theme => write!(f, "theme"),
+            Scope::Nothing => write!(f, "nothing"),
+        }
+    }
+}
+
+/// A site being built, and rebuilt after edits.
+pub struct Session {
+    options: BuildOptions,
+    output_dir: PathBuf,
+    state: Option<State>,
+    /// Changes of rebuilds that failed, tried again with the next one.
+    pending: BTreeSet<PathBuf>,
+}
+
+/// Everything kept between rebuilds.
+struct State {
+    config: Config,
+    theme_files: ThemeFiles,
+    tera: Tera,
+    template_versions: HashMap<String, u64>,
+    site: Site,
+    shared: Shared,
+    /// Output path → signature of what it was rendered from.
+    signatures: HashMap<String, u64>,
+    /// Output path → hash of its bytes (rendered files and feeds).
+    hashes: HashMap<String, u64>,
+    /// Output path → where a copied file comes from.
+    copies: HashMap<String, StaticSource>,
+}
+
+impl Session {
+    /// Prepares a session; nothing is read or written yet.
+    pub fn new(mut options: BuildOptions) -> Result<Session, Errors> {
+        options.root = output::absolute(&options.root);
+        let output_dir = output::absolute(
+            &options
+                .output
+                .clone()
+                .unwrap_or_else(|| options.root.join("public")),
+        );
+        output::check_output_dir(&options.root, &output_dir)?;
+        Ok(Session {
+            options,
+            output_dir,
+            state: None,
+            pending: BTreeSet::new(),
+        })
+    }
+
+    /// The site folder, absolute.
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// The output folder, absolute.
+    pub fn output_dir(&self) -> &Path {
+        &self.output_dir
+    }
+
+    /// The configuration of the last good build, if there was one.
+    pub fn config(&self) -> Option<&Config> {
+        self.state.as_ref().map(|s| &s.config)
+    }
+
+    /// Builds everything, writing a new site and swapping it in.
+    pub fn build(&mut self) -> Result<RebuildReport, Errors> {
+        let started = Instant::now();
+        self.pending.clear();
+        let result = self.build_everything();
+        if result.is_err() {
+            self.state = None;
+        }
+        result.map(|mut report| {
+            report.elapsed = started.elapsed();
+            report
+        })
+    }
+
+    /// Rebuilds after the files `changed` (absolute paths) changed.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<RebuildReport, Errors> {
+        let started = Instant::now();
+        self.pending.extend(changed.iter().cloned());
+        let all: Vec<PathBuf> = self.pending.iter().cloned().collect();
+        let changes = Changes::classify(&self.options.root, &all);
+        let result = if self.state.is_none() || changes.config {
+            self.build_everything()
+        } else {
+            self.update(&changes)
+        };
+        if result.is_ok() {
+            self.pending.clear();
+        }
+        result.map(|mut report| {
+            report.elapsed = started.elapsed();
+            report.styles_only = changes.only_styles();
+            report
+        })
+    }
+
+    fn load_options(&self, config: &Config) -> Result<LoadOptions, Error> {
+        Ok(LoadOptions {
+            drafts: self.options.drafts,
+            future: self.options.future,
+            now: build_time(self.options.clock.as_deref(), config)?,
+        })
+    }
+
+    fn build_everything(&mut self) -> Result<RebuildReport, Errors> {
+        let mut config = Config::load(&self.options.root)?;
+        if let Some(url) = &self.options.base_url {
+            config.set_base_url(url)?;
+        }
+        let load_options = self.load_options(&config)?;
+        let theme_files = theme::load_files(&self.options.root, &config);
+        let tera = theme_files
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|files| theme::build_tera(files, &config));
+        let site = Site::load(&self.options.root, config.clone(), &load_options);
+        let (site, tera, theme_files) = match (site, tera, theme_files) {
+            (Ok(site), Ok(tera), Ok(files)) => (site, tera, files),
+            (site, tera, _) => {
+                let mut errors = site.err().unwrap_or_default();
+                if let Err(error) = tera {
+                    errors.push(error);
+                }
+                return Err(errors);
+            }
+        };
+        let previous = self.state.take();
+        let mut state = State {
+            config,
+            template_versions: theme::template_versions(&theme_files),
+            shared: Shared::compute(&site),
+            tera,
+            theme_files,
+            site,
+            signatures: HashMap::new(),
+            hashes: previous.map(|p| p.hashes).unwrap_or_default(),
+            copies: HashMap::new(),
+        };
+        let result = swap_in_new_site(&mut state, &self.output_dir, Scope::Everything);
+        if result.is_ok() {
+            self.state = Some(state);
+        }
+        result
+    }
+
+    /// A rebuild after an edit: reloads what the changes touched, then
+    /// renders the files whose signatures changed.
+    fn update(&mut self, changes: &Changes) -> Result<RebuildReport, Errors> {
+        let Some(state) = self.state.as_mut() else {
+            return self.build_everything();
+        };
+        let load_options = LoadOptions {
+            drafts: self.options.drafts,
+            future: self.options.future,
+            now: build_time(self.options.clock.as_deref(), &state.config)?,
+        };
+        let mut scope = if changes.templates || !changes.statics.is_empty() {
+            Scope::Theme
+        } else {
+            Scope::Nothing
+        };
+        if changes.templates || !changes.statics.is_empty() {
+            let files = theme::load_files(&self.options.root, &state.config)?;
+            if changes.templates {
+                state.tera = theme::build_tera(&files, &state.config)?;
+                state.template_versions = theme::template_versions(&files);
+            }
+            state.theme_files = files;
+        }
+        let copied_content = content_copies_only(changes, &state.copies);
+        let reload = if changes.content_other.is_empty() || copied_content {
+            state
+                .site
+                .reload_pages(&changes.content_files, &load_options)?
+        } else {
+            Reload::NeedsFullLoad
+        };
+        match reload {
+            Reload::Done(changed) => {
+                if !changed.is_empty() {
+                    scope = Scope::Pages(changed.len());
+                }
+                state.shared.refresh(&state.site, &changed);
+            }
+            Reload::NeedsFullLoad => {
+                state.site = Site::load(&self.options.root, state.config.clone(), &load_options)?;
+                state.shared = Shared::compute(&state.site);
+                scope = Scope::Content;
+            }
+        }
+        let mut copy_sources: Vec<PathBuf> = changes.statics.clone();
+        copy_sources.extend(changes.content_other.iter().cloned());
+        write_changes(state, &self.output_dir, scope, &copy_sources)
+    }
+}
+
+/// Whether every non-page content change is an edit of a file the site
+/// already copies (a photo in a bundle, say), which needs no reload.
+fn content_copies_only(changes: &Changes, copies: &HashMap<String, StaticSource>) -> bool {
+    !changes.content_other.is_empty()
+        && changes.content_other.iter().all(|path| {
+            path.is_file()
+                && copies
+                    .values()
+                    .any(|source| matches!(source, StaticSource::Disk(from) if from == path))
+        })
+}
+
+/// Every file's selection and signature, in plan order.
+fn select_all(state: &State) -> Vec<(Selection, u64)> {
+    let site = &state.site;
+    render::plan(site)
+        .par_iter()
+        .map(|&target| {
+            let selection = render::select(site, target);
+            let version = state
+                .template_versions
+                .get(&selection.template)
+                .copied()
+                .unwrap_or(0);
+            let signature = selection.signature(&state.shared, version);
+            (selection, signature)
+        })
+        .collect()
+}
+
+/// Renders the given selections in parallel; every failure is reported.
+fn render_selections(state: &State, selections: &[&(Selection, u64)]) -> Result<Vec<Output>, Errors> {
+    let results: Vec<Result<Output, Error>> = selections
+        .par_iter()
+        .map(|(selection, _)| {
+            render::render_selection(&state.site, &state.shared, &state.tera, selection)
+        })
+        .collect();
+    let mut errors = Errors::default();
+    let mut outputs = Vec::with_capacity(results.len());
+    for result in results {
+        if let Some(output) = errors.keep(result) {
+            outputs.push(output);
+        }
+    }
+    errors.into_result(outputs)
+}
+
+/// Writes the whole site into a staging folder and swaps it in. Files whose
+/// bytes did not change are hard-linked from the current site.
+fn swap_in_new_site(state: &mut State, output_dir: &Path, scope: Scope) -> Result<RebuildReport, Errors> {
+    let selected = select_all(state);
+    let staging = Staging::begin(output_dir)?;
+    let mut signatures = HashMap::with_capacity(selected.len());
+    let mut hashes = HashMap::with_capacity(selected.len() + 16);
+    let mut written = Vec::new();
+    let failures: Vec<Result<(String, u64, u64, bool), Error>> = selected
+        .par_iter()
+        .map(|(selection, signature)| {
+            let output = render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
+            let hash = output.content_hash();
+            let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
+            staging.write(&output, unchanged)?;
+            Ok((output.path, *signature, hash, unchanged != Some(true)))
+        })
+        .collect();
+    let mut errors = Errors::default();
+    for result in failures {
+        if let Some((path, signature, hash, changed)) = errors.keep(result) {
+            if changed {
+                written.push(path.clone());
+            }
+            signatures.insert(path.clone(), signature);
+            hashes.insert(path, hash);
+        }
+    }
+    for output in feeds::render_feeds(&state.site) {
+        let hash = output.content_hash();
+        let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
+        errors.keep(staging.write(&output, unchanged));
+        if unchanged != Some(true) {
+            written.push(output.path.clone());
+        }
+        hashes.insert(output.path, hash);
+    }
+    let copies = copy_jobs(&state.site, state.theme_files.statics.clone());
+    errors.keep(staging.copy_all(&copies));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let files = staging.files_written();
+    let removed: Vec<String> = state
+        .hashes
+        .keys()
+        .filter(|path| !hashes.contains_key(*path))
+        .cloned()
+        .collect();
+    let stale = staging.commit()?;
+    state.signatures = signatures;
+    state.hashes = hashes;
+    state.copies = copies.into_iter().map(|job| (job.to, job.source)).collect();
+    written.sort();
+    Ok(RebuildReport {
+        scope,
+        pages: state.site.pages.len(),
+        sections: state.site.sections.len(),
+        rendered: selected.len(),
+        written,
+        removed,
+        files,
+        elapsed: Duration::ZERO,
+        styles_only: false,
+        stale,
+    })
+}
+
+/// Renders what changed and updates the live site file by file. Every file
+/// is rendered before the first is written, so a failure writes nothing.
+/// A rebuild that touches much of the site is swapped in whole instead.
+fn write_changes(
+    state: &mut State,
+    output_dir: &Path,
+    scope: Scope,
+    copy_sources: &[PathBuf],
+) -> Result<RebuildReport, Errors> {
+    let selected = select_all(state);
+    let dirty: Vec<&(Selection, u64)> = selected
+        .iter()
+        .filter(|(selection, signature)| state.signatures.get(&selection.output) != Some(signature))
+        .collect();
+    if dirty.len() > selected.len() / SWAP_SHARE && dirty.len() > 64 {
+        return swap_in_new_site(state, output_dir, scope);
+    }
+    let rendered = dirty.len();
+    let mut outputs = render_selections(state, &dirty)?;
+    outputs.extend(feeds::render_feeds(&state.site));
+    let copies = copy_jobs(&state.site, state.theme_files.statics.clone());
+
+    let mut written = Vec::new();
+    for job in &copies {
+        let unchanged_source = state
+            .copies
+            .get(&job.to)
+            .is_some_and(|old| same_source(old, &job.source));
+        let touched = matches!(&job.source, StaticSource::Disk(from) if copy_sources.contains(from));
+        if !unchanged_source || touched {
+            output::replace_with_copy(output_dir, &job.to, &job.source)?;
+            written.push(job.to.clone());
+        }
+    }
+    let mut signatures_now: HashMap<&str, u64> = HashMap::with_capacity(selected.len());
+    for (selection, signature) in &selected {
+        signatures_now.insert(&selection.output, *signature);
+    }
+    for output in &outputs {
+        let hash = output.content_hash();
+        if state.hashes.get(&output.path) != Some(&hash) {
+            output::replace_file(output_dir, &output.path, &output.bytes)?;
+            written.push(output.path.clone());
+        }
+        state.hashes.insert(output.path.clone(), hash);
+        if let Some(signature) = signatures_now.get(output.path.as_str()) {
+            state.signatures.insert(output.path.clone(), *signature);
+        }
+    }
+    let copy_targets: HashMap<String, StaticSource> =
+        copies.into_iter().map(|job| (job.to, job.source)).collect();
+    let feeds_now: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let produced = |path: &str| {
+        signatures_now.contains_key(path) || feeds_now.contains(path) || copy_targets.contains_key(path)
+    };
+    let gone: BTreeSet<String> = state
+        .hashes
+        .keys()
+        .chain(state.copies.keys())
+        .filter(|path| !produced(path))
+        .cloned()
+        .collect();
+    let mut removed = Vec::new();
+    for path in gone {
+        output::remove_file(output_dir, &path)?;
+        state.hashes.remove(&path);
+        state.signatures.remove(&path);
+        removed.push(path);
+    }
+    state.copies = copy_targets;
+    written.sort();
+    Ok(RebuildReport {
+        scope,
+        pages: state.site.pages.len(),
+        sections: state.site.sections.len(),
+        rendered,
+        written,
+        removed,
+        files: state.hashes.len() + state.copies.len(),
+        elapsed: Duration::ZERO,
+        styles_only: false,
+        stale: Vec::new(),
+    })
+}
+
+/// Whether two copies come from the same place.
+fn same_source(a: &StaticSource, b: &StaticSource) -> bool {
+    match (a, b) {
+        (StaticSource::Disk(a), StaticSource::Disk(b)) => a == b,
+        (StaticSource::Embedded(a), StaticSource::Embedded(b)) => std::ptr::eq(*a, *b),
+        _ => false,
+    }
+}
+
+/// The build's notion of now: `--clock`, or the real time in the site's zone.
+pub fn build_time(clock: Option<&str>, config: &Config) -> Result<ZonedDateTime, Error> {
+    match clock {
+        None => Ok(ZonedDateTime::now().with_time_zone(config.timezone.clone())),
+        Some(text) => DateInput::parse(text)
+            .map(|date| date.in_zone(&config.timezone))
+            .map_err(|message| Error::new(format!("--clock: {message}")).with_hint(DATE_FORMS)),
+    }
+}
+
+/// Theme and site static files, section assets and bundle files.
+fn copy_jobs(site: &Site, statics: Vec<(String, StaticSource)>) -> Vec<CopyJob> {
+    let mut jobs: Vec<CopyJob> = Vec::new();
+    for (to, source) in statics {
+        jobs.retain(|job| job.to != to);
+        jobs.push(CopyJob { source, to });
+    }
+    for section in &site.sections {
+        for (from, name) in &section.assets {
+            jobs.push(CopyJob {
+                source: StaticSource::Disk(from.clone()),
+                to: format!("{}{name}", section.path),
+            });
+        }
+    }
+    for page in &site.pages {
+        for (from, name) in &page.assets {
+            jobs.push(CopyJob {
+                source: StaticSource::Disk(from.clone()),
+                to: format!("{}{name}", page.path),
+            });
+        }
+    }
+    jobs
+}
