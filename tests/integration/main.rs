@@ -5,4 +5,5 @@ mod browser;
 mod cli;
 mod errors;
 mod harness;
+mod incremental;
 mod rendering;

@@ -1,0 +1,329 @@
+//! Incremental rebuilds against fresh builds: after any sequence of edits,
+//! additions, deletions and renames, a session's output must be
+//! byte-identical to a full build of the same files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use linju::BuildOptions;
+use linju::session::{Scope, Session};
+
+use crate::harness::TestSite;
+
+const CLOCK: &str = "2025-12-01 10:00";
+
+/// A small deterministic generator (xorshift), so a failing sequence can be
+/// replayed from its seed.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn options(root: &Path, output: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.to_path_buf()),
+        clock: Some(CLOCK.into()),
+        ..Default::default()
+    }
+}
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn assert_same_as_fresh_build(site: &TestSite, live: &Path, context: &str) {
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = fresh_dir.path().join("site");
+    linju::build(&options(site.root(), &fresh)).expect("fresh build");
+    let (live_tree, fresh_tree) = (tree(live), tree(&fresh));
+    let live_paths: Vec<&String> = live_tree.keys().collect();
+    let fresh_paths: Vec<&String> = fresh_tree.keys().collect();
+    assert_eq!(live_paths, fresh_paths, "file lists differ after {context}");
+    for (path, bytes) in &fresh_tree {
+        if live_tree[path] != *bytes {
+            panic!(
+                "{path} differs after {context}:\n--- incremental\n{}\n--- fresh\n{}",
+                String::from_utf8_lossy(&live_tree[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+}
+
+/// Puts the site's files back as they were in `before`; returns the paths
+/// it touched.
+fn restore(root: &Path, before: &BTreeMap<String, Vec<u8>>) -> Vec<PathBuf> {
+    let now = tree(root);
+    let mut touched = Vec::new();
+    for path in now.keys().filter(|p| !before.contains_key(*p)) {
+        std::fs::remove_file(root.join(path)).unwrap();
+        touched.push(root.join(path));
+    }
+    for (path, bytes) in before {
+        if now.get(path) != Some(bytes) {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), bytes).unwrap();
+            touched.push(root.join(path));
+        }
+    }
+    touched
+}
+
+/// Page files now in the site (not section files), relative to the root.
+fn page_files(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.file_type().is_file() && name.ends_with(".md") && name != "_index.md"
+        })
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Pages nothing else depends on by name, safe to delete or rename
+/// without making the site invalid.
+fn loose_pages(root: &Path) -> Vec<String> {
+    page_files(root)
+        .into_iter()
+        .filter(|p| !p.contains("communities/") && !p.ends_with("index.md"))
+        .collect()
+}
+
+const TAGS: [&str; 5] = ["志愿服务", "创业", "敬老", "垃圾分类", "读书会"];
+
+/// One random edit; returns the paths it touched and what it did.
+fn random_edit(site: &TestSite, random: &mut Random, step: usize) -> (Vec<PathBuf>, String) {
+    let root = site.root();
+    let abs = |relative: &str| root.join(relative);
+    match random.below(12) {
+        0..=2 => {
+            let file = random.pick(&page_files(root)).clone();
+            let text = std::fs::read_to_string(abs(&file)).unwrap();
+            let text = format!("{text}\n\n第 {step} 次补充：居民反映良好。\n");
+            site.write(&file, &text);
+            (vec![abs(&file)], format!("body edit of {file}"))
+        }
+        3 => {
+            let file = random.pick(&page_files(root)).clone();
+            let text = std::fs::read_to_string(abs(&file)).unwrap();
+            let text = text.replacen("title: ", &format!("title: 改{step} "), 1);
+            site.write(&file, &text);
+            (vec![abs(&file)], format!("title edit of {file}"))
+        }
+        4 => {
+            let file = random.pick(&loose_pages(root)).clone();
+            let text = std::fs::read_to_string(abs(&file)).unwrap();
+            let tags = format!("tags: [{}, {}]", random.pick(&TAGS), random.pick(&TAGS));
+            let text = match text.lines().find(|l| l.starts_with("tags:")) {
+                Some(line) => text.replacen(line, &tags, 1),
+                None => text.replacen("---\n", &format!("---\n{tags}\n"), 1),
+            };
+            site.write(&file, &text);
+            (vec![abs(&file)], format!("tags edit of {file}"))
+        }
+        5 => {
+            let section = random.pick(&["stories", "notices", "families"]);
+            let file = format!("content/{section}/new-{step}.md");
+            let day = 1 + random.below(28);
+            let community = random.pick(&["", "community: guiyuan\n", "community: tinghu\n"]);
+            site.write(
+                &file,
+                &format!(
+                    "---\ntitle: 新条目{step}\ndate: 2025-10-{day:02}\n{community}tags: [{}]\n---\n新内容 {step}。\n",
+                    random.pick(&TAGS)
+                ),
+            );
+            (vec![abs(&file)], format!("new page {file}"))
+        }
+        6 => {
+            let pages = loose_pages(root);
+            if pages.len() < 3 {
+                return (Vec::new(), "nothing".into());
+            }
+            let file = random.pick(&pages).clone();
+            std::fs::remove_file(abs(&file)).unwrap();
+            (vec![abs(&file)], format!("delete {file}"))
+        }
+        7 => {
+            let file = random.pick(&loose_pages(root)).clone();
+            let renamed = file.replace(".md", &format!("-r{step}.md"));
+            std::fs::rename(abs(&file), abs(&renamed)).unwrap();
+            (
+                vec![abs(&file), abs(&renamed)],
+                format!("rename {file} → {renamed}"),
+            )
+        }
+        8 => {
+            let file = "templates/story.html";
+            if random.below(3) == 0 && abs(file).exists() {
+                std::fs::remove_file(abs(file)).unwrap();
+                return (vec![abs(file)], "template override removed".into());
+            }
+            site.write(
+                file,
+                &format!(
+                    "{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ page.title }}}}</h1><p>版本 {step}</p>{{{{ page.content | safe }}}}{{% endblock content %}}"
+                ),
+            );
+            (vec![abs(file)], "template override of story.html".into())
+        }
+        9 => {
+            let file = "static/extra.css";
+            site.write(file, &format!("body {{ margin: {step}px; }}\n"));
+            (vec![abs(file)], "stylesheet edit".into())
+        }
+        10 => {
+            let file = format!("content/events/concert/note-{}.txt", random.below(3));
+            if abs(&file).exists() && random.below(2) == 0 {
+                std::fs::remove_file(abs(&file)).unwrap();
+                return (vec![abs(&file)], format!("bundle file {file} removed"));
+            }
+            site.write(&file, &format!("附件 {step}"));
+            (vec![abs(&file)], format!("bundle file {file} written"))
+        }
+        _ => {
+            let file = "content/stories/_index.md";
+            let text = std::fs::read_to_string(abs(file)).unwrap();
+            let text = text.replacen("title: ", &format!("title: 栏{step}"), 1);
+            site.write(file, &text);
+            (vec![abs(file)], "section title edit".into())
+        }
+    }
+}
+
+#[test]
+fn any_sequence_of_edits_matches_a_fresh_build() {
+    for seed in 1..=24u64 {
+        let site = TestSite::fixture("basic");
+        let live_dir = tempfile::tempdir().unwrap();
+        let live = live_dir.path().join("site");
+        let mut session = Session::new(options(site.root(), &live)).unwrap();
+        session.build().expect("first build");
+        let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut history = Vec::new();
+        for step in 0..8 {
+            let before = tree(site.root());
+            let (paths, what) = random_edit(&site, &mut random, step);
+            history.push(what);
+            let context = format!("seed {seed}: {}", history.join("; "));
+            if let Err(errors) = session.rebuild(&paths) {
+                // An edit that breaks the site must break a fresh build too;
+                // undoing it must bring the live site back in step.
+                let fresh_dir = tempfile::tempdir().unwrap();
+                let fresh = linju::build(&options(site.root(), &fresh_dir.path().join("site")));
+                assert!(fresh.is_err(), "only the rebuild failed after {context}: {errors}");
+                let undone = restore(site.root(), &before);
+                history.push("undo".into());
+                session.rebuild(&undone).expect("rebuild after undo");
+            }
+            assert_same_as_fresh_build(&site, &live, &context);
+        }
+    }
+}
+
+#[test]
+fn a_body_edit_rebuilds_only_what_shows_the_page() {
+    let site = TestSite::fixture("basic");
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    let first = session.build().unwrap();
+    let file = "content/stories/li.md";
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &text.replace("第三位。", "第三位，也是最年轻的一位。"));
+    let report = session.rebuild(&[site.root().join(file)]).unwrap();
+    assert_eq!(report.scope, Scope::Pages(1));
+    assert!(
+        report.rendered < first.rendered / 2,
+        "rendered {} of {}",
+        report.rendered,
+        first.rendered
+    );
+    assert!(report.written.contains(&"stories/li/index.html".to_string()));
+    assert!(
+        !report.written.contains(&"stations/tinghu/index.html".to_string()),
+        "an unrelated page was rewritten: {:?}",
+        report.written
+    );
+    assert_same_as_fresh_build(&site, &live, "one body edit");
+}
+
+#[test]
+fn a_template_edit_rerenders_only_the_pages_that_use_it() {
+    let site = TestSite::fixture("basic");
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    session.build().unwrap();
+    site.write(
+        "templates/station.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>站点：{{ page.title }}</h1>{% endblock content %}",
+    );
+    let report = session
+        .rebuild(&[site.root().join("templates/station.html")])
+        .unwrap();
+    assert_eq!(report.rendered, 1, "written: {:?}", report.written);
+    assert_eq!(report.written, ["stations/tinghu/index.html"]);
+    assert_same_as_fresh_build(&site, &live, "a template override");
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_site_and_the_fix_catches_up() {
+    let site = TestSite::fixture("basic");
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    session.build().unwrap();
+    let before = tree(&live);
+    let file = "content/stories/li.md";
+    let good = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &good.replace("date: 2025-09-02", "date: 2025-13-02"));
+    let errors = session.rebuild(&[site.root().join(file)]).unwrap_err();
+    let message = errors.to_string();
+    assert!(message.contains("li.md") && message.contains(":3"), "{message}");
+    assert_eq!(tree(&live), before, "a failed rebuild changed the site");
+    // The writer fixes the page and, in the same burst, edits another one.
+    site.write(file, &good.replace("第三位。", "第三位（已更正）。"));
+    let other = "content/notices/water.md";
+    let text = std::fs::read_to_string(site.root().join(other)).unwrap();
+    site.write(other, &text.replace("明天停水。", "明天上午停水。"));
+    session.rebuild(&[site.root().join(other)]).unwrap();
+    assert_same_as_fresh_build(&site, &live, "a fix after a failure");
+}
