@@ -17,15 +17,18 @@ pub mod discover;
 pub mod error;
 pub mod feeds;
 pub mod frontmatter;
+pub mod live;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod session;
 pub mod site;
 pub mod slugs;
 pub mod suggest;
 pub mod theme;
+pub mod watch;
 pub mod yaml;
 
 pub use error::{Error, Errors, Result};

@@ -18,6 +18,10 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/).
     Build(BuildArgs),
+    /// Build, serve the site locally, and rebuild and reload pages as you edit.
+    Serve(ServeArgs),
+    /// Build, then rebuild the output folder after every change (no server).
+    Watch(WatchArgs),
     /// Internal: removes previous sites a build set aside, after it exited.
     #[command(hide = true)]
     RemoveStale {
@@ -49,6 +53,157 @@ struct BuildArgs {
     clock: Option<String>,
 }
 
+/// Options of `linju serve`.
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The site folder (holding linju.yaml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// TCP port to listen on.
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on; 0.0.0.0 lets phones on the same network look.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include pages whose `publish` time has not come yet.
+    #[arg(long)]
+    future: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+/// Options of `linju watch`.
+#[derive(Debug, Args)]
+struct WatchArgs {
+    /// The site folder (holding linju.yaml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site (default: ROOT/public).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Override base_url from linju.yaml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include pages whose `publish` time has not come yet.
+    #[arg(long)]
+    future: bool,
+}
+
+impl ServeArgs {
+    fn run(self) -> ExitCode {
+        let options = linju::BuildOptions {
+            root: self.root,
+            drafts: self.drafts,
+            future: self.future,
+            ..Default::default()
+        };
+        let address = linju::live::Address {
+            bind: self.bind,
+            port: self.port,
+        };
+        let open = self.open;
+        let result = linju::live::serve(options, &address, &mut |event| {
+            if let linju::live::LiveEvent::Serving(url) = &event
+                && open
+            {
+                open_browser(url);
+            }
+            print_live_event(&event);
+        });
+        exit_after_live(result)
+    }
+}
+
+impl WatchArgs {
+    fn run(self) -> ExitCode {
+        let options = linju::BuildOptions {
+            root: self.root,
+            output: self.output,
+            base_url: self.base_url,
+            drafts: self.drafts,
+            future: self.future,
+            ..Default::default()
+        };
+        exit_after_live(linju::live::watch(options, &mut |event| {
+            print_live_event(&event)
+        }))
+    }
+}
+
+fn exit_after_live(result: Result<(), linju::Errors>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line per event, for a writer watching the terminal.
+fn print_live_event(event: &linju::live::LiveEvent<'_>) {
+    use linju::live::LiveEvent;
+    match event {
+        LiveEvent::Serving(url) => {
+            println!("serving the site at {url} (press Ctrl+C to stop)");
+        }
+        LiveEvent::Changed(paths) => {
+            let names: Vec<String> = paths.iter().take(5).map(|p| p.display().to_string()).collect();
+            let more = paths.len().saturating_sub(5);
+            let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+            println!("changed: {}{tail}", names.join(", "));
+        }
+        LiveEvent::Built { report, since_change } => {
+            let timing = match since_change {
+                Some(total) => format!(
+                    "{} ms ({} ms since the change)",
+                    report.elapsed.as_millis(),
+                    total.as_millis()
+                ),
+                None => format!("{} ms", report.elapsed.as_millis()),
+            };
+            let verb = if since_change.is_some() { "rebuilt" } else { "built" };
+            println!(
+                "{verb} {}: {} rendered, {} written, {} removed; {} pages in {} sections; {timing}",
+                report.scope,
+                report.rendered,
+                report.written.len(),
+                report.removed.len(),
+                report.pages,
+                report.sections,
+            );
+        }
+        LiveEvent::Failed(errors) => {
+            eprintln!("{errors}");
+            eprintln!("build failed; the last good site is still served. Fix the file and save to try again.");
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser; a machine without one just
+/// prints the address.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(command)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
 impl BuildArgs {
     fn run(self) -> ExitCode {
         let options = linju::BuildOptions {
@@ -58,6 +213,7 @@ impl BuildArgs {
             drafts: self.drafts,
             future: self.future,
             clock: self.clock,
+            origin: None,
         };
         match linju::build(&options) {
             Ok(report) => {
@@ -109,6 +265,8 @@ fn remove_in_background(stale: &[PathBuf]) {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build(args) => args.run(),
+        Command::Serve(args) => args.run(),
+        Command::Watch(args) => args.run(),
         Command::RemoveStale { paths } => match linju::output::remove_stale(&paths) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -16,6 +16,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` from `linju.yaml`.
     pub base_url: Option<String>,
+    /// Replaces the scheme and host of `base_url` but keeps its path
+    /// (`serve` uses its own address, and the site's sub-path still works).
+    pub origin: Option<String>,
     /// Include drafts.
     pub drafts: bool,
     /// Include pages whose `publish` time is in the future.

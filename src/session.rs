@@ -194,6 +194,10 @@ impl Session {
         if let Some(url) = &self.options.base_url {
             config.set_base_url(url)?;
         }
+        if let Some(origin) = &self.options.origin {
+            let local = format!("{origin}{}", config.base_path);
+            config.set_base_url(&local)?;
+        }
         let load_options = self.load_options(&config)?;
         let theme_files = theme::load_files(&self.options.root, &config);
         let tera = theme_files

@@ -1,0 +1,138 @@
+//! `linju serve` and `linju watch`: build once, then rebuild after every
+//! burst of changes, for as long as the process runs. `serve` also serves
+//! the site and tells open pages to reload. What happens is reported to a
+//! callback, so that only `main` prints.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Errors};
+use crate::output;
+use crate::pipeline::BuildOptions;
+use crate::serve::{self, Hub, Notice};
+use crate::session::{RebuildReport, Session};
+use crate::watch::Watcher;
+
+/// Where `serve` listens.
+#[derive(Debug, Clone)]
+pub struct Address {
+    /// Interface to bind (`127.0.0.1` unless told otherwise).
+    pub bind: String,
+    /// TCP port.
+    pub port: u16,
+}
+
+/// Something worth telling the person at the terminal.
+#[derive(Debug)]
+pub enum LiveEvent<'a> {
+    /// The server is up at this URL.
+    Serving(&'a str),
+    /// Files changed; a rebuild starts.
+    Changed(&'a [PathBuf]),
+    /// A build or rebuild succeeded; `since_change` counts from the first
+    /// file event of the burst (debounce included).
+    Built {
+        /// What it did.
+        report: &'a RebuildReport,
+        /// From the first file event to the output on disk.
+        since_change: Option<Duration>,
+    },
+    /// A build or rebuild failed; the last good site stays.
+    Failed(&'a Errors),
+}
+
+/// Builds and keeps rebuilding into `options.output` (or `root/public`).
+pub fn watch(options: BuildOptions, on_event: &mut dyn FnMut(LiveEvent<'_>)) -> Result<(), Errors> {
+    let mut session = Session::new(options)?;
+    let mut watcher = Watcher::start(session.root())?;
+    report(session.build(), None, None, on_event);
+    run_loop(&mut session, &mut watcher, None, on_event);
+    Ok(())
+}
+
+/// Builds into `root/.linju/serve`, serves it at `address`, and rebuilds
+/// and reloads open pages after every change.
+pub fn serve(
+    mut options: BuildOptions,
+    address: &Address,
+    on_event: &mut dyn FnMut(LiveEvent<'_>),
+) -> Result<(), Errors> {
+    let root = output::absolute(&options.root);
+    let work_dir = root.join(".linju");
+    std::fs::create_dir_all(&work_dir).map_err(|e| Error::io(&work_dir, "create the folder", &e))?;
+    // The folder is linju's own scratch space: keep it out of git.
+    let ignore = work_dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::write(&ignore, "*\n").map_err(|e| Error::io(&ignore, "write the file", &e))?;
+    }
+    let listener = serve::bind(&address.bind, address.port)?;
+    let shown_host = if address.bind == "0.0.0.0" { "127.0.0.1" } else { address.bind.as_str() };
+    let origin = format!("http://{shown_host}:{}", address.port);
+    options.output = Some(work_dir.join("serve"));
+    options.origin = Some(origin.clone());
+    let mut session = Session::new(options)?;
+    let mut watcher = Watcher::start(session.root())?;
+    let hub = Arc::new(Hub::default());
+    report(session.build(), None, Some(&hub), on_event);
+    let base_path = session
+        .config()
+        .map_or_else(|| "/".to_string(), |c| c.base_path.clone());
+    let output_dir = session.output_dir().to_path_buf();
+    let server_hub = Arc::clone(&hub);
+    let server_base = base_path.clone();
+    std::thread::spawn(move || serve::run(listener, output_dir, server_base, server_hub));
+    on_event(LiveEvent::Serving(&format!("{origin}{base_path}")));
+    run_loop(&mut session, &mut watcher, Some(&hub), on_event);
+    Ok(())
+}
+
+fn run_loop(
+    session: &mut Session,
+    watcher: &mut Watcher,
+    hub: Option<&Arc<Hub>>,
+    on_event: &mut dyn FnMut(LiveEvent<'_>),
+) {
+    while let Some(batch) = watcher.next_batch() {
+        on_event(LiveEvent::Changed(&batch.paths));
+        let result = session.rebuild(&batch.paths);
+        report(result, Some(batch.first_event), hub, on_event);
+    }
+}
+
+fn report(
+    result: Result<RebuildReport, Errors>,
+    first_event: Option<Instant>,
+    hub: Option<&Arc<Hub>>,
+    on_event: &mut dyn FnMut(LiveEvent<'_>),
+) {
+    match result {
+        Ok(report) => {
+            let since_change = first_event.map(|t| t.elapsed());
+            if let Some(hub) = hub {
+                let changed = !report.written.is_empty() || !report.removed.is_empty();
+                if report.styles_only && !hub.failing() {
+                    hub.broadcast(&Notice::Styles);
+                } else if changed || hub.failing() {
+                    // A reload also clears the error overlay of a fixed build.
+                    hub.broadcast(&Notice::Reload);
+                }
+            }
+            on_event(LiveEvent::Built {
+                report: &report,
+                since_change,
+            });
+            if !report.stale.is_empty() {
+                // Deleting a set-aside site takes seconds; nobody waits for it.
+                let stale = report.stale.clone();
+                std::thread::spawn(move || output::remove_stale(&stale));
+            }
+        }
+        Err(errors) => {
+            if let Some(hub) = hub {
+                hub.broadcast(&Notice::Failed(errors.to_string()));
+            }
+            on_event(LiveEvent::Failed(&errors));
+        }
+    }
+}
