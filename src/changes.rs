@@ -35,7 +35,9 @@ impl Changes {
             if is_scratch_file(relative) {
                 continue;
             }
-            let mut parts = relative.components().map(|c| c.as_os_str().to_string_lossy());
+            let mut parts = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy());
             let first = parts.next().unwrap_or_default();
             match first.as_ref() {
                 CONFIG_FILE if relative.components().count() == 1 => changes.config = true,
@@ -101,9 +103,17 @@ pub fn is_scratch_name(name: &str) -> bool {
         || name.ends_with('~')
         || name == "4913"
         || name.starts_with('#')
-        || [".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".bak"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".part",
+            ".crdownload",
+            ".bak",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 #[cfg(test)]

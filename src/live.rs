@@ -60,14 +60,19 @@ pub fn serve(
 ) -> Result<(), Errors> {
     let root = output::absolute(&options.root);
     let work_dir = root.join(".linju");
-    std::fs::create_dir_all(&work_dir).map_err(|e| Error::io(&work_dir, "create the folder", &e))?;
+    std::fs::create_dir_all(&work_dir)
+        .map_err(|e| Error::io(&work_dir, "create the folder", &e))?;
     // The folder is linju's own scratch space: keep it out of git.
     let ignore = work_dir.join(".gitignore");
     if !ignore.exists() {
         std::fs::write(&ignore, "*\n").map_err(|e| Error::io(&ignore, "write the file", &e))?;
     }
     let listener = serve::bind(&address.bind, address.port)?;
-    let shown_host = if address.bind == "0.0.0.0" { "127.0.0.1" } else { address.bind.as_str() };
+    let shown_host = if address.bind == "0.0.0.0" {
+        "127.0.0.1"
+    } else {
+        address.bind.as_str()
+    };
     let origin = format!("http://{shown_host}:{}", address.port);
     options.output = Some(work_dir.join("serve"));
     options.origin = Some(origin.clone());

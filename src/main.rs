@@ -155,12 +155,23 @@ fn print_live_event(event: &linju::live::LiveEvent<'_>) {
             println!("serving the site at {url} (press Ctrl+C to stop)");
         }
         LiveEvent::Changed(paths) => {
-            let names: Vec<String> = paths.iter().take(5).map(|p| p.display().to_string()).collect();
+            let names: Vec<String> = paths
+                .iter()
+                .take(5)
+                .map(|p| p.display().to_string())
+                .collect();
             let more = paths.len().saturating_sub(5);
-            let tail = if more > 0 { format!(" and {more} more") } else { String::new() };
+            let tail = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
             println!("changed: {}{tail}", names.join(", "));
         }
-        LiveEvent::Built { report, since_change } => {
+        LiveEvent::Built {
+            report,
+            since_change,
+        } => {
             let timing = match since_change {
                 Some(total) => format!(
                     "{} ms ({} ms since the change)",
@@ -169,7 +180,11 @@ fn print_live_event(event: &linju::live::LiveEvent<'_>) {
                 ),
                 None => format!("{} ms", report.elapsed.as_millis()),
             };
-            let verb = if since_change.is_some() { "rebuilt" } else { "built" };
+            let verb = if since_change.is_some() {
+                "rebuilt"
+            } else {
+                "built"
+            };
             println!(
                 "{verb} {}: {} rendered, {} written, {} removed; {} pages in {} sections; {timing}",
                 report.scope,
@@ -182,7 +197,9 @@ fn print_live_event(event: &linju::live::LiveEvent<'_>) {
         }
         LiveEvent::Failed(errors) => {
             eprintln!("{errors}");
-            eprintln!("build failed; the last good site is still served. Fix the file and save to try again.");
+            eprintln!(
+                "build failed; the last good site is still served. Fix the file and save to try again."
+            );
         }
     }
 }

@@ -183,10 +183,8 @@ impl Shared {
         }
         stale.sort_unstable();
         stale.dedup();
-        let fresh: Vec<(usize, (tera::Value, u64, u64))> = stale
-            .par_iter()
-            .map(|&i| (i, card_of(site, i)))
-            .collect();
+        let fresh: Vec<(usize, (tera::Value, u64, u64))> =
+            stale.par_iter().map(|&i| (i, card_of(site, i))).collect();
         for (index, (card, card_hash, full_hash)) in fresh {
             self.cards[index] = card;
             self.card_hashes[index] = card_hash;
@@ -356,7 +354,10 @@ pub fn select(site: &Site, target: Target) -> Selection {
 fn home_selection(site: &Site) -> Selection {
     let of_type = |t: PageType| -> Vec<usize> { site.pages_of_type(t).map(|(i, _)| i).collect() };
     let latest = |t: PageType| -> Vec<usize> {
-        site.pages_of_type(t).map(|(i, _)| i).take(HOME_LIST_LEN).collect()
+        site.pages_of_type(t)
+            .map(|(i, _)| i)
+            .take(HOME_LIST_LEN)
+            .collect()
     };
     let mut selection = Selection::new(
         "index.html".into(),
@@ -441,10 +442,7 @@ fn section_selection(site: &Site, index: usize, number: usize, total: usize) -> 
         "pages",
         pager_slice(&section.pages, section.paginate_by, number),
     )];
-    selection.values = vec![(
-        "paginator",
-        paginator(site, &section.path, number, total),
-    )];
+    selection.values = vec![("paginator", paginator(site, &section.path, number, total))];
     selection
 }
 
@@ -552,7 +550,11 @@ fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Sele
     );
     selection.lists = vec![(
         "pages",
-        pager_slice(&site.tags[index].pages, site.config.paginate_by.max(1), number),
+        pager_slice(
+            &site.tags[index].pages,
+            site.config.paginate_by.max(1),
+            number,
+        ),
     )];
     selection.values = vec![
         ("term", tag_term(site, index)),

@@ -107,7 +107,9 @@ pub fn bind(address: &str, port: u16) -> Result<TcpListener, Error> {
                 port.saturating_add(1)
             ))
         } else {
-            error.with_hint("check --bind: it takes an address of this machine, such as 127.0.0.1 or 0.0.0.0")
+            error.with_hint(
+                "check --bind: it takes an address of this machine, such as 127.0.0.1 or 0.0.0.0",
+            )
         }
     })
 }
@@ -115,7 +117,12 @@ pub fn bind(address: &str, port: u16) -> Result<TcpListener, Error> {
 /// Serves `output_dir` under the URL prefix `base_path` (`/` or
 /// `/tinghu/`) until the process ends. Each request gets its own thread,
 /// since event streams stay open.
-pub fn run(listener: TcpListener, output_dir: PathBuf, base_path: String, hub: Arc<Hub>) -> Result<(), Error> {
+pub fn run(
+    listener: TcpListener,
+    output_dir: PathBuf,
+    base_path: String,
+    hub: Arc<Hub>,
+) -> Result<(), Error> {
     let server = Server::from_listener(listener, None)
         .map_err(|e| Error::new(format!("cannot start the server: {e}")))?;
     let site = Arc::new(SiteFiles {
@@ -270,7 +277,11 @@ pub fn content_type(file: &Path) -> String {
     let is_text = mime.starts_with("text/")
         || matches!(
             mime.as_str(),
-            "application/json" | "application/xml" | "image/svg+xml" | "application/manifest+json" | "application/atom+xml"
+            "application/json"
+                | "application/xml"
+                | "image/svg+xml"
+                | "application/manifest+json"
+                | "application/atom+xml"
         );
     if is_text {
         format!("{mime}; charset=utf-8")
@@ -335,7 +346,10 @@ mod tests {
             resolve(&site, "/tinghu/"),
             Resolved::File(site.output_dir.canonicalize().unwrap().join("index.html"))
         );
-        assert!(matches!(resolve(&site, "/tinghu/events/a/"), Resolved::File(_)));
+        assert!(matches!(
+            resolve(&site, "/tinghu/events/a/"),
+            Resolved::File(_)
+        ));
         assert_eq!(
             resolve(&site, "/tinghu/events/a"),
             Resolved::Redirect("/tinghu/events/a/".into())
@@ -365,8 +379,11 @@ mod tests {
     #[test]
     fn symlinks_out_of_the_site_are_refused() {
         let (dir, site) = site();
-        std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.output_dir.join("link.txt"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.txt"),
+            site.output_dir.join("link.txt"),
+        )
+        .unwrap();
         assert_eq!(resolve(&site, "/tinghu/link.txt"), Resolved::Refused);
     }
 

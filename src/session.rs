@@ -19,10 +19,10 @@ use tera::Tera;
 
 use crate::changes::Changes;
 use crate::config::Config;
+use crate::dates::{DATE_FORMS, DateInput};
 use crate::error::{Error, Errors};
 use crate::feeds;
 use crate::output::{self, CopyJob, Staging};
-use crate::dates::{DATE_FORMS, DateInput};
 use crate::pipeline::BuildOptions;
 use crate::render::{self, Output, Selection, Shared};
 use crate::site::{LoadOptions, Reload, Site};
@@ -316,7 +316,10 @@ fn select_all(state: &State) -> Vec<(Selection, u64)> {
 }
 
 /// Renders the given selections in parallel; every failure is reported.
-fn render_selections(state: &State, selections: &[&(Selection, u64)]) -> Result<Vec<Output>, Errors> {
+fn render_selections(
+    state: &State,
+    selections: &[&(Selection, u64)],
+) -> Result<Vec<Output>, Errors> {
     let results: Vec<Result<Output, Error>> = selections
         .par_iter()
         .map(|(selection, _)| {
@@ -335,7 +338,11 @@ fn render_selections(state: &State, selections: &[&(Selection, u64)]) -> Result<
 
 /// Writes the whole site into a staging folder and swaps it in. Files whose
 /// bytes did not change are hard-linked from the current site.
-fn swap_in_new_site(state: &mut State, output_dir: &Path, scope: Scope) -> Result<RebuildReport, Errors> {
+fn swap_in_new_site(
+    state: &mut State,
+    output_dir: &Path,
+    scope: Scope,
+) -> Result<RebuildReport, Errors> {
     let selected = select_all(state);
     let staging = Staging::begin(output_dir)?;
     let mut signatures = HashMap::with_capacity(selected.len());
@@ -344,7 +351,8 @@ fn swap_in_new_site(state: &mut State, output_dir: &Path, scope: Scope) -> Resul
     let failures: Vec<Result<(String, u64, u64, bool), Error>> = selected
         .par_iter()
         .map(|(selection, signature)| {
-            let output = render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
+            let output =
+                render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
             let hash = output.content_hash();
             let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
             staging.write(&output, unchanged)?;
@@ -429,7 +437,8 @@ fn write_changes(
             .copies
             .get(&job.to)
             .is_some_and(|old| same_source(old, &job.source));
-        let touched = matches!(&job.source, StaticSource::Disk(from) if copy_sources.contains(from));
+        let touched =
+            matches!(&job.source, StaticSource::Disk(from) if copy_sources.contains(from));
         if !unchanged_source || touched {
             output::replace_with_copy(output_dir, &job.to, &job.source)?;
             written.push(job.to.clone());
@@ -454,7 +463,9 @@ fn write_changes(
         copies.into_iter().map(|job| (job.to, job.source)).collect();
     let feeds_now: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let produced = |path: &str| {
-        signatures_now.contains_key(path) || feeds_now.contains(path) || copy_targets.contains_key(path)
+        signatures_now.contains_key(path)
+            || feeds_now.contains(path)
+            || copy_targets.contains_key(path)
     };
     let gone: BTreeSet<String> = state
         .hashes

@@ -114,7 +114,13 @@ impl Site {
         check_unique_paths(&sections, &pages, &mut errors);
         let communities = link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
-        render_all(&config, &link_targets, &mut sections, &mut pages, &mut errors);
+        render_all(
+            &config,
+            &link_targets,
+            &mut sections,
+            &mut pages,
+            &mut errors,
+        );
         attach_pages(&mut sections, &mut pages);
         let tags = collect_tags(&pages);
         let site = Site {
@@ -135,9 +141,17 @@ impl Site {
     /// edit changed only what those pages say: the fast path of a rebuild.
     /// Any edit that could move other pages asks for a full load instead.
     /// On error the site is left as it was.
-    pub fn reload_pages(&mut self, files: &[PathBuf], options: &LoadOptions) -> Result<Reload, Errors> {
+    pub fn reload_pages(
+        &mut self,
+        files: &[PathBuf],
+        options: &LoadOptions,
+    ) -> Result<Reload, Errors> {
         self.now = options.now.clone();
-        if self.held_back_until.as_ref().is_some_and(|t| *t <= options.now) {
+        if self
+            .held_back_until
+            .as_ref()
+            .is_some_and(|t| *t <= options.now)
+        {
             return Ok(Reload::NeedsFullLoad);
         }
         let mut fresh: Vec<(usize, Page)> = Vec::new();
@@ -168,7 +182,8 @@ impl Site {
             let base = self
                 .config
                 .url_path(page.asset_base(&self.sections[page.section].path));
-            let resolve = |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
+            let resolve =
+                |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
             let source = BodySource {
                 file: &page.file,
                 body: &page.body,
@@ -236,8 +251,12 @@ impl Site {
                 .map(|&i| self.pages[i].title.as_str())
                 .collect();
             errors.push(
-                Error::at_line(&page.file, page.community_line, format!("unknown community `{wanted}`"))
-                    .with_hint(suggest::did_you_mean(wanted, &titles)),
+                Error::at_line(
+                    &page.file,
+                    page.community_line,
+                    format!("unknown community `{wanted}`"),
+                )
+                .with_hint(suggest::did_you_mean(wanted, &titles)),
             );
         }
         found
@@ -409,7 +428,10 @@ fn load_page(
     if meta.draft && !options.drafts {
         return Ok(Loaded::Draft);
     }
-    if let Some(publish) = publish.as_ref().filter(|p| **p > options.now && !options.future) {
+    if let Some(publish) = publish
+        .as_ref()
+        .filter(|p| **p > options.now && !options.future)
+    {
         return Ok(Loaded::Future(publish.clone()));
     }
     let slug = slug_of(&meta, &source.stem);

@@ -93,7 +93,8 @@ impl Watcher {
         // The root itself, not recursively: `linju.yaml` is replaced by
         // editors' atomic saves, which a watch on the file itself would
         // lose; a folder created later (`templates/`) shows up here too.
-        self.backend.watch(&self.root, RecursiveMode::NonRecursive)?;
+        self.backend
+            .watch(&self.root, RecursiveMode::NonRecursive)?;
         for folder in WATCHED_FOLDERS {
             let path = self.root.join(folder);
             if path.is_dir() {

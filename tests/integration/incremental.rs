@@ -248,7 +248,10 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
                 // undoing it must bring the live site back in step.
                 let fresh_dir = tempfile::tempdir().unwrap();
                 let fresh = linju::build(&options(site.root(), &fresh_dir.path().join("site")));
-                assert!(fresh.is_err(), "only the rebuild failed after {context}: {errors}");
+                assert!(
+                    fresh.is_err(),
+                    "only the rebuild failed after {context}: {errors}"
+                );
                 let undone = restore(site.root(), &before);
                 history.push("undo".into());
                 session.rebuild(&undone).expect("rebuild after undo");
@@ -267,7 +270,10 @@ fn a_body_edit_rebuilds_only_what_shows_the_page() {
     let first = session.build().unwrap();
     let file = "content/stories/li.md";
     let text = std::fs::read_to_string(site.root().join(file)).unwrap();
-    site.write(file, &text.replace("第三位。", "第三位，也是最年轻的一位。"));
+    site.write(
+        file,
+        &text.replace("第三位。", "第三位，也是最年轻的一位。"),
+    );
     let report = session.rebuild(&[site.root().join(file)]).unwrap();
     assert_eq!(report.scope, Scope::Pages(1));
     assert!(
@@ -276,9 +282,15 @@ fn a_body_edit_rebuilds_only_what_shows_the_page() {
         report.rendered,
         first.rendered
     );
-    assert!(report.written.contains(&"stories/li/index.html".to_string()));
     assert!(
-        !report.written.contains(&"stations/tinghu/index.html".to_string()),
+        report
+            .written
+            .contains(&"stories/li/index.html".to_string())
+    );
+    assert!(
+        !report
+            .written
+            .contains(&"stations/tinghu/index.html".to_string()),
         "an unrelated page was rewritten: {:?}",
         report.written
     );
@@ -317,7 +329,10 @@ fn a_failed_rebuild_keeps_the_site_and_the_fix_catches_up() {
     site.write(file, &good.replace("date: 2025-09-02", "date: 2025-13-02"));
     let errors = session.rebuild(&[site.root().join(file)]).unwrap_err();
     let message = errors.to_string();
-    assert!(message.contains("li.md") && message.contains(":3"), "{message}");
+    assert!(
+        message.contains("li.md") && message.contains(":3"),
+        "{message}"
+    );
     assert_eq!(tree(&live), before, "a failed rebuild changed the site");
     // The writer fixes the page and, in the same burst, edits another one.
     site.write(file, &good.replace("第三位。", "第三位（已更正）。"));

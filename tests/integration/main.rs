@@ -7,3 +7,4 @@ mod errors;
 mod harness;
 mod incremental;
 mod rendering;
+mod serve;

@@ -1,0 +1,437 @@
+//! `linju serve` and `linju watch` as a writer uses them: start the real
+//! binary on a free port, fetch pages, edit, add and delete files, and
+//! watch the output and the reload events follow.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use crate::harness::TestSite;
+
+/// How long anything here may take before the test fails.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A running `linju serve` (or `watch`), killed when dropped.
+struct Running {
+    child: Child,
+    port: u16,
+    output: Receiver<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts the binary with `args` in `root`; its stdout and stderr lines
+/// arrive on a channel.
+fn start(root: &Path, args: &[&str], port: u16) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linju"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start linju");
+    let (sender, output) = channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+    }
+    Running {
+        child,
+        port,
+        output,
+    }
+}
+
+fn serve(site: &TestSite) -> Running {
+    let port = free_port();
+    let running = start(site.root(), &["serve", "--port", &port.to_string()], port);
+    running.wait_for_line("serving the site at");
+    running
+}
+
+impl Running {
+    /// Waits for an output line containing `text`; returns all lines seen.
+    fn wait_for_line(&self, text: &str) -> Vec<String> {
+        let deadline = Instant::now() + PATIENCE;
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.output.recv_timeout(Duration::from_millis(100)) {
+                let found = line.contains(text);
+                seen.push(line);
+                if found {
+                    return seen;
+                }
+            }
+        }
+        panic!("no line with `{text}` in:\n{}", seen.join("\n"));
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(self.port, "GET", path)
+    }
+}
+
+/// A parsed HTTP reply.
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_string())
+        })
+    }
+}
+
+/// One request over a fresh connection, the path sent exactly as given.
+fn request(port: u16, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+/// A page's open event stream.
+struct Events {
+    lines: Receiver<String>,
+}
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(
+            stream,
+            "GET /__linju/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let (sender, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let events = Events { lines };
+        events.wait_for("retry:");
+        events
+    }
+
+    /// Waits for a line starting with `prefix`; returns the next line too
+    /// (an event's data).
+    fn wait_for(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100))
+                && line.starts_with(prefix)
+            {
+                let data = self
+                    .lines
+                    .recv_timeout(Duration::from_secs(1))
+                    .unwrap_or_default();
+                return format!("{line}\n{data}");
+            }
+        }
+        panic!("no `{prefix}` event");
+    }
+}
+
+/// Polls until `check` holds.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("never happened: {what}");
+}
+
+#[test]
+fn serves_the_site_under_its_sub_path_with_the_reload_script() {
+    let site = TestSite::fixture("basic");
+    let server = serve(&site);
+    let home = server.get("/tinghu/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.body.contains("/__linju/events"),
+        "no live-reload script"
+    );
+    assert!(
+        home.body
+            .contains(&format!("http://127.0.0.1:{}/tinghu/", server.port)),
+        "permalinks should point at the local server"
+    );
+    let built = std::fs::read_to_string(site.root().join(".linju/serve/index.html")).unwrap();
+    assert!(
+        !built.contains("__linju"),
+        "the script must not be in the files"
+    );
+    assert_eq!(server.get("/").status, 301);
+    assert_eq!(server.get("/tinghu/stories").status, 301);
+    let story = server.get("/tinghu/stories/li/");
+    assert_eq!(story.status, 200);
+    assert!(story.body.contains("李明远"));
+    let css = server.get("/tinghu/style.css");
+    assert_eq!(
+        css.header("content-type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    let feed = server.get("/tinghu/atom.xml");
+    assert_eq!(
+        feed.header("content-type").as_deref(),
+        Some("application/xml; charset=utf-8")
+    );
+    let missing = server.get("/tinghu/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.body.contains("<html"),
+        "the site's 404 page is served"
+    );
+    let head = request(server.port, "HEAD", "/tinghu/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty(), "HEAD has no body");
+    assert_eq!(request(server.port, "POST", "/tinghu/").status, 405);
+    assert!(
+        std::fs::read_to_string(site.root().join(".linju/.gitignore"))
+            .unwrap()
+            .contains('*')
+    );
+}
+
+#[test]
+fn refuses_paths_that_leave_the_site() {
+    let site = TestSite::fixture("basic");
+    site.write(".linju/secret.txt", "secret");
+    let server = serve(&site);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.root().join("linju.yaml"),
+        site.root().join(".linju/serve/config.txt"),
+    )
+    .unwrap();
+    for path in [
+        "/tinghu/../secret.txt",
+        "/tinghu/..%2fsecret.txt",
+        "/tinghu/%2e%2e/secret.txt",
+        "/tinghu/%2E%2E%2F%2E%2E%2Flinju.yaml",
+        "/tinghu/..%5c..%5clinju.yaml",
+        "/tinghu/config.txt",
+    ] {
+        let reply = server.get(path);
+        assert!(
+            reply.status == 403 || reply.status == 404,
+            "{path} gave {}",
+            reply.status
+        );
+        assert!(
+            !reply.body.contains("secret") && !reply.body.contains("base_url"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn edits_additions_and_deletions_reach_the_browser() {
+    let site = TestSite::fixture("basic");
+    let server = serve(&site);
+    let events = Events::open(server.port);
+
+    // A body edit: the page changes and open pages are told to reload.
+    let file = "content/stories/li.md";
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &text.replace("第三位。", "第三位，今天更新。"));
+    events.wait_for("event: reload");
+    assert!(server.get("/tinghu/stories/li/").body.contains("今天更新"));
+    let lines = server.wait_for_line("rebuilt");
+    assert!(
+        lines.iter().any(|l| l.contains("stories/li.md")),
+        "the changed file is named: {lines:?}"
+    );
+
+    // A new page appears, and in its section's list.
+    site.write(
+        "content/notices/new.md",
+        "---\ntitle: 新通知\ndate: 2025-11-30\n---\n周末义诊。\n",
+    );
+    events.wait_for("event: reload");
+    eventually("the new page is served", || {
+        server.get("/tinghu/notices/new/").status == 200
+    });
+    assert!(server.get("/tinghu/notices/").body.contains("新通知"));
+
+    // A deleted page's URL is gone and lists forget it.
+    std::fs::remove_file(site.root().join("content/notices/new.md")).unwrap();
+    events.wait_for("event: reload");
+    eventually("the deleted page is gone", || {
+        server.get("/tinghu/notices/new/").status == 404
+    });
+    assert!(!server.get("/tinghu/notices/").body.contains("新通知"));
+    assert!(!site.root().join(".linju/serve/notices/new").exists());
+}
+
+#[test]
+fn an_error_shows_over_the_page_and_the_fix_clears_it() {
+    let site = TestSite::fixture("basic");
+    let server = serve(&site);
+    let events = Events::open(server.port);
+    let file = "content/stories/li.md";
+    let good = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &good.replace("date: 2025-09-02", "date: 2025-13-02"));
+    let failed = events.wait_for("event: failed");
+    assert!(
+        failed.contains("li.md:3"),
+        "the overlay names file and line: {failed}"
+    );
+    // The last good site is still served.
+    let page = server.get("/tinghu/stories/li/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("李明远"));
+    // A page opened now learns about the failure at once.
+    let late = Events::open(server.port);
+    late.wait_for("event: failed");
+
+    site.write(file, &good.replace("第三位。", "第三位，已修正。"));
+    events.wait_for("event: reload");
+    assert!(server.get("/tinghu/stories/li/").body.contains("已修正"));
+}
+
+#[test]
+fn editor_saves_and_a_checkout_of_many_files_give_one_rebuild() {
+    let site = TestSite::fixture("basic");
+    let server = serve(&site);
+    let root = site.root();
+    // Vim's way: a write test file, a backup by rename, the new file, and
+    // the backup removed.
+    let file = root.join("content/stories/li.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(root.join("content/stories/4913"), "").unwrap();
+    std::fs::remove_file(root.join("content/stories/4913")).unwrap();
+    std::fs::rename(&file, root.join("content/stories/li.md~")).unwrap();
+    std::fs::write(&file, text.replace("第三位。", "第三位（vim）。")).unwrap();
+    std::fs::remove_file(root.join("content/stories/li.md~")).unwrap();
+    server.wait_for_line("rebuilt");
+    assert!(server.get("/tinghu/stories/li/").body.contains("（vim）"));
+
+    // An atomic save through a temporary file and a rename.
+    let temporary = root.join("content/stories/.li.md.tmp");
+    std::fs::write(&temporary, text.replace("第三位。", "第三位（原子保存）。")).unwrap();
+    std::fs::rename(&temporary, &file).unwrap();
+    server.wait_for_line("rebuilt");
+    assert!(server.get("/tinghu/stories/li/").body.contains("原子保存"));
+
+    // A checkout writing 200 files in one go.
+    for n in 0..200 {
+        site.write(
+            &format!("content/notices/batch-{n:03}.md"),
+            &format!("---\ntitle: 批量通知{n}\ndate: 2025-11-20\n---\n第 {n} 条。\n"),
+        );
+    }
+    let lines = server.wait_for_line("rebuilt");
+    eventually("all 200 pages are served", || {
+        server.get("/tinghu/notices/batch-199/").status == 200
+    });
+    // Give any straggling rebuild time to show itself.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut extra = Vec::new();
+    while let Ok(line) = server.output.try_recv() {
+        extra.push(line);
+    }
+    let rebuilds = lines
+        .iter()
+        .chain(&extra)
+        .filter(|l| l.starts_with("rebuilt"))
+        .count();
+    assert_eq!(rebuilds, 1, "one burst, one rebuild: {lines:?} {extra:?}");
+}
+
+#[test]
+fn a_taken_port_is_reported_with_what_to_do() {
+    let site = TestSite::fixture("basic");
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let output = Command::new(env!("CARGO_BIN_EXE_linju"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.root())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&port.to_string()), "{stderr}");
+    assert!(stderr.contains("--port"), "{stderr}");
+}
+
+#[test]
+fn watch_keeps_the_output_folder_current() {
+    let site = TestSite::fixture("basic");
+    let output = site.root().join("public");
+    let running = start(site.root(), &["watch"], 0);
+    running.wait_for_line("built");
+    assert!(output.join("stories/li/index.html").is_file());
+    let file = "content/stories/li.md";
+    let good = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &good.replace("第三位。", "第三位（watch）。"));
+    running.wait_for_line("rebuilt");
+    let page = std::fs::read_to_string(output.join("stories/li/index.html")).unwrap();
+    assert!(page.contains("（watch）"));
+    assert!(
+        !page.contains("__linju"),
+        "watch output has no reload script"
+    );
+    // A broken file leaves the last good site in place.
+    site.write(file, &good.replace("date: 2025-09-02", "date: 2025-13-02"));
+    running.wait_for_line("build failed");
+    let still = std::fs::read_to_string(output.join("stories/li/index.html")).unwrap();
+    assert_eq!(still, page);
+}
