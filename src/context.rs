@@ -262,6 +262,22 @@ fn council_steps(steps: Option<&CouncilSteps>) -> Vec<Value> {
         .collect()
 }
 
+/// What a page's template sees of its section: who it is, not what is in it.
+pub fn section_brief(site: &Site, section: &Section) -> Value {
+    let config = &site.config;
+    json!({
+        "title": section.title,
+        "description": section.meta.description,
+        "path": section.path,
+        "url": config.url_path(&section.path),
+        "permalink": config.permalink(&section.path),
+        "type": section.page_type.name(),
+        "type_label": type_label(section.page_type),
+        "extra": section.meta.extra,
+        "feed_url": config.url_path(&format!("{}atom.xml", section.path)),
+    })
+}
+
 /// A section's own value (without its pages).
 pub fn section_value(site: &Site, section: &Section) -> Value {
     let config = &site.config;

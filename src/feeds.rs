@@ -3,6 +3,7 @@
 //! fixed formats no theme needs to change.
 
 use std::fmt::Write;
+use std::hash::{Hash, Hasher};
 
 use crate::content::Page;
 use crate::dates;
@@ -12,8 +13,29 @@ use crate::site::Site;
 /// Entries per feed.
 const FEED_LEN: usize = 20;
 
-/// All feeds, the sitemap and robots.txt.
-pub fn render_feeds(site: &Site) -> Vec<Output> {
+/// The sitemap's path.
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// A hash of everything the sitemap is made from (every URL and date), far
+/// cheaper than writing it: a rebuild skips the sitemap when it is unchanged.
+pub fn sitemap_signature(site: &Site) -> u64 {
+    let mut hasher = crate::render::fingerprint_hasher();
+    site.config.base_url.hash(&mut hasher);
+    for section in &site.sections {
+        section.path.hash(&mut hasher);
+    }
+    for page in &site.pages {
+        page.path.hash(&mut hasher);
+        last_change(page).map(|d| d.date()).hash(&mut hasher);
+    }
+    for tag in &site.tags {
+        tag.slug.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// All feeds, robots.txt and, if `with_sitemap`, the sitemap.
+pub fn render_feeds(site: &Site, with_sitemap: bool) -> Vec<Output> {
     let mut outputs = Vec::new();
     let all: Vec<usize> = dated_newest_first(site, (0..site.pages.len()).collect());
     outputs.push(Output {
@@ -28,10 +50,12 @@ pub fn render_feeds(site: &Site) -> Vec<Output> {
             bytes: atom(site, &title, &section.path, &pages).into_bytes(),
         });
     }
-    outputs.push(Output {
-        path: "sitemap.xml".into(),
-        bytes: sitemap(site).into_bytes(),
-    });
+    if with_sitemap {
+        outputs.push(Output {
+            path: SITEMAP.into(),
+            bytes: sitemap(site).into_bytes(),
+        });
+    }
     outputs.push(Output {
         path: "robots.txt".into(),
         bytes: format!(

@@ -9,14 +9,18 @@
 //! signature did not change cannot have changed, which is what lets
 //! `session` re-render only what an edit touched.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use xxhash_rust::xxh3::Xxh3Default as DefaultHasher;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::content::PageType;
-use crate::context::{is_expired, is_upcoming, page_card, page_full, section_value, site_value};
+use crate::context::{
+    is_expired, is_upcoming, page_card, page_full, section_brief, section_value, site_value,
+};
 use crate::error::Error;
 use crate::site::Site;
 use crate::theme::template_error;
@@ -37,11 +41,15 @@ impl Output {
     }
 }
 
-/// A hash of some bytes (stable within one process).
+/// A hash of some bytes (XXH3: fast, and a checksum-quality 64 bits, so
+/// two different versions of one file do not collide in practice).
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// A new hasher for fingerprints of a file's inputs.
+pub fn fingerprint_hasher() -> DefaultHasher {
+    DefaultHasher::new()
 }
 
 /// How many items the home page shows per list.
@@ -91,6 +99,8 @@ pub struct Shared {
     time_flags: Vec<(bool, bool)>,
     sections: Vec<tera::Value>,
     section_hashes: Vec<u64>,
+    section_briefs: Vec<tera::Value>,
+    section_brief_hashes: Vec<u64>,
 }
 
 /// A hasher that JSON can be written into, so a value is hashed without
@@ -154,6 +164,8 @@ impl Shared {
             time_flags: Vec::new(),
             sections: Vec::new(),
             section_hashes: Vec::new(),
+            section_briefs: Vec::new(),
+            section_brief_hashes: Vec::new(),
         };
         let cards: Vec<(tera::Value, u64, u64)> = (0..site.pages.len())
             .into_par_iter()
@@ -199,10 +211,16 @@ impl Shared {
         self.site = tera::Value::from_serializable(&value);
         self.sections.clear();
         self.section_hashes.clear();
+        self.section_briefs.clear();
+        self.section_brief_hashes.clear();
         for section in &site.sections {
             let value = section_value(site, section);
             self.section_hashes.push(hash_json(&value));
             self.sections.push(tera::Value::from_serializable(&value));
+            let brief = section_brief(site, section);
+            self.section_brief_hashes.push(hash_json(&brief));
+            self.section_briefs
+                .push(tera::Value::from_serializable(&brief));
         }
     }
 }
@@ -214,33 +232,116 @@ pub struct Selection {
     pub output: String,
     /// Template name.
     pub template: String,
-    /// The content file it comes from, for error messages.
-    source: String,
+    /// What it comes from, for error messages.
+    source: Source,
     current_path: String,
+    /// The section shown whole (lists).
     section: Option<usize>,
+    /// The section shown as a brief reference (a page's own section):
+    /// without its page count or body, so adding a page to a section does
+    /// not change every page in it.
+    section_brief: Option<usize>,
     page: Option<usize>,
     lists: Vec<(&'static str, Vec<usize>)>,
-    values: Vec<(&'static str, Value)>,
+    extras: Vec<Extra>,
+}
+
+/// Where a file comes from, named in error messages only (formatting a
+/// path for every file on every rebuild would cost more than the rebuild).
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Page(usize),
+    Section(usize),
+    Tag(usize),
+    Named(&'static str),
+}
+
+impl Source {
+    fn describe(self, site: &Site) -> String {
+        match self {
+            Source::Page(index) => site.pages[index].file.display().to_string(),
+            Source::Section(index) => site.sections[index].file.display().to_string(),
+            Source::Tag(index) => format!("tag `{}`", site.tags[index].name),
+            Source::Named(name) => name.to_string(),
+        }
+    }
+}
+
+/// Values a file shows besides cards, kept as plain numbers until the file
+/// is rendered: building a paginator's JSON for every pager of a big tag on
+/// every rebuild would cost more than the rebuild itself.
+#[derive(Debug, Clone)]
+enum Extra {
+    /// `paginator` for pager `number` of `total` of the list at `list_path`.
+    Paginator {
+        list_path: String,
+        number: usize,
+        total: usize,
+    },
+    /// `term`: a tag (index into `Site::tags`).
+    Term(usize),
+    /// `terms`: every tag.
+    Terms,
+}
+
+impl Extra {
+    fn hash_into(&self, site: &Site, hasher: &mut DefaultHasher) {
+        let hash_tag = |index: usize, hasher: &mut DefaultHasher| {
+            let tag = &site.tags[index];
+            (&tag.name, &tag.slug, tag.pages.len()).hash(hasher);
+        };
+        match self {
+            Extra::Paginator {
+                list_path,
+                number,
+                total,
+            } => (0u8, list_path, number, total).hash(hasher),
+            Extra::Term(index) => {
+                1u8.hash(hasher);
+                hash_tag(*index, hasher);
+            }
+            Extra::Terms => {
+                (2u8, site.tags.len()).hash(hasher);
+                (0..site.tags.len()).for_each(|i| hash_tag(i, hasher));
+            }
+        }
+    }
+
+    fn insert_into(&self, site: &Site, context: &mut Context) {
+        match self {
+            Extra::Paginator {
+                list_path,
+                number,
+                total,
+            } => context.insert("paginator", &paginator(site, list_path, *number, *total)),
+            Extra::Term(index) => context.insert("term", &tag_term(site, *index)),
+            Extra::Terms => {
+                let terms: Vec<Value> = (0..site.tags.len()).map(|i| tag_term(site, i)).collect();
+                context.insert("terms", &terms);
+            }
+        }
+    }
 }
 
 impl Selection {
-    fn new(output: String, template: String, source: String, current_path: &str) -> Selection {
+    fn new(output: String, template: String, source: Source, current_path: &str) -> Selection {
         Selection {
             output,
             template,
             source,
             current_path: current_path.to_string(),
             section: None,
+            section_brief: None,
             page: None,
             lists: Vec::new(),
-            values: Vec::new(),
+            extras: Vec::new(),
         }
     }
 
     /// A hash of everything the file is made from: the template (as
     /// `template_version`, which covers the templates it uses), the site
     /// value, its section, its page and every card it lists.
-    pub fn signature(&self, shared: &Shared, template_version: u64) -> u64 {
+    pub fn signature(&self, site: &Site, shared: &Shared, template_version: u64) -> u64 {
         let mut hasher = DefaultHasher::new();
         template_version.hash(&mut hasher);
         self.template.hash(&mut hasher);
@@ -250,6 +351,9 @@ impl Selection {
         self.section
             .map(|s| shared.section_hashes[s])
             .hash(&mut hasher);
+        self.section_brief
+            .map(|s| shared.section_brief_hashes[s])
+            .hash(&mut hasher);
         self.page.map(|p| shared.full_hashes[p]).hash(&mut hasher);
         for (name, pages) in &self.lists {
             name.hash(&mut hasher);
@@ -258,9 +362,8 @@ impl Selection {
                 shared.card_hashes[page].hash(&mut hasher);
             }
         }
-        for (name, value) in &self.values {
-            name.hash(&mut hasher);
-            hash_json(value).hash(&mut hasher);
+        for extra in &self.extras {
+            extra.hash_into(site, &mut hasher);
         }
         hasher.finish()
     }
@@ -272,6 +375,9 @@ impl Selection {
         if let Some(section) = self.section {
             context.insert_value("section", shared.sections[section].clone());
         }
+        if let Some(section) = self.section_brief {
+            context.insert_value("section", shared.section_briefs[section].clone());
+        }
         if let Some(index) = self.page {
             context.insert_value(
                 "page",
@@ -282,8 +388,8 @@ impl Selection {
             let cards: Vec<tera::Value> = pages.iter().map(|&i| shared.cards[i].clone()).collect();
             context.insert_value(*name, tera::Value::from(cards));
         }
-        for (name, value) in &self.values {
-            context.insert(*name, value);
+        for extra in &self.extras {
+            extra.insert_into(site, &mut context);
         }
         context
     }
@@ -301,7 +407,9 @@ pub fn render_selection(
         let mut error = template_error(&err);
         error.message = format!(
             "while rendering {} with `{}`: {}",
-            selection.source, selection.template, error.message
+            selection.source.describe(site),
+            selection.template,
+            error.message
         );
         error.with_hint("the theme or the site's templates/ has a mistake; if you did not change templates, report this")
     })?;
@@ -335,8 +443,51 @@ pub fn plan(site: &Site) -> Vec<Target> {
     targets
 }
 
+/// Lists several files need, computed once per build instead of once per
+/// file: what each community page lists.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
+}
+
+/// The page types a community page lists, with their context names.
+const COMMUNITY_LISTS: [(&str, PageType); 5] = [
+    ("stories", PageType::Story),
+    ("families", PageType::Family),
+    ("events", PageType::Event),
+    ("stations", PageType::Station),
+    ("notices", PageType::Notice),
+];
+
+impl Lookup {
+    /// Walks the site's pages once.
+    pub fn new(site: &Site) -> Lookup {
+        let mut community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>> =
+            site.communities
+                .iter()
+                .map(|&c| {
+                    (
+                        c,
+                        COMMUNITY_LISTS
+                            .iter()
+                            .map(|(name, _)| (*name, Vec::new()))
+                            .collect(),
+                    )
+                })
+                .collect();
+        for (slot, (_, page_type)) in COMMUNITY_LISTS.iter().enumerate() {
+            for (index, page) in site.pages_of_type(*page_type) {
+                if let Some(lists) = page.community.and_then(|c| community_lists.get_mut(&c)) {
+                    lists[slot].1.push(index);
+                }
+            }
+        }
+        Lookup { community_lists }
+    }
+}
+
 /// What `target` shows.
-pub fn select(site: &Site, target: Target) -> Selection {
+pub fn select(site: &Site, lookup: &Lookup, target: Target) -> Selection {
     match target {
         Target::Home => home_selection(site),
         Target::SectionPager {
@@ -344,10 +495,15 @@ pub fn select(site: &Site, target: Target) -> Selection {
             number,
             total,
         } => section_selection(site, section, number, total),
-        Target::Page(index) => page_selection(site, index),
-        Target::TagIndex => tag_index_selection(site),
+        Target::Page(index) => page_selection(site, lookup, index),
+        Target::TagIndex => tag_index_selection(),
         Target::Tag { tag, number, total } => tag_selection(site, tag, number, total),
-        Target::NotFound => Selection::new("404.html".into(), "404.html".into(), "404".into(), ""),
+        Target::NotFound => Selection::new(
+            "404.html".into(),
+            "404.html".into(),
+            Source::Named("404"),
+            "",
+        ),
     }
 }
 
@@ -362,7 +518,7 @@ fn home_selection(site: &Site) -> Selection {
     let mut selection = Selection::new(
         "index.html".into(),
         template_or(&site.home().meta.template, "index.html"),
-        site.home().file.display().to_string(),
+        Source::Section(0),
         "",
     );
     selection.section = Some(0);
@@ -434,7 +590,7 @@ fn section_selection(site: &Site, index: usize, number: usize, total: usize) -> 
     let mut selection = Selection::new(
         format!("{}index.html", pager_path(&section.path, number)),
         template_or(&section.meta.template, "section.html"),
-        section.file.display().to_string(),
+        Source::Section(index),
         &section.path,
     );
     selection.section = Some(index);
@@ -442,7 +598,11 @@ fn section_selection(site: &Site, index: usize, number: usize, total: usize) -> 
         "pages",
         pager_slice(&section.pages, section.paginate_by, number),
     )];
-    selection.values = vec![("paginator", paginator(site, &section.path, number, total))];
+    selection.extras = vec![Extra::Paginator {
+        list_path: section.path.clone(),
+        number,
+        total,
+    }];
     selection
 }
 
@@ -471,7 +631,7 @@ fn paginator(site: &Site, list_path: &str, number: usize, total: usize) -> Value
     })
 }
 
-fn page_selection(site: &Site, index: usize) -> Selection {
+fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
     let page = &site.pages[index];
     let section = &site.sections[page.section];
     let default = format!("{}.html", page.page_type.name());
@@ -484,31 +644,15 @@ fn page_selection(site: &Site, index: usize) -> Selection {
     let mut selection = Selection::new(
         format!("{}index.html", page.path),
         template,
-        page.file.display().to_string(),
+        Source::Page(index),
         &page.path,
     );
     selection.page = Some(index);
-    selection.section = Some(page.section);
-    if page.page_type == PageType::Community {
-        selection.lists = community_lists(site, index);
+    selection.section_brief = Some(page.section);
+    if let Some(lists) = lookup.community_lists.get(&index) {
+        selection.lists = lists.clone();
     }
     selection
-}
-
-fn community_lists(site: &Site, community: usize) -> Vec<(&'static str, Vec<usize>)> {
-    let members = |t: PageType| -> Vec<usize> {
-        site.pages_of_type(t)
-            .filter(|(_, p)| p.community == Some(community))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    vec![
-        ("stories", members(PageType::Story)),
-        ("families", members(PageType::Family)),
-        ("events", members(PageType::Event)),
-        ("stations", members(PageType::Station)),
-        ("notices", members(PageType::Notice)),
-    ]
 }
 
 fn tag_path(site: &Site, index: usize) -> String {
@@ -525,15 +669,14 @@ fn tag_term(site: &Site, index: usize) -> Value {
     })
 }
 
-fn tag_index_selection(site: &Site) -> Selection {
-    let terms: Vec<Value> = (0..site.tags.len()).map(|i| tag_term(site, i)).collect();
+fn tag_index_selection() -> Selection {
     let mut selection = Selection::new(
         "tags/index.html".into(),
         "tags.html".into(),
-        "tags".into(),
+        Source::Named("tags"),
         "tags/",
     );
-    selection.values = vec![("terms", Value::Array(terms))];
+    selection.extras = vec![Extra::Terms];
     selection
 }
 
@@ -545,7 +688,7 @@ fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Sele
     let mut selection = Selection::new(
         format!("{}index.html", pager_path(&path, number)),
         "tag.html".into(),
-        format!("tag `{}`", site.tags[index].name),
+        Source::Tag(index),
         &path,
     );
     selection.lists = vec![(
@@ -556,9 +699,13 @@ fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Sele
             number,
         ),
     )];
-    selection.values = vec![
-        ("term", tag_term(site, index)),
-        ("paginator", paginator(site, &path, number, total)),
+    selection.extras = vec![
+        Extra::Term(index),
+        Extra::Paginator {
+            list_path: path,
+            number,
+            total,
+        },
     ];
     selection
 }

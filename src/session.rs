@@ -110,6 +110,8 @@ struct State {
     hashes: HashMap<String, u64>,
     /// Output path → where a copied file comes from.
     copies: HashMap<String, StaticSource>,
+    /// What the sitemap on disk was made from.
+    sitemap_signature: u64,
 }
 
 impl Session {
@@ -226,6 +228,7 @@ impl Session {
             signatures: HashMap::new(),
             hashes: previous.map(|p| p.hashes).unwrap_or_default(),
             copies: HashMap::new(),
+            sitemap_signature: 0,
         };
         let result = swap_in_new_site(&mut state, &self.output_dir, Scope::Everything);
         if result.is_ok() {
@@ -300,16 +303,17 @@ fn content_copies_only(changes: &Changes, copies: &HashMap<String, StaticSource>
 /// Every file's selection and signature, in plan order.
 fn select_all(state: &State) -> Vec<(Selection, u64)> {
     let site = &state.site;
+    let lookup = render::Lookup::new(site);
     render::plan(site)
         .par_iter()
         .map(|&target| {
-            let selection = render::select(site, target);
+            let selection = render::select(site, &lookup, target);
             let version = state
                 .template_versions
                 .get(&selection.template)
                 .copied()
                 .unwrap_or(0);
-            let signature = selection.signature(&state.shared, version);
+            let signature = selection.signature(site, &state.shared, version);
             (selection, signature)
         })
         .collect()
@@ -369,7 +373,7 @@ fn swap_in_new_site(
             hashes.insert(path, hash);
         }
     }
-    for output in feeds::render_feeds(&state.site) {
+    for output in feeds::render_feeds(&state.site, true) {
         let hash = output.content_hash();
         let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
         errors.keep(staging.write(&output, unchanged));
@@ -393,6 +397,7 @@ fn swap_in_new_site(
     let stale = staging.commit()?;
     state.signatures = signatures;
     state.hashes = hashes;
+    state.sitemap_signature = feeds::sitemap_signature(&state.site);
     state.copies = copies.into_iter().map(|job| (job.to, job.source)).collect();
     written.sort();
     Ok(RebuildReport {
@@ -428,7 +433,9 @@ fn write_changes(
     }
     let rendered = dirty.len();
     let mut outputs = render_selections(state, &dirty)?;
-    outputs.extend(feeds::render_feeds(&state.site));
+    let sitemap_signature = feeds::sitemap_signature(&state.site);
+    let sitemap_changed = sitemap_signature != state.sitemap_signature;
+    outputs.extend(feeds::render_feeds(&state.site, sitemap_changed));
     let copies = copy_jobs(&state.site, state.theme_files.statics.clone());
 
     let mut written = Vec::new();
@@ -461,7 +468,9 @@ fn write_changes(
     }
     let copy_targets: HashMap<String, StaticSource> =
         copies.into_iter().map(|job| (job.to, job.source)).collect();
-    let feeds_now: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let mut feeds_now: BTreeSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    feeds_now.insert(feeds::SITEMAP);
+    state.sitemap_signature = sitemap_signature;
     let produced = |path: &str| {
         signatures_now.contains_key(path)
             || feeds_now.contains(path)

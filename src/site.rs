@@ -216,7 +216,12 @@ impl Site {
     /// The index of the page read from `file` (absolute).
     fn page_index_of(&self, file: &Path) -> Option<usize> {
         let relative = file.strip_prefix(&self.root).ok()?;
-        self.pages.iter().position(|p| p.file == relative)
+        // Byte comparison: `Path`'s own compares component by component,
+        // which over every page is most of a one-page rebuild.
+        let relative = relative.as_os_str();
+        self.pages
+            .iter()
+            .position(|p| p.file.as_os_str() == relative)
     }
 
     /// Where page `index` was found, as discovery would describe it.

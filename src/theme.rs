@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
@@ -152,7 +152,7 @@ fn effective_templates(files: &ThemeFiles) -> Vec<(String, String)> {
 /// changed, so editing `story.html` re-renders stories and nothing else.
 pub fn template_versions(files: &ThemeFiles) -> HashMap<String, u64> {
     let templates: HashMap<String, String> = effective_templates(files).into_iter().collect();
-    let mut component_hasher = DefaultHasher::new();
+    let mut component_hasher = crate::render::fingerprint_hasher();
     let mut with_components: Vec<&String> = templates
         .iter()
         .filter(|(_, text)| defines_components(text))
@@ -167,7 +167,7 @@ pub fn template_versions(files: &ThemeFiles) -> HashMap<String, u64> {
     templates
         .keys()
         .map(|name| {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = crate::render::fingerprint_hasher();
             components.hash(&mut hasher);
             let mut seen: Vec<&str> = Vec::new();
             let mut queue: Vec<&str> = vec![name.as_str()];
