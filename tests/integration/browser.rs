@@ -48,7 +48,7 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
-fn browser_or_skip() -> Option<PathBuf> {
+pub fn browser_or_skip() -> Option<PathBuf> {
     let browser = chromium();
     if browser.is_none() {
         assert!(

@@ -435,3 +435,77 @@ fn watch_keeps_the_output_folder_current() {
     let still = std::fs::read_to_string(output.join("stories/li/index.html")).unwrap();
     assert_eq!(still, page);
 }
+
+/// The page as headless Chromium has it after its scripts ran a while.
+fn dom_after_scripts(browser: &Path, url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            // Not a virtual-time budget: the page's event stream never
+            // ends, and virtual time stands still while a request is open.
+            "--timeout=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("run chromium");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_error_overlay_shows_in_a_real_browser_and_goes_with_the_fix() {
+    let Some(browser) = crate::browser::browser_or_skip() else {
+        return;
+    };
+    let site = TestSite::fixture("basic");
+    let server = serve(&site);
+    let url = format!("http://127.0.0.1:{}/tinghu/stories/li/", server.port);
+    let calm = dom_after_scripts(&browser, &url);
+    assert!(
+        calm.contains("李明远") && !calm.contains("id=\"linju-error\" role=\"alert\""),
+        "{calm}"
+    );
+
+    let file = "content/stories/li.md";
+    let good = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &good.replace("date: 2025-09-02", "date: 2025-13-02"));
+    server.wait_for_line("build failed");
+    let broken = dom_after_scripts(&browser, &url);
+    assert!(
+        broken.contains("id=\"linju-error\" role=\"alert\""),
+        "no overlay: {broken}"
+    );
+    assert!(broken.contains("li.md:3"), "the overlay names the line");
+    assert!(
+        broken.contains("李明远"),
+        "the last good page is still there"
+    );
+
+    site.write(file, &good);
+    server.wait_for_line("rebuilt");
+    let fixed = dom_after_scripts(&browser, &url);
+    assert!(
+        !fixed.contains("id=\"linju-error\" role=\"alert\""),
+        "the overlay stayed"
+    );
+}
+
+#[test]
+fn a_stylesheet_change_swaps_styles_without_a_reload() {
+    let site = TestSite::fixture("basic");
+    site.write("static/extra.css", "body { color: #111; }\n");
+    let server = serve(&site);
+    let events = Events::open(server.port);
+    site.write("static/extra.css", "body { color: #222; }\n");
+    events.wait_for("event: styles");
+    assert_eq!(
+        server.get("/tinghu/extra.css").body,
+        "body { color: #222; }\n"
+    );
+}
