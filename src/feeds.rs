@@ -74,6 +74,12 @@ fn dated_newest_first(site: &Site, mut pages: Vec<usize>) -> Vec<usize> {
     pages
 }
 
+/// The latest date of the whole site: a feed with no dated entries says
+/// this rather than the build time, so rebuilding does not change it.
+fn newest_change(site: &Site) -> Option<&jiff::ZonedDateTime> {
+    site.pages.iter().filter_map(last_change).max()
+}
+
 fn last_change(page: &Page) -> Option<&jiff::ZonedDateTime> {
     page.updated.as_ref().or(page.date.as_ref())
 }
@@ -100,6 +106,7 @@ fn atom(site: &Site, title: &str, section_path: &str, pages: &[usize]) -> String
     let updated = pages
         .first()
         .and_then(|&i| last_change(&site.pages[i]))
+        .or_else(|| newest_change(site))
         .unwrap_or(&site.now);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(

@@ -338,6 +338,11 @@ impl Selection {
         }
     }
 
+    /// Whether the file is a page's own (not a list, the home page or a tag).
+    pub fn is_page(&self) -> bool {
+        self.page.is_some()
+    }
+
     /// A hash of everything the file is made from: the template (as
     /// `template_version`, which covers the templates it uses), the site
     /// value, its section, its page and every card it lists.

@@ -455,12 +455,30 @@ fn write_changes(
     for (selection, signature) in &selected {
         signatures_now.insert(&selection.output, *signature);
     }
-    for output in &outputs {
-        let hash = output.content_hash();
-        if state.hashes.get(&output.path) != Some(&hash) {
-            output::replace_file(output_dir, &output.path, &output.bytes)?;
-            written.push(output.path.clone());
-        }
+    let hashed: Vec<(&Output, u64)> = outputs.par_iter().map(|o| (o, o.content_hash())).collect();
+    let changed: Vec<&Output> = hashed
+        .iter()
+        .filter(|(output, hash)| state.hashes.get(&output.path) != Some(hash))
+        .map(|(output, _)| *output)
+        .collect();
+    // Pages first, then lists and feeds, so a reader following a fresh link
+    // from a list finds the page already there.
+    let page_files: BTreeSet<&str> = dirty
+        .iter()
+        .filter(|(selection, _)| selection.is_page())
+        .map(|(selection, _)| selection.output.as_str())
+        .collect();
+    let is_page = |o: &&&Output| page_files.contains(o.path.as_str());
+    changed
+        .par_iter()
+        .filter(is_page)
+        .try_for_each(|o| output::replace_file(output_dir, &o.path, &o.bytes))?;
+    changed
+        .par_iter()
+        .filter(|o| !is_page(o))
+        .try_for_each(|o| output::replace_file(output_dir, &o.path, &o.bytes))?;
+    written.extend(changed.iter().map(|o| o.path.clone()));
+    for (output, hash) in hashed {
         state.hashes.insert(output.path.clone(), hash);
         if let Some(signature) = signatures_now.get(output.path.as_str()) {
             state.signatures.insert(output.path.clone(), *signature);
