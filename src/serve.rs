@@ -156,14 +156,16 @@ fn handle(site: &SiteFiles, hub: &Hub, request: Request) {
         hub.subscribe(request.into_writer());
         return;
     }
+    let failure = hub.failure.lock().ok().and_then(|f| f.clone());
+    let failure = failure.as_deref();
     let response = match resolve(site, path) {
-        Resolved::File(file) => file_response(&file, 200),
+        Resolved::File(file) => file_response(&file, 200, failure),
         Resolved::Redirect(location) => Response::from_data(Vec::new())
             .with_status_code(StatusCode(301))
             .with_header(header("Location", &location)),
         Resolved::Refused => text_response(403, "refused: that path leads outside the site\n"),
         Resolved::NotFound => match site.output_dir.join("404.html") {
-            page if page.is_file() => file_response(&page, 404),
+            page if page.is_file() => file_response(&page, 404, failure),
             _ => text_response(404, "not found\n"),
         },
     };
@@ -239,7 +241,13 @@ fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> 
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
 }
 
-fn file_response(file: &Path, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
+/// A file of the site; HTML gets the live-reload script, and while the
+/// last rebuild failed, the error to show at once.
+fn file_response(
+    file: &Path,
+    status: u16,
+    failure: Option<&str>,
+) -> Response<std::io::Cursor<Vec<u8>>> {
     let mut bytes = Vec::new();
     if std::fs::File::open(file)
         .and_then(|mut f| f.read_to_end(&mut bytes))
@@ -249,7 +257,7 @@ fn file_response(file: &Path, status: u16) -> Response<std::io::Cursor<Vec<u8>>>
     }
     let content_type = content_type(file);
     if content_type.starts_with("text/html") {
-        bytes = inject_live_reload(bytes);
+        bytes = inject_live_reload(bytes, failure);
     }
     Response::from_data(bytes)
         .with_status_code(StatusCode(status))
@@ -308,16 +316,28 @@ es.addEventListener("reload",function(){location.reload();});
 es.addEventListener("styles",function(){hide();var l=document.querySelectorAll('link[rel="stylesheet"]');
 for(var i=0;i<l.length;i++){l[i].href=l[i].href.split("?")[0]+"?v="+Date.now();}});
 es.addEventListener("failed",function(e){try{show(JSON.parse(e.data).message);}catch(x){}});
+if(window.LINJU_FAILURE){show(window.LINJU_FAILURE);}
 })();</script>"#;
 
-/// Adds the live-reload script before `</body>` (or at the end).
-fn inject_live_reload(mut html: Vec<u8>) -> Vec<u8> {
+/// Adds the live-reload script before `</body>` (or at the end), and the
+/// current build error, so a page opened while the site is broken shows
+/// it at once rather than when the event stream delivers it.
+fn inject_live_reload(mut html: Vec<u8>, failure: Option<&str>) -> Vec<u8> {
     let marker = b"</body>";
     let at = html
         .windows(marker.len())
         .rposition(|w| w.eq_ignore_ascii_case(marker))
         .unwrap_or(html.len());
-    html.splice(at..at, LIVE_RELOAD.bytes());
+    let mut script = String::new();
+    if let Some(message) = failure {
+        // A JSON string is a JavaScript string; `</` must not end the script.
+        let literal = serde_json::Value::from(message)
+            .to_string()
+            .replace("</", "<\\/");
+        script.push_str(&format!("<script>window.LINJU_FAILURE={literal};</script>"));
+    }
+    script.push_str(LIVE_RELOAD);
+    html.splice(at..at, script.bytes());
     html
 }
 
@@ -406,9 +426,23 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_body_closes() {
-        let html = inject_live_reload(b"<html><body><p>x</p></body></html>".to_vec());
+        let html = inject_live_reload(b"<html><body><p>x</p></body></html>".to_vec(), None);
         let html = String::from_utf8(html).unwrap();
         assert!(html.contains("/__linju/events"));
         assert!(html.ends_with("</script></body></html>"));
+        assert!(!html.contains("LINJU_FAILURE="));
+    }
+
+    #[test]
+    fn a_failure_is_carried_safely_into_the_page() {
+        let html = inject_live_reload(
+            b"<body></body>".to_vec(),
+            Some("error: a.md:3: </script><b>\"bad\""),
+        );
+        let html = String::from_utf8(html).unwrap();
+        assert!(
+            html.contains(r#"window.LINJU_FAILURE="error: a.md:3: <\/script><b>\"bad\"";"#),
+            "{html}"
+        );
     }
 }
