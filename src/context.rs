@@ -289,20 +289,13 @@ pub fn section_value(site: &Site, section: &Section) -> Value {
             json!({"title": s.title, "url": config.url_path(&s.path), "description": s.meta.description, "page_count": s.pages.len()})
         })
         .collect();
-    json!({
-        "title": section.title,
-        "description": section.meta.description,
-        "path": section.path,
-        "url": config.url_path(&section.path),
-        "permalink": config.permalink(&section.path),
-        "type": section.page_type.name(),
-        "type_label": type_label(section.page_type),
-        "content": section.rendered.html,
-        "extra": section.meta.extra,
-        "subsections": subsections,
-        "page_count": section.pages.len(),
-        "feed_url": config.url_path(&format!("{}atom.xml", section.path)),
-    })
+    let mut value = section_brief(site, section);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("content".into(), json!(section.rendered.html));
+        map.insert("subsections".into(), Value::Array(subsections));
+        map.insert("page_count".into(), json!(section.pages.len()));
+    }
+    value
 }
 
 #[cfg(test)]

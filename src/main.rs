@@ -30,24 +30,51 @@ enum Command {
     },
 }
 
-/// Options of `linju build`.
+/// Which site, and which of its pages: shared by every command.
 #[derive(Debug, Args)]
-struct BuildArgs {
+struct SiteArgs {
     /// The site folder (holding linju.yaml and content/).
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// Where to write the site (default: ROOT/public).
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    /// Override base_url from linju.yaml (e.g. https://example.org/tinghu/).
-    #[arg(long)]
-    base_url: Option<String>,
     /// Include pages marked `draft: true`.
     #[arg(long)]
     drafts: bool,
     /// Include pages whose `publish` time has not come yet.
     #[arg(long)]
     future: bool,
+}
+
+/// Where a built site goes: shared by `build` and `watch`.
+#[derive(Debug, Args)]
+struct OutputArgs {
+    /// Where to write the site (default: ROOT/public).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Override base_url from linju.yaml (e.g. https://example.org/tinghu/).
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+impl SiteArgs {
+    fn options(self, output: OutputArgs) -> linju::BuildOptions {
+        linju::BuildOptions {
+            root: self.root,
+            drafts: self.drafts,
+            future: self.future,
+            output: output.output,
+            base_url: output.base_url,
+            ..Default::default()
+        }
+    }
+}
+
+/// Options of `linju build`.
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Build as if it were this time, e.g. "2026-05-01 18:00".
     #[arg(long)]
     clock: Option<String>,
@@ -56,21 +83,14 @@ struct BuildArgs {
 /// Options of `linju serve`.
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// The site folder (holding linju.yaml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
     /// TCP port to listen on.
     #[arg(long, short, default_value_t = 1111)]
     port: u16,
     /// Address to listen on; 0.0.0.0 lets phones on the same network look.
     #[arg(long, default_value = "127.0.0.1")]
     bind: String,
-    /// Include pages marked `draft: true`.
-    #[arg(long)]
-    drafts: bool,
-    /// Include pages whose `publish` time has not come yet.
-    #[arg(long)]
-    future: bool,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
@@ -79,31 +99,18 @@ struct ServeArgs {
 /// Options of `linju watch`.
 #[derive(Debug, Args)]
 struct WatchArgs {
-    /// The site folder (holding linju.yaml and content/).
-    #[arg(long, default_value = ".")]
-    root: PathBuf,
-    /// Where to write the site (default: ROOT/public).
-    #[arg(long, short)]
-    output: Option<PathBuf>,
-    /// Override base_url from linju.yaml.
-    #[arg(long)]
-    base_url: Option<String>,
-    /// Include pages marked `draft: true`.
-    #[arg(long)]
-    drafts: bool,
-    /// Include pages whose `publish` time has not come yet.
-    #[arg(long)]
-    future: bool,
+    #[command(flatten)]
+    site: SiteArgs,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 impl ServeArgs {
     fn run(self) -> ExitCode {
-        let options = linju::BuildOptions {
-            root: self.root,
-            drafts: self.drafts,
-            future: self.future,
-            ..Default::default()
-        };
+        let options = self.site.options(OutputArgs {
+            output: None,
+            base_url: None,
+        });
         let address = linju::live::Address {
             bind: self.bind,
             port: self.port,
@@ -123,14 +130,7 @@ impl ServeArgs {
 
 impl WatchArgs {
     fn run(self) -> ExitCode {
-        let options = linju::BuildOptions {
-            root: self.root,
-            output: self.output,
-            base_url: self.base_url,
-            drafts: self.drafts,
-            future: self.future,
-            ..Default::default()
-        };
+        let options = self.site.options(self.output);
         exit_after_live(linju::live::watch(options, &mut |event| {
             print_live_event(&event)
         }))
@@ -224,13 +224,8 @@ fn open_browser(url: &str) {
 impl BuildArgs {
     fn run(self) -> ExitCode {
         let options = linju::BuildOptions {
-            root: self.root,
-            output: self.output,
-            base_url: self.base_url,
-            drafts: self.drafts,
-            future: self.future,
             clock: self.clock,
-            origin: None,
+            ..self.site.options(self.output)
         };
         match linju::build(&options) {
             Ok(report) => {

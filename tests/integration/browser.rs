@@ -48,6 +48,23 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
+/// Headless Chromium with a throwaway profile, quiet and offline.
+pub fn headless(browser: &Path, profile: &Path) -> Command {
+    let mut command = Command::new(browser);
+    command
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
 pub fn browser_or_skip() -> Option<PathBuf> {
     let browser = chromium();
     if browser.is_none() {
@@ -76,21 +93,13 @@ fn measure(
     let probed = site.root().join(format!("probe-{width}x{height}.html"));
     std::fs::write(&probed, host).unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
+    let output = headless(browser, profile.path())
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
             "--hide-scrollbars",
             "--allow-file-access-from-files",
             "--virtual-time-budget=5000",
             "--dump-dom",
         ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--window-size={},{}", width + 40, height + 40))
         .arg(format!("file://{}", probed.display()))
         .output()

@@ -439,19 +439,10 @@ fn watch_keeps_the_output_folder_current() {
 /// The page as headless Chromium has it after its scripts ran a while.
 fn dom_after_scripts(browser: &Path, url: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            // Not a virtual-time budget: the page's event stream never
-            // ends, and virtual time stands still while a request is open.
-            "--timeout=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let output = crate::browser::headless(browser, profile.path())
+        // Not a virtual-time budget: the page's event stream never ends,
+        // and virtual time stands still while a request is open.
+        .args(["--timeout=3000", "--dump-dom"])
         .arg(url)
         .output()
         .expect("run chromium");
