@@ -24,6 +24,38 @@ struct RawConfig {
     police_record: Option<String>,
     #[serde(default)]
     extra: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    images: RawImages,
+}
+
+/// `images:` as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<u32>>,
+    jpeg_quality: Option<u8>,
+    webp_quality: Option<u8>,
+}
+
+/// How photos are processed (`images:` in `linju.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageSettings {
+    /// Widths every photo is made in (never wider than the photo itself).
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1–100.
+    pub jpeg_quality: u8,
+    /// WebP quality, 1–100.
+    pub webp_quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![480, 960, 1600],
+            jpeg_quality: 80,
+            webp_quality: 80,
+        }
+    }
 }
 
 /// The checked site configuration.
@@ -55,6 +87,8 @@ pub struct Config {
     pub police_record: Option<String>,
     /// Free data for themes.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Photo processing.
+    pub images: ImageSettings,
 }
 
 /// The file name of the site configuration.
@@ -94,7 +128,9 @@ impl Config {
                 "paginate_by must be at least 1",
             ));
         }
+        let images = check_images(path, text, raw.images)?;
         Ok(Config {
+            images,
             title: raw.title,
             description: raw.description,
             base_path: base_path_of(&base_url),
@@ -128,6 +164,44 @@ impl Config {
     pub fn permalink(&self, relative: &str) -> String {
         format!("{}{}", self.base_url, relative.trim_start_matches('/'))
     }
+}
+
+fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings> {
+    let defaults = ImageSettings::default();
+    let at = |key: &str, message: String| {
+        at_key(
+            path,
+            line_of_key(text, key).or(line_of_key(text, "images")),
+            message,
+        )
+    };
+    let mut widths = raw.widths.unwrap_or(defaults.widths);
+    widths.sort_unstable();
+    widths.dedup();
+    if widths.is_empty() || widths.iter().any(|&w| !(16..=8192).contains(&w)) {
+        return Err(at(
+            "widths",
+            "images.widths must list widths from 16 to 8192 pixels".into(),
+        )
+        .with_hint("for example widths: [480, 960, 1600]"));
+    }
+    let quality = |key: &str, value: Option<u8>, default: u8| -> Result<u8> {
+        let value = value.unwrap_or(default);
+        if (1..=100).contains(&value) {
+            Ok(value)
+        } else {
+            Err(at(
+                key,
+                format!("images.{key} must be from 1 to 100, not {value}"),
+            )
+            .with_hint("80 suits photos"))
+        }
+    };
+    Ok(ImageSettings {
+        widths,
+        jpeg_quality: quality("jpeg_quality", raw.jpeg_quality, defaults.jpeg_quality)?,
+        webp_quality: quality("webp_quality", raw.webp_quality, defaults.webp_quality)?,
+    })
 }
 
 fn at_key(path: &Path, line: Option<usize>, message: impl Into<String>) -> Error {

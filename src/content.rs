@@ -176,6 +176,8 @@ pub struct Page {
     pub community_line: usize,
     /// Whether the page is a bundle (`name/index.md`).
     pub is_bundle: bool,
+    /// The processed versions of its `cover:` photo, if it has one beside it.
+    pub cover_image: Option<crate::images::Picture>,
 }
 
 impl Page {

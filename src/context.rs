@@ -93,13 +93,22 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     };
     let section = &site.sections[page.section];
     let asset_base = page.asset_base(&section.path);
-    let cover = page.meta.cover.as_deref().map(|cover| {
-        if markdown::is_relative(cover) {
-            config.url_path(&format!("{asset_base}{cover}"))
-        } else {
-            cover.to_string()
-        }
-    });
+    let cover = match &page.cover_image {
+        Some(picture) => Some(picture.src.clone()),
+        None => page.meta.cover.as_deref().map(|cover| {
+            if markdown::is_relative(cover) {
+                config.url_path(&format!("{asset_base}{cover}"))
+            } else {
+                cover.to_string()
+            }
+        }),
+    };
+    // Open Graph wants one big image: the largest processed JPEG.
+    let og_image = page
+        .cover_image
+        .as_ref()
+        .map(|p| p.largest.clone())
+        .or(cover.clone());
     let set = |map: &mut Map<String, Value>, key: &str, value: Value| {
         map.insert(key.to_string(), value);
     };
@@ -118,8 +127,11 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     set(map, "summary_html", json!(page.rendered.summary_html));
     set(map, "char_count", json!(page.rendered.char_count));
     set(map, "reading_time", json!(page.rendered.reading_minutes));
-    let cover_permalink = cover.as_deref().map(|c| absolute_url(&config.base_url, c));
+    let cover_permalink = og_image
+        .as_deref()
+        .map(|c| absolute_url(&config.base_url, c));
     set(map, "cover", json!(cover));
+    set(map, "cover_image", json!(page.cover_image));
     set(map, "cover_permalink", json!(cover_permalink));
     set(
         map,
@@ -177,6 +189,7 @@ pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
     let assets: Vec<String> = page
         .assets
         .iter()
+        .filter(|(_, name)| !crate::images::is_raster(name))
         .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
         .collect();
     map.insert(

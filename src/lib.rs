@@ -17,6 +17,7 @@ pub mod discover;
 pub mod error;
 pub mod feeds;
 pub mod frontmatter;
+pub mod images;
 pub mod live;
 pub mod markdown;
 pub mod output;

@@ -230,10 +230,11 @@ impl BuildArgs {
         match linju::build(&options) {
             Ok(report) => {
                 println!(
-                    "built {} pages in {} sections ({} files) into {} in {} ms",
+                    "built {} pages in {} sections ({} files, {} photo files made) into {} in {} ms",
                     report.pages,
                     report.sections,
                     report.files,
+                    report.images_made,
                     report.output.display(),
                     report.elapsed.as_millis()
                 );

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::cjk_emphasis::{self, Spanned};
 use crate::error::Error;
+use crate::images::Images;
 use crate::slugs;
 
 /// Characters a resident reads per minute (Chinese prose, unhurried).
@@ -29,6 +30,18 @@ pub struct LinkContext<'a> {
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// URL prefix for relative links (the page's own folder URL).
     pub relative_base: &'a str,
+    /// Photos beside the page, made responsive; `None` leaves images as written.
+    pub images: Option<PhotoContext<'a>>,
+}
+
+/// Where a page's photos are and who processes them.
+#[derive(Clone, Copy)]
+pub struct PhotoContext<'a> {
+    /// The image pipeline.
+    pub images: &'a Images,
+    /// The folder relative image paths start from (a bundle's folder, or
+    /// the section's).
+    pub dir: &'a Path,
 }
 
 /// One heading of the table of contents.
@@ -55,6 +68,8 @@ pub struct Rendered {
     pub char_count: usize,
     /// Minutes to read, at least 1.
     pub reading_minutes: usize,
+    /// Processed image outputs the body uses.
+    pub images: Vec<String>,
 }
 
 fn options() -> Options {
@@ -73,6 +88,18 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
     let events = cjk_emphasis::apply(body, events);
     let lines = LineIndex::new(body, context.body_line);
     let mut errors = Vec::new();
+    let mut used_images = Vec::new();
+    let events = match context.images {
+        Some(photos) => rewrite_photos(
+            events,
+            context,
+            photos,
+            &lines,
+            &mut used_images,
+            &mut errors,
+        ),
+        None => events,
+    };
     let mut events = rewrite_links(events, context, &lines, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -88,14 +115,17 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
         toc,
         char_count,
         reading_minutes: char_count.div_ceil(CHARS_PER_MINUTE).max(1),
+        images: used_images,
     })
 }
 
 fn to_html<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
     let mut out = String::new();
     html::push_html(&mut out, events);
-    if out.contains("<img ") {
-        out = out.replace("<img ", "<img loading=\"lazy\" decoding=\"async\" ");
+    // pulldown-cmark writes `<img src=`; processed photos already carry
+    // these attributes and start differently.
+    if out.contains("<img src=") {
+        out = out.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
     }
     out
 }
@@ -118,6 +148,82 @@ impl LineIndex {
         let index = self.starts.partition_point(|&start| start <= offset);
         self.first_line + index.saturating_sub(1)
     }
+}
+
+/// Replaces each image beside the page (`![合影](photo.jpg)`) with a
+/// responsive `<picture>`, and points links to such a photo at its largest
+/// processed version: the original, with its GPS position, is never
+/// published. Other images are left to [`rewrite_links`].
+fn rewrite_photos<'a>(
+    events: Vec<Spanned<'a>>,
+    context: &LinkContext<'_>,
+    photos: PhotoContext<'_>,
+    lines: &LineIndex,
+    used: &mut Vec<String>,
+    errors: &mut Vec<Error>,
+) -> Vec<Spanned<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter();
+    while let Some((event, range)) = events.next() {
+        let target = match &event {
+            Event::Start(Tag::Image { dest_url, .. })
+            | Event::Start(Tag::Link { dest_url, .. })
+                if is_relative(dest_url) && crate::images::is_raster(photo_path(dest_url)) =>
+            {
+                photos.dir.join(photo_path(dest_url))
+            }
+            _ => {
+                out.push((event, range));
+                continue;
+            }
+        };
+        let line = lines.line_of(range.start);
+        let picture = match photos.images.picture(&target) {
+            Ok(picture) => picture,
+            Err(problem) => {
+                errors.push(problem.at(context.path, line));
+                out.push((event, range));
+                continue;
+            }
+        };
+        used.extend(picture.files.iter().cloned());
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                let mut alt = String::new();
+                for (inner, _) in events.by_ref() {
+                    match inner {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(text) | Event::Code(text) => alt.push_str(&text),
+                        _ => {}
+                    }
+                }
+                let html = picture.to_html(&alt, crate::images::CONTENT_SIZES);
+                out.push((Event::InlineHtml(CowStr::from(html)), range));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                title,
+                id,
+                ..
+            }) => out.push((
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(picture.largest.clone()),
+                    title,
+                    id,
+                }),
+                range,
+            )),
+            other => out.push((other, range)),
+        }
+    }
+    out
+}
+
+/// A relative URL as a file path: without `./`, a query or a fragment.
+fn photo_path(url: &str) -> &str {
+    let url = url.trim_start_matches("./");
+    url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Resolves `@/` links and relative links; drops the source ranges.
@@ -337,6 +443,7 @@ mod tests {
             body_line: 5,
             resolve: &resolve,
             relative_base: "/site/p/",
+            images: None,
         };
         render(body, &context)
     }

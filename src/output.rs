@@ -135,6 +135,7 @@ impl Staging {
                 StaticSource::Disk(from) => std::fs::copy(from, &target)
                     .map(|_| ())
                     .map_err(|e| Error::io(from, "copy the file", &e)),
+                StaticSource::Generated(from) => link_or_copy(from, &target),
                 StaticSource::Embedded(bytes) => std::fs::write(&target, bytes)
                     .map_err(|e| Error::io(&target, "write the file", &e)),
             }?;
@@ -245,6 +246,16 @@ pub fn replace_file(output_dir: &Path, relative: &str, bytes: &[u8]) -> Result<(
 pub fn replace_with_copy(output_dir: &Path, relative: &str, source: &StaticSource) -> Result<()> {
     match source {
         StaticSource::Embedded(bytes) => replace_file(output_dir, relative, bytes),
+        StaticSource::Generated(from) => {
+            let target = safe_join(output_dir, relative)?;
+            create_parent(&target)?;
+            let temporary = temporary_beside(&target);
+            link_or_copy(from, &temporary)?;
+            std::fs::rename(&temporary, &target).map_err(|e| {
+                let _ = std::fs::remove_file(&temporary);
+                Error::io(&target, "replace the file", &e)
+            })
+        }
         StaticSource::Disk(from) => {
             let target = safe_join(output_dir, relative)?;
             create_parent(&target)?;
@@ -275,6 +286,17 @@ pub fn remove_file(output_dir: &Path, relative: &str) -> Result<()> {
         dir = current.parent();
     }
     Ok(())
+}
+
+/// A hard link where the file system allows (same disk), else a copy.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_file(to);
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| Error::io(from, "copy the file", &e))
 }
 
 fn temporary_beside(target: &Path) -> PathBuf {

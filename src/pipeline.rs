@@ -25,6 +25,18 @@ pub struct BuildOptions {
     pub future: bool,
     /// Build as if it were this time (`2026-05-01 18:00`).
     pub clock: Option<String>,
+    /// Told how image work advances (done, total), for a progress bar.
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback (a newtype so options stay `Debug`).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<crate::images::ProgressFn>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// What a successful build did.
@@ -40,6 +52,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Processed photo files made (the rest came from the cache).
+    pub images_made: usize,
     /// Previous sites set aside, to remove with [`output::remove_stale`]
     /// once nobody is waiting.
     pub stale: Vec<PathBuf>,
@@ -55,6 +69,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
         sections: report.sections,
         files: report.files,
         elapsed: report.elapsed,
+        images_made: report.images_made,
         stale: report.stale,
     })
 }

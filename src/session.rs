@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::ZonedDateTime;
@@ -22,6 +23,7 @@ use crate::config::Config;
 use crate::dates::{DATE_FORMS, DateInput};
 use crate::error::{Error, Errors};
 use crate::feeds;
+use crate::images::{self, Images};
 use crate::output::{self, CopyJob, Staging};
 use crate::pipeline::BuildOptions;
 use crate::render::{self, Output, Selection, Shared};
@@ -53,6 +55,8 @@ pub struct RebuildReport {
     pub elapsed: Duration,
     /// Only stylesheets changed: browsers may swap them without a reload.
     pub styles_only: bool,
+    /// Processed photo files made (not found in the cache).
+    pub images_made: usize,
     /// Previous sites set aside by a swap, for the caller to remove with
     /// [`output::remove_stale`] when nobody is waiting.
     pub stale: Vec<PathBuf>,
@@ -112,6 +116,10 @@ struct State {
     copies: HashMap<String, StaticSource>,
     /// What the sitemap on disk was made from.
     sitemap_signature: u64,
+    /// The photo pipeline and its cache.
+    images: Arc<Images>,
+    /// Told how image work advances.
+    progress: Option<crate::pipeline::Progress>,
 }
 
 impl Session {
@@ -168,7 +176,13 @@ impl Session {
         self.pending.extend(changed.iter().cloned());
         let all: Vec<PathBuf> = self.pending.iter().cloned().collect();
         let changes = Changes::classify(&self.options.root, &all);
-        let result = if self.state.is_none() || changes.config {
+        // Templates may ask for any static photo by name (`resize_image`):
+        // a changed one is rare enough to rebuild everything for.
+        let static_photo = changes
+            .statics
+            .iter()
+            .any(|p| images::is_raster(&p.to_string_lossy()));
+        let result = if self.state.is_none() || changes.config || static_photo {
             self.build_everything()
         } else {
             self.update(&changes)
@@ -183,12 +197,29 @@ impl Session {
         })
     }
 
-    fn load_options(&self, config: &Config) -> Result<LoadOptions, Error> {
+    fn load_options(&self, config: &Config, images: &Arc<Images>) -> Result<LoadOptions, Error> {
         Ok(LoadOptions {
             drafts: self.options.drafts,
             future: self.options.future,
             now: build_time(self.options.clock.as_deref(), config)?,
+            images: Some(Arc::clone(images)),
         })
+    }
+
+    /// The Tera instance with linju's image functions.
+    fn tera(
+        &self,
+        files: &ThemeFiles,
+        config: &Config,
+        images: &Arc<Images>,
+    ) -> Result<Tera, Error> {
+        let root = &self.options.root;
+        let search = vec![
+            root.join("static"),
+            root.join("content"),
+            root.join("themes").join(&config.theme).join("static"),
+        ];
+        theme::build_tera(files, config, Some((Arc::clone(images), search)))
     }
 
     fn build_everything(&mut self) -> Result<RebuildReport, Errors> {
@@ -200,12 +231,18 @@ impl Session {
             let local = format!("{origin}{}", config.base_path);
             config.set_base_url(&local)?;
         }
-        let load_options = self.load_options(&config)?;
+        let images = Arc::new(Images::new(
+            config.images.clone(),
+            &config.base_path,
+            &self.options.root,
+            &image_cache_dir(&self.options.root),
+        ));
+        let load_options = self.load_options(&config, &images)?;
         let theme_files = theme::load_files(&self.options.root, &config);
         let tera = theme_files
             .as_ref()
             .map_err(Clone::clone)
-            .and_then(|files| theme::build_tera(files, &config));
+            .and_then(|files| self.tera(files, &config, &images));
         let site = Site::load(&self.options.root, config.clone(), &load_options);
         let (site, tera, theme_files) = match (site, tera, theme_files) {
             (Ok(site), Ok(tera), Ok(files)) => (site, tera, files),
@@ -229,6 +266,8 @@ impl Session {
             hashes: previous.map(|p| p.hashes).unwrap_or_default(),
             copies: HashMap::new(),
             sitemap_signature: 0,
+            images,
+            progress: self.options.progress.clone(),
         };
         let result = swap_in_new_site(&mut state, &self.output_dir, Scope::Everything);
         if result.is_ok() {
@@ -247,6 +286,7 @@ impl Session {
             drafts: self.options.drafts,
             future: self.options.future,
             now: build_time(self.options.clock.as_deref(), &state.config)?,
+            images: Some(Arc::clone(&state.images)),
         };
         let mut scope = if changes.templates || !changes.statics.is_empty() {
             Scope::Theme
@@ -256,7 +296,14 @@ impl Session {
         if changes.templates || !changes.statics.is_empty() {
             let files = theme::load_files(&self.options.root, &state.config)?;
             if changes.templates {
-                state.tera = theme::build_tera(&files, &state.config)?;
+                let root = &self.options.root;
+                let search = vec![
+                    root.join("static"),
+                    root.join("content"),
+                    root.join("themes").join(&state.config.theme).join("static"),
+                ];
+                let images = Some((Arc::clone(&state.images), search));
+                state.tera = theme::build_tera(&files, &state.config, images)?;
                 state.template_versions = theme::template_versions(&files);
             }
             state.theme_files = files;
@@ -382,7 +429,12 @@ fn swap_in_new_site(
         }
         hashes.insert(output.path, hash);
     }
-    let copies = copy_jobs(&state.site, state.theme_files.statics.clone());
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let used = used_images(state);
+    let images_made = produce_images(state, &used)?;
+    let copies = copy_jobs(state, &used);
     errors.keep(staging.copy_all(&copies));
     if !errors.is_empty() {
         return Err(errors);
@@ -395,6 +447,7 @@ fn swap_in_new_site(
         .cloned()
         .collect();
     let stale = staging.commit()?;
+    state.images.prune(&used);
     state.signatures = signatures;
     state.hashes = hashes;
     state.sitemap_signature = feeds::sitemap_signature(&state.site);
@@ -410,6 +463,7 @@ fn swap_in_new_site(
         files,
         elapsed: Duration::ZERO,
         styles_only: false,
+        images_made,
         stale,
     })
 }
@@ -436,7 +490,9 @@ fn write_changes(
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let sitemap_changed = sitemap_signature != state.sitemap_signature;
     outputs.extend(feeds::render_feeds(&state.site, sitemap_changed));
-    let copies = copy_jobs(&state.site, state.theme_files.statics.clone());
+    let used = used_images(state);
+    let images_made = produce_images(state, &used)?;
+    let copies = copy_jobs(state, &used);
 
     let mut written = Vec::new();
     for job in &copies {
@@ -520,6 +576,7 @@ fn write_changes(
         files: state.hashes.len() + state.copies.len(),
         elapsed: Duration::ZERO,
         styles_only: false,
+        images_made,
         stale: Vec::new(),
     })
 }
@@ -529,6 +586,7 @@ fn same_source(a: &StaticSource, b: &StaticSource) -> bool {
     match (a, b) {
         (StaticSource::Disk(a), StaticSource::Disk(b)) => a == b,
         (StaticSource::Embedded(a), StaticSource::Embedded(b)) => std::ptr::eq(*a, *b),
+        (StaticSource::Generated(a), StaticSource::Generated(b)) => a == b,
         _ => false,
     }
 }
@@ -543,28 +601,71 @@ pub fn build_time(clock: Option<&str>, config: &Config) -> Result<ZonedDateTime,
     }
 }
 
-/// Theme and site static files, section assets and bundle files.
-fn copy_jobs(site: &Site, statics: Vec<(String, StaticSource)>) -> Vec<CopyJob> {
+/// Where processed photos are cached: a folder of the site, ignored by git.
+fn image_cache_dir(root: &Path) -> PathBuf {
+    let work = root.join(".linju");
+    let ignore = work.join(".gitignore");
+    if !ignore.exists() && std::fs::create_dir_all(&work).is_ok() {
+        let _ = std::fs::write(&ignore, "*\n");
+    }
+    work.join("cache").join("images")
+}
+
+/// Every processed photo the site uses: its pages' and sections' bodies
+/// and covers, and what templates asked for.
+fn used_images(state: &State) -> BTreeSet<String> {
+    let mut used: BTreeSet<String> = state.images.template_outputs().into_iter().collect();
+    for page in &state.site.pages {
+        used.extend(page.rendered.images.iter().cloned());
+        if let Some(cover) = &page.cover_image {
+            used.extend(cover.files.iter().cloned());
+        }
+    }
+    for section in &state.site.sections {
+        used.extend(section.rendered.images.iter().cloned());
+    }
+    used
+}
+
+/// Makes the photos the cache does not have yet.
+fn produce_images(state: &State, used: &BTreeSet<String>) -> Result<usize, Errors> {
+    let names: Vec<String> = used.iter().cloned().collect();
+    let progress = state.progress.as_ref().map(|p| p.0.as_ref());
+    state.images.produce(&names, progress)
+}
+
+/// Theme and site static files, section assets and bundle files (photos
+/// excepted: only their processed versions, without metadata, are
+/// published), and the processed photos.
+fn copy_jobs(state: &State, used_images: &BTreeSet<String>) -> Vec<CopyJob> {
+    let site = &state.site;
     let mut jobs: Vec<CopyJob> = Vec::new();
-    for (to, source) in statics {
+    for (to, source) in state.theme_files.statics.iter().cloned() {
         jobs.retain(|job| job.to != to);
         jobs.push(CopyJob { source, to });
     }
-    for section in &site.sections {
-        for (from, name) in &section.assets {
+    let assets = site
+        .sections
+        .iter()
+        .flat_map(|s| s.assets.iter().map(move |a| (&s.path, a)))
+        .chain(
+            site.pages
+                .iter()
+                .flat_map(|p| p.assets.iter().map(move |a| (&p.path, a))),
+        );
+    for (path, (from, name)) in assets {
+        if !images::is_raster(name) {
             jobs.push(CopyJob {
                 source: StaticSource::Disk(from.clone()),
-                to: format!("{}{name}", section.path),
+                to: format!("{path}{name}"),
             });
         }
     }
-    for page in &site.pages {
-        for (from, name) in &page.assets {
-            jobs.push(CopyJob {
-                source: StaticSource::Disk(from.clone()),
-                to: format!("{}{name}", page.path),
-            });
-        }
+    for name in used_images {
+        jobs.push(CopyJob {
+            source: StaticSource::Generated(state.images.cached(name)),
+            to: format!("{}/{name}", images::OUTPUT_DIR),
+        });
     }
     jobs
 }

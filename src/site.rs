@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
@@ -13,7 +14,8 @@ use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::discover::{self, PageSource, SectionSource};
 use crate::error::{Error, Errors};
 use crate::frontmatter::{self, PageFrontMatter};
-use crate::markdown::{self, LinkContext, Rendered};
+use crate::images::{self, Images};
+use crate::markdown::{self, LinkContext, PhotoContext, Rendered};
 use crate::slugs;
 use crate::suggest;
 
@@ -26,6 +28,8 @@ pub struct LoadOptions {
     pub future: bool,
     /// The time the build acts as if it were.
     pub now: ZonedDateTime,
+    /// The photo pipeline; without it images are left as written.
+    pub images: Option<Arc<Images>>,
 }
 
 /// A tag and the pages carrying it.
@@ -115,8 +119,10 @@ impl Site {
         let communities = link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
         render_all(
+            root,
             &config,
             &link_targets,
+            options,
             &mut sections,
             &mut pages,
             &mut errors,
@@ -184,12 +190,15 @@ impl Site {
                 .url_path(page.asset_base(&self.sections[page.section].path));
             let resolve =
                 |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
+            let dir = folder_of(&self.root, &page.file);
             let source = BodySource {
                 file: &page.file,
                 body: &page.body,
                 body_line: page.body_line,
+                dir: &dir,
             };
-            for error in store_rendered(render_body(&source, &base, &resolve), &mut page.rendered) {
+            let rendered = render_body(&source, &base, &resolve, options);
+            for error in store_rendered(rendered, &mut page.rendered) {
                 errors.push(error);
             }
         }
@@ -441,6 +450,7 @@ fn load_page(
     }
     let slug = slug_of(&meta, &source.stem);
     let path = format!("{}{}/", section.path, slug);
+    let cover_image = cover_picture(&source.file, &file, split.yaml, &meta, options)?;
     Ok(Loaded::Page(Box::new(Page {
         file,
         source_key: source.key.clone(),
@@ -461,9 +471,31 @@ fn load_page(
         community: None,
         rendered: Rendered::default(),
         community_line: content::key_line(split.yaml, "community"),
+        cover_image,
         is_bundle: source.bundle_assets.is_some(),
         meta,
     })))
+}
+
+/// The processed versions of a page's `cover:` photo beside it.
+fn cover_picture(
+    source_file: &Path,
+    file: &Path,
+    yaml: &str,
+    meta: &PageFrontMatter,
+    options: &LoadOptions,
+) -> Result<Option<images::Picture>, Vec<Error>> {
+    let (Some(images), Some(cover)) = (options.images.as_deref(), meta.cover.as_deref()) else {
+        return Ok(None);
+    };
+    if !markdown::is_relative(cover) || !images::is_raster(cover) {
+        return Ok(None);
+    }
+    let dir = source_file.parent().unwrap_or(source_file);
+    images
+        .picture(&dir.join(cover.trim_start_matches("./")))
+        .map(Some)
+        .map_err(|problem| vec![problem.at(file, content::key_line(yaml, "cover"))])
 }
 
 fn section_index_key(section_key: &str) -> String {
@@ -566,8 +598,10 @@ fn link_targets(config: &Config, sections: &[Section], pages: &[Page]) -> HashMa
 
 /// Renders every body in parallel, resolving `@/` links against the site.
 fn render_all(
+    root: &Path,
     config: &Config,
     urls: &HashMap<String, String>,
+    options: &LoadOptions,
     sections: &mut [Section],
     pages: &mut [Page],
     errors: &mut Errors,
@@ -578,24 +612,34 @@ fn render_all(
         .par_iter_mut()
         .map(|page| {
             let base = config.url_path(page.asset_base(&section_paths[page.section]));
+            let dir = folder_of(root, &page.file);
             let source = BodySource {
                 file: &page.file,
                 body: &page.body,
                 body_line: page.body_line,
+                dir: &dir,
             };
-            store_rendered(render_body(&source, &base, &resolve), &mut page.rendered)
+            store_rendered(
+                render_body(&source, &base, &resolve, options),
+                &mut page.rendered,
+            )
         })
         .collect();
     let section_errors: Vec<Vec<Error>> = sections
         .par_iter_mut()
         .map(|section| {
             let base = config.url_path(&section.path);
+            let dir = folder_of(root, &section.file);
             let source = BodySource {
                 file: &section.file,
                 body: &section.body,
                 body_line: section.body_line,
+                dir: &dir,
             };
-            store_rendered(render_body(&source, &base, &resolve), &mut section.rendered)
+            store_rendered(
+                render_body(&source, &base, &resolve, options),
+                &mut section.rendered,
+            )
         })
         .collect();
     for error in page_errors.into_iter().chain(section_errors).flatten() {
@@ -608,18 +652,37 @@ struct BodySource<'a> {
     file: &'a Path,
     body: &'a str,
     body_line: usize,
+    /// The folder its relative images are in.
+    dir: &'a Path,
+}
+
+/// The folder holding a content file (`file` relative to `root`; a section
+/// without `_index.md` is its folder itself).
+fn folder_of(root: &Path, file: &Path) -> PathBuf {
+    let path = root.join(file);
+    if path.is_dir() {
+        path
+    } else {
+        path.parent()
+            .map_or_else(|| root.to_path_buf(), Path::to_path_buf)
+    }
 }
 
 fn render_body(
     source: &BodySource<'_>,
     relative_base: &str,
     resolve: &(dyn Fn(&str) -> Option<String> + Sync),
+    options: &LoadOptions,
 ) -> Result<Rendered, Vec<Error>> {
     let context = LinkContext {
         path: source.file,
         body_line: source.body_line,
         resolve,
         relative_base,
+        images: options.images.as_deref().map(|images| PhotoContext {
+            images,
+            dir: source.dir,
+        }),
     };
     markdown::render(source.body, &context)
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 use tera::{Kwargs, State, Tera};
@@ -14,6 +15,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::images::{self, Images};
 
 /// The default theme, compiled in so a bare content folder builds.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -25,6 +27,9 @@ pub enum StaticSource {
     Disk(PathBuf),
     /// A file built into the binary.
     Embedded(&'static [u8]),
+    /// A file linju made and never changes in place (a processed photo in
+    /// the cache): hard-linked into the output rather than copied.
+    Generated(PathBuf),
 }
 
 /// The theme's files, read into memory.
@@ -211,14 +216,86 @@ fn referenced_templates(text: &str) -> Vec<&str> {
     names
 }
 
-/// Builds the Tera instance: templates plus linju's filters and functions.
-pub fn build_tera(files: &ThemeFiles, config: &Config) -> Result<Tera> {
+/// Builds the Tera instance: templates plus linju's filters and functions
+/// (the image functions when `images` is given, with the folders image
+/// paths are looked up in). Functions are registered before templates are
+/// added: Tera checks every call when it parses.
+pub fn build_tera(
+    files: &ThemeFiles,
+    config: &Config,
+    images: Option<(Arc<Images>, Vec<PathBuf>)>,
+) -> Result<Tera> {
     let mut tera = Tera::new();
     register_helpers(&mut tera, config);
+    if let Some((images, search)) = images {
+        register_image_functions(&mut tera, images, search);
+    }
     let templates = effective_templates(files);
     tera.add_raw_templates(templates)
         .map_err(|err| template_error(&err).with_hint("fix the template named above; a site's templates/ folder overrides the theme's by name"))?;
     Ok(tera)
+}
+
+/// `resize_image(path, width, height, op, format)` and `image_size(path)`
+/// for themes. `path` is looked up in the site's `static/`, then
+/// `content/`, then the theme's `static/`; the answer is a map with `url`,
+/// `width` and `height` (the real size of the output).
+fn register_image_functions(tera: &mut Tera, images: Arc<Images>, search: Vec<PathBuf>) {
+    let search = Arc::new(search);
+    let find = {
+        let search = Arc::clone(&search);
+        move |path: &str| -> tera::TeraResult<PathBuf> {
+            let relative = path.trim_start_matches('/');
+            search
+                .iter()
+                .map(|dir| dir.join(relative))
+                .find(|candidate| candidate.is_file())
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "image `{path}` not found in static/, content/ or the theme's static/"
+                    ))
+                })
+        }
+    };
+    let problem = |p: images::Problem| tera::Error::message(format!("{} ({})", p.message, p.hint));
+    let resize_images = Arc::clone(&images);
+    let resize_find = find.clone();
+    tera.register_function(
+        "resize_image",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let path: String = kwargs.must_get("path")?;
+            let width: Option<u32> = kwargs.get("width")?;
+            let height: Option<u32> = kwargs.get("height")?;
+            let op_name: String = kwargs.get("op")?.unwrap_or_else(|| "fit".to_string());
+            let format_name: String = kwargs.get("format")?.unwrap_or_else(|| "jpg".to_string());
+            let op = images::Op::parse(&op_name).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "resize_image: op must be fit, fill or scale, not `{op_name}`"
+                ))
+            })?;
+            let format = images::Format::parse(&format_name).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "resize_image: format must be jpg or webp, not `{format_name}`"
+                ))
+            })?;
+            let (url, w, h) = resize_images
+                .resize(&resize_find(&path)?, width, height, op, format)
+                .map_err(problem)?;
+            Ok(tera::Value::from_serializable(
+                &serde_json::json!({"url": url, "width": w, "height": h}),
+            ))
+        },
+    );
+    tera.register_function(
+        "image_size",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let path: String = kwargs.must_get("path")?;
+            let (w, h) = images.size(&find(&path)?).map_err(problem)?;
+            Ok(tera::Value::from_serializable(
+                &serde_json::json!({"width": w, "height": h}),
+            ))
+        },
+    );
 }
 
 /// Turns a Tera error into ours, keeping its report.
@@ -302,7 +379,7 @@ mod tests {
 
     #[test]
     fn filters_print_chinese_dates_and_urls_respect_base_path() {
-        let tera = build_tera(&ThemeFiles::default(), &config()).unwrap();
+        let tera = build_tera(&ThemeFiles::default(), &config(), None).unwrap();
         let out = tera
             .render_str(
                 "{{ d | zh_date }}|{{ url(path='style.css') }}|{{ p | tel }}",

@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod errors;
 mod harness;
+mod images;
 mod incremental;
 mod rendering;
 mod serve;

@@ -211,13 +211,18 @@ fn sections_are_paginated() {
 #[test]
 fn bundles_copy_their_files_and_resolve_relative_links() {
     let site = built();
-    assert!(site.exists("events/concert/stage.png"));
+    // Photos are published only as processed versions (no metadata).
+    assert!(!site.exists("events/concert/stage.png"));
     assert!(site.exists("events/concert/program.txt"));
     let html = site.read("events/concert/index.html");
-    assert!(html.contains("src=\"/tinghu/events/concert/stage.png\""));
+    assert!(
+        html.contains(
+            "<picture><source type=\"image/webp\" srcset=\"/tinghu/processed_images/stage."
+        )
+    );
     assert!(html.contains("href=\"/tinghu/events/concert/program.txt\""));
     assert!(
-        html.contains("og:image\" content=\"https://example.org/tinghu/events/concert/stage.png\"")
+        html.contains("og:image\" content=\"https://example.org/tinghu/processed_images/stage.")
     );
 }
 

@@ -1,0 +1,958 @@
+//! Photos: every raster image a page uses (a cover, a Markdown image in a
+//! bundle, an image a template asks for) goes through one pipeline: decode,
+//! turn upright by its EXIF orientation, drop every piece of metadata (no
+//! EXIF, GPS or XMP survives re-encoding), resize to the configured widths
+//! (never up), encode WebP and JPEG, and name each output by a hash of the
+//! source and the operation.
+//!
+//! Work is done once: outputs live in a persistent cache outside the output
+//! folder (`.linju/cache/images/`), and what is known about each source
+//! (size, hash) is kept there too, keyed by file size and modification
+//! time, so a build with unchanged photos neither decodes nor reads them.
+//!
+//! Decoding a 12-megapixel JPEG costs more than anything done with it
+//! afterwards, and no output needs all its pixels: JPEGs are decoded at the
+//! smallest DCT scale (1/2, 1/4, 1/8) that still covers the largest output.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use fast_image_resize::images::Image as ResizeImage;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage, metadata::Orientation};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::ImageSettings;
+use crate::error::{Error, Errors};
+
+/// Output folder of processed images, under the site root.
+pub const OUTPUT_DIR: &str = "processed_images";
+
+/// The largest photo accepted: 100 megapixels (a phone takes 12 to 50).
+/// Bigger ones are refused before decoding, so a decompression bomb
+/// cannot take the machine's memory.
+const MAX_PIXELS: u64 = 100_000_000;
+
+/// Changes whenever the pipeline's output for the same input changes, so
+/// old cached outputs are never mistaken for new ones.
+const PIPELINE_VERSION: u32 = 1;
+
+/// File name of the cache's record of sources.
+const SOURCES_FILE: &str = "sources.json";
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Format {
+    /// JPEG: every browser.
+    Jpeg,
+    /// Lossy WebP: about a third of the JPEG's size.
+    Webp,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Webp => "webp",
+        }
+    }
+
+    /// `jpg`/`jpeg` or `webp`.
+    pub fn parse(text: &str) -> Option<Format> {
+        match text.to_ascii_lowercase().as_str() {
+            "jpg" | "jpeg" => Some(Format::Jpeg),
+            "webp" => Some(Format::Webp),
+            _ => None,
+        }
+    }
+}
+
+/// How `resize_image` fits a photo to the asked size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// Within the box, keeping the aspect ratio.
+    Fit,
+    /// Covering the box exactly, cropping the middle.
+    Fill,
+    /// To exactly the size (a missing side follows the aspect ratio).
+    Scale,
+}
+
+impl Op {
+    /// `fit`, `fill` or `scale`.
+    pub fn parse(text: &str) -> Option<Op> {
+        match text {
+            "fit" => Some(Op::Fit),
+            "fill" => Some(Op::Fill),
+            "scale" => Some(Op::Scale),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a file name is a raster image linju processes (or must refuse
+/// with advice, like an iPhone's HEIC).
+pub fn is_raster(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif", ".tif", ".tiff",
+        ".bmp",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
+}
+
+/// What went wrong with an image, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl Problem {
+    fn new(message: impl Into<String>, hint: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// As an error about `file` at `line` (the page that uses the image).
+    pub fn at(&self, file: &Path, line: usize) -> Error {
+        Error::at_line(file, line, self.message.clone()).with_hint(self.hint.clone())
+    }
+}
+
+/// A crop of an upright source, in its pixels: x, y, width, height.
+type Crop = (u32, u32, u32, u32);
+
+/// How a source is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+enum Kind {
+    /// Through `jpeg-decoder`, at a reduced DCT scale.
+    Jpeg,
+    /// Through `image` (PNG, WebP, GIF's first frame).
+    Other,
+}
+
+/// What is known about a source without decoding it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Source {
+    /// Size and modification time when it was read.
+    len: u64,
+    modified_ns: u128,
+    /// XXH3 of the bytes.
+    hash: u64,
+    /// Upright size (after the EXIF orientation).
+    width: u32,
+    height: u32,
+    kind: Kind,
+}
+
+/// One output file.
+#[derive(Debug, Clone)]
+struct Variant {
+    source: PathBuf,
+    /// Crop of the upright source, in its pixels (x, y, w, h).
+    crop: Option<Crop>,
+    width: u32,
+    height: u32,
+    format: Format,
+    quality: u8,
+}
+
+/// A photo ready for HTML: `srcset`s for WebP and JPEG, the fallback and
+/// its size (so the page does not jump while it loads).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Picture {
+    /// A middle-sized JPEG, for `src`.
+    pub src: String,
+    /// Width of the largest version (for `width`, with `height`, so the
+    /// browser reserves the space).
+    pub width: u32,
+    /// Height of the largest version.
+    pub height: u32,
+    /// `url 480w, url 960w, ...` in WebP.
+    pub srcset_webp: String,
+    /// The same in JPEG.
+    pub srcset_jpeg: String,
+    /// The largest JPEG (for Open Graph and links to the photo).
+    pub largest: String,
+    /// Output names this picture uses.
+    #[serde(skip)]
+    pub files: Vec<String>,
+}
+
+/// The `sizes` attribute for photos in the text column.
+pub const CONTENT_SIZES: &str = "(min-width: 52rem) 48rem, 100vw";
+
+impl Picture {
+    /// `<picture>` markup with `alt` (escaped here).
+    pub fn to_html(&self, alt: &str, sizes: &str) -> String {
+        let alt = escape_attribute(alt);
+        format!(
+            "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{sizes}\"><img loading=\"lazy\" decoding=\"async\" src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{alt}\"></picture>",
+            self.srcset_webp, self.src, self.srcset_jpeg, self.width, self.height
+        )
+    }
+}
+
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Progress of image work, for a progress bar.
+pub type ProgressFn = dyn Fn(usize, usize) + Send + Sync;
+
+/// The photos of one site: what its pages ask for, and the cache that
+/// makes each output once. Shared by the threads of a build.
+pub struct Images {
+    settings: ImageSettings,
+    /// The site folder, to name sources in messages as writers see them.
+    root: PathBuf,
+    base_path: String,
+    cache_dir: PathBuf,
+    known: Mutex<HashMap<PathBuf, Source>>,
+    variants: Mutex<HashMap<String, Variant>>,
+    /// Outputs templates asked for since the last full build.
+    from_templates: Mutex<BTreeSet<String>>,
+}
+
+impl std::fmt::Debug for Images {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Images")
+            .field("cache_dir", &self.cache_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Images {
+    /// Images of a site whose URLs start with `base_path`, cached in
+    /// `cache_dir` (whose record of sources is read now).
+    pub fn new(settings: ImageSettings, base_path: &str, root: &Path, cache_dir: &Path) -> Images {
+        let known = std::fs::read(cache_dir.join(SOURCES_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        Images {
+            settings,
+            root: root.to_path_buf(),
+            base_path: base_path.to_string(),
+            cache_dir: cache_dir.to_path_buf(),
+            known: Mutex::new(known),
+            variants: Mutex::new(HashMap::new()),
+            from_templates: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The responsive versions of the photo at `path`.
+    pub fn picture(&self, path: &Path) -> Result<Picture, Problem> {
+        let source = self.source(path)?;
+        // The configured widths below the photo's own, and the photo's own
+        // width as the largest version if it is no wider than the largest
+        // configured one: never up.
+        let largest_setting = self
+            .settings
+            .widths
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(source.width);
+        let mut widths: Vec<u32> = self
+            .settings
+            .widths
+            .iter()
+            .copied()
+            .filter(|&w| w < source.width)
+            .collect();
+        if source.width <= largest_setting {
+            widths.push(source.width);
+        }
+        let mut files = Vec::new();
+        let mut webp = Vec::new();
+        let mut jpeg = Vec::new();
+        let mut sizes = Vec::new();
+        for &width in &widths {
+            let height = scaled_height(source.width, source.height, width);
+            for format in [Format::Webp, Format::Jpeg] {
+                let quality = self.quality(format);
+                let name = self.register(path, &source, None, width, height, format, quality);
+                let entry = format!("{} {width}w", self.url(&name));
+                match format {
+                    Format::Webp => webp.push(entry),
+                    Format::Jpeg => jpeg.push(entry),
+                }
+                files.push(name);
+            }
+            sizes.push((width, height));
+        }
+        let jpeg_names: Vec<&String> = files.iter().skip(1).step_by(2).collect();
+        let middle = widths.iter().rposition(|&w| w <= 960).unwrap_or(0);
+        let (width, height) = *sizes.last().unwrap_or(&(source.width, source.height));
+        Ok(Picture {
+            src: self.url(jpeg_names[middle]),
+            width,
+            height,
+            srcset_webp: webp.join(", "),
+            srcset_jpeg: jpeg.join(", "),
+            largest: self.url(jpeg_names[jpeg_names.len() - 1]),
+            files,
+        })
+    }
+
+    /// One version of the photo at `path` (for `resize_image`): its URL,
+    /// width and height.
+    pub fn resize(
+        &self,
+        path: &Path,
+        width: Option<u32>,
+        height: Option<u32>,
+        op: Op,
+        format: Format,
+    ) -> Result<(String, u32, u32), Problem> {
+        let source = self.source(path)?;
+        let (crop, out_w, out_h) = plan_resize(source.width, source.height, width, height, op)?;
+        let name = self.register(
+            path,
+            &source,
+            crop,
+            out_w,
+            out_h,
+            format,
+            self.quality(format),
+        );
+        if let Ok(mut names) = self.from_templates.lock() {
+            names.insert(name.clone());
+        }
+        Ok((self.url(&name), out_w, out_h))
+    }
+
+    /// The upright size of the photo at `path`.
+    pub fn size(&self, path: &Path) -> Result<(u32, u32), Problem> {
+        self.source(path).map(|s| (s.width, s.height))
+    }
+
+    /// Outputs templates asked for since the last [`Images::forget_template_requests`].
+    pub fn template_outputs(&self) -> Vec<String> {
+        self.from_templates
+            .lock()
+            .map(|names| names.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Starts a full build: templates will ask again.
+    pub fn forget_template_requests(&self) {
+        if let Ok(mut names) = self.from_templates.lock() {
+            names.clear();
+        }
+    }
+
+    /// The cached file of an output.
+    pub fn cached(&self, name: &str) -> PathBuf {
+        self.cache_dir.join(name)
+    }
+
+    fn quality(&self, format: Format) -> u8 {
+        match format {
+            Format::Jpeg => self.settings.jpeg_quality,
+            Format::Webp => self.settings.webp_quality,
+        }
+    }
+
+    fn url(&self, name: &str) -> String {
+        format!("{}{OUTPUT_DIR}/{name}", self.base_path)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn register(
+        &self,
+        path: &Path,
+        source: &Source,
+        crop: Option<Crop>,
+        width: u32,
+        height: u32,
+        format: Format,
+        quality: u8,
+    ) -> String {
+        let mut hasher = crate::render::fingerprint_hasher();
+        std::hash::Hash::hash(
+            &(
+                PIPELINE_VERSION,
+                source.hash,
+                crop,
+                width,
+                height,
+                format,
+                quality,
+            ),
+            &mut hasher,
+        );
+        let hash = std::hash::Hasher::finish(&hasher);
+        let stem = path
+            .file_stem()
+            .map(|s| crate::slugs::slug_for_stem(&s.to_string_lossy()))
+            .unwrap_or_else(|| "image".into());
+        let name = format!("{stem}.{hash:016x}.{width}x{height}.{}", format.extension());
+        if let Ok(mut variants) = self.variants.lock() {
+            variants.entry(name.clone()).or_insert_with(|| Variant {
+                source: path.to_path_buf(),
+                crop,
+                width,
+                height,
+                format,
+                quality,
+            });
+        }
+        name
+    }
+
+    /// What is known about `path`, from memory, the cache's record (same
+    /// size and modification time) or the file's header.
+    fn source(&self, path: &Path) -> Result<Source, Problem> {
+        let shown = path.strip_prefix(&self.root).unwrap_or(path);
+        let metadata = std::fs::metadata(path).map_err(|_| {
+            Problem::new(
+                format!("image `{}` not found", shown.display()),
+                "check the file name (letters, extension) and that the photo sits beside the page, in its bundle folder",
+            )
+        })?;
+        let len = metadata.len();
+        let modified_ns = metadata
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        if let Ok(known) = self.known.lock()
+            && let Some(source) = known.get(path)
+            && source.len == len
+            && source.modified_ns == modified_ns
+        {
+            return Ok(source.clone());
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            Problem::new(
+                format!("cannot read image `{}`: {e}", shown.display()),
+                "check the file's permissions",
+            )
+        })?;
+        let (width, height, kind) = read_header(shown, &bytes)?;
+        let source = Source {
+            len,
+            modified_ns,
+            hash: crate::render::hash_bytes(&bytes),
+            width,
+            height,
+            kind,
+        };
+        if let Ok(mut known) = self.known.lock() {
+            known.insert(path.to_path_buf(), source.clone());
+        }
+        Ok(source)
+    }
+
+    /// Makes the outputs in `names` that the cache does not have yet, in
+    /// parallel, decoding each source once. Returns how many were made.
+    pub fn produce(
+        &self,
+        names: &[String],
+        progress: Option<&ProgressFn>,
+    ) -> Result<usize, Errors> {
+        std::fs::create_dir_all(&self.cache_dir)
+            .map_err(|e| Error::io(&self.cache_dir, "create the image cache", &e))?;
+        let variants = self.variants.lock().map(|v| v.clone()).unwrap_or_default();
+        let mut by_source: HashMap<PathBuf, Vec<(String, Variant)>> = HashMap::new();
+        for name in names {
+            if let Some(variant) = variants.get(name)
+                && !self.cache_dir.join(name).is_file()
+            {
+                by_source
+                    .entry(variant.source.clone())
+                    .or_default()
+                    .push((name.clone(), variant.clone()));
+            }
+        }
+        let total: usize = by_source.values().map(Vec::len).sum();
+        let done = AtomicUsize::new(0);
+        let mut groups: Vec<(PathBuf, Vec<(String, Variant)>)> = by_source.into_iter().collect();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        let results: Vec<Result<(), Error>> = groups
+            .par_iter()
+            .map(|(path, outputs)| {
+                let result = self.produce_from(path, outputs);
+                let finished = done.fetch_add(outputs.len(), Ordering::Relaxed) + outputs.len();
+                if let Some(progress) = progress {
+                    progress(finished, total);
+                }
+                result
+            })
+            .collect();
+        self.save_record();
+        let mut errors = Errors::default();
+        for result in results {
+            errors.keep(result);
+        }
+        errors.into_result(total)
+    }
+
+    fn produce_from(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
+        let source = self
+            .source(path)
+            .map_err(|p| Error::in_file(path, p.message).with_hint(p.hint))?;
+        // The smallest decode that still covers every output, crops included.
+        let need_w = outputs
+            .iter()
+            .map(|(_, v)| needed_source_width(&source, v))
+            .max()
+            .unwrap_or(source.width);
+        let upright = decode_upright(path, &source, need_w)?;
+        for (name, variant) in outputs {
+            let bytes = render_variant(&upright, &source, variant)
+                .map_err(|message| Error::in_file(path, message))?;
+            write_atomically(&self.cache_dir.join(name), &bytes)?;
+        }
+        Ok(())
+    }
+
+    fn save_record(&self) {
+        if let Ok(known) = self.known.lock()
+            && let Ok(json) = serde_json::to_vec(&*known)
+        {
+            let _ = write_atomically(&self.cache_dir.join(SOURCES_FILE), &json);
+        }
+    }
+
+    /// Removes cached outputs not in `used` (after a full build).
+    pub fn prune(&self, used: &BTreeSet<String>) {
+        let Ok(entries) = std::fs::read_dir(&self.cache_dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != SOURCES_FILE && !used.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+fn scaled_height(width: u32, height: u32, new_width: u32) -> u32 {
+    ((u64::from(height) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width.max(1)))
+        .max(1) as u32
+}
+
+/// The crop (if any) and output size of a `resize_image` request.
+fn plan_resize(
+    source_w: u32,
+    source_h: u32,
+    width: Option<u32>,
+    height: Option<u32>,
+    op: Op,
+) -> Result<(Option<Crop>, u32, u32), Problem> {
+    let missing = || {
+        Problem::new(
+            "resize_image needs a width or a height",
+            "add width=... or height=...",
+        )
+    };
+    let aspect = f64::from(source_w) / f64::from(source_h.max(1));
+    match op {
+        Op::Scale => {
+            let (w, h) = match (width, height) {
+                (Some(w), Some(h)) => (w, h),
+                (Some(w), None) => (w, (f64::from(w) / aspect).round() as u32),
+                (None, Some(h)) => ((f64::from(h) * aspect).round() as u32, h),
+                (None, None) => return Err(missing()),
+            };
+            Ok((None, w.max(1), h.max(1)))
+        }
+        Op::Fit => {
+            let box_w = f64::from(width.unwrap_or(u32::MAX).min(source_w));
+            let box_h = f64::from(height.unwrap_or(u32::MAX).min(source_h));
+            if width.is_none() && height.is_none() {
+                return Err(missing());
+            }
+            let scale = (box_w / f64::from(source_w)).min(box_h / f64::from(source_h));
+            let w = (f64::from(source_w) * scale).round().max(1.0) as u32;
+            let h = (f64::from(source_h) * scale).round().max(1.0) as u32;
+            Ok((None, w, h))
+        }
+        Op::Fill => {
+            let (Some(w), Some(h)) = (width, height) else {
+                return Err(Problem::new(
+                    "resize_image with op=\"fill\" needs width and height",
+                    "add both",
+                ));
+            };
+            let target_aspect = f64::from(w) / f64::from(h.max(1));
+            let (crop_w, crop_h) = if aspect > target_aspect {
+                (
+                    (f64::from(source_h) * target_aspect).round() as u32,
+                    source_h,
+                )
+            } else {
+                (
+                    source_w,
+                    (f64::from(source_w) / target_aspect).round() as u32,
+                )
+            };
+            let crop = (
+                (source_w - crop_w.min(source_w)) / 2,
+                (source_h - crop_h.min(source_h)) / 2,
+                crop_w.max(1),
+                crop_h.max(1),
+            );
+            // Never up: a crop smaller than the box keeps its own size.
+            let scale = (f64::from(crop_w) / f64::from(w)).min(1.0);
+            let out_w = (f64::from(w) * scale).round().max(1.0) as u32;
+            let out_h = (f64::from(h) * scale).round().max(1.0) as u32;
+            Ok((Some(crop), out_w, out_h))
+        }
+    }
+}
+
+/// How wide the decoded source must be for `variant` to lose nothing.
+fn needed_source_width(source: &Source, variant: &Variant) -> u32 {
+    match variant.crop {
+        None => variant.width,
+        Some((_, _, crop_w, _)) => {
+            let scale = f64::from(variant.width) / f64::from(crop_w.max(1));
+            (f64::from(source.width) * scale).ceil() as u32
+        }
+    }
+}
+
+/// Size, decoder and sanity of a source, from its first bytes.
+fn read_header(path: &Path, bytes: &[u8]) -> Result<(u32, u32, Kind), Problem> {
+    if let Some(problem) = unsupported_format(path, bytes) {
+        return Err(problem);
+    }
+    let corrupt = |detail: String| {
+        Problem::new(
+            format!(
+                "image `{}` is damaged or not an image ({detail})",
+                path.display()
+            ),
+            "open it in a photo viewer; if it does not show, copy it from the camera or phone again",
+        )
+    };
+    let (stored_w, stored_h, orientation, kind) = if bytes.starts_with(&[0xFF, 0xD8]) {
+        let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+        decoder.read_info().map_err(|e| corrupt(e.to_string()))?;
+        let info = decoder.info().ok_or_else(|| corrupt("no size".into()))?;
+        let orientation = decoder.exif_data().map_or(1, exif_orientation);
+        (
+            u32::from(info.width),
+            u32::from(info.height),
+            orientation,
+            Kind::Jpeg,
+        )
+    } else {
+        let reader = ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| corrupt(e.to_string()))?;
+        let mut decoder = reader.into_decoder().map_err(|e| corrupt(e.to_string()))?;
+        let (w, h) = decoder.dimensions();
+        let orientation = decoder.orientation().map_or(1, orientation_number);
+        (w, h, orientation, Kind::Other)
+    };
+    check_pixels(path, stored_w, stored_h)?;
+    let (width, height) = if orientation >= 5 {
+        (stored_h, stored_w)
+    } else {
+        (stored_w, stored_h)
+    };
+    Ok((width, height, kind))
+}
+
+fn check_pixels(path: &Path, width: u32, height: u32) -> Result<(), Problem> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS || width == 0 || height == 0 {
+        return Err(Problem::new(
+            format!(
+                "image `{}` is {width}×{height} pixels ({} megapixels); linju takes photos up to {} megapixels",
+                path.display(),
+                pixels / 1_000_000,
+                MAX_PIXELS / 1_000_000
+            ),
+            "make it smaller in a photo editor (4000 pixels wide is plenty), or check that it is really a photo",
+        ));
+    }
+    Ok(())
+}
+
+/// HEIC and other formats phones and scanners write that linju does not
+/// read, with how to convert them.
+fn unsupported_format(path: &Path, bytes: &[u8]) -> Option<Problem> {
+    let brand = bytes
+        .get(4..12)
+        .map(|b| String::from_utf8_lossy(b).into_owned());
+    let is_heif = brand.as_deref().is_some_and(|b| {
+        b.starts_with("ftyp")
+            && ["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].contains(&&b[4..])
+    });
+    if is_heif {
+        return Some(Problem::new(
+            format!(
+                "image `{}` is an iPhone HEIC photo, which browsers cannot show",
+                path.display()
+            ),
+            "convert it to JPEG: on the iPhone, Settings › Camera › Formats › Most Compatible takes JPEGs from now on; to convert this one, share it by WeChat or mail as a photo, or open it in Preview (Mac) or Photos (Windows) and export as JPEG",
+        ));
+    }
+    let is_avif = brand
+        .as_deref()
+        .is_some_and(|b| b == "ftypavif" || b == "ftypavis");
+    let is_tiff = bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*");
+    let is_bmp = bytes.starts_with(b"BM");
+    if is_avif || is_tiff || is_bmp {
+        let kind = if is_avif {
+            "AVIF"
+        } else if is_tiff {
+            "TIFF"
+        } else {
+            "BMP"
+        };
+        return Some(Problem::new(
+            format!(
+                "image `{}` is a {kind} file, which linju does not read",
+                path.display()
+            ),
+            "save it as JPEG (photos) or PNG (drawings, screenshots) and refer to that file",
+        ));
+    }
+    None
+}
+
+fn exif_orientation(exif: &[u8]) -> u8 {
+    exif::Reader::new()
+        .read_raw(exif.to_vec())
+        .ok()
+        .and_then(|data| {
+            data.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+        })
+        .and_then(|v| u8::try_from(v).ok())
+        .filter(|v| (1..=8).contains(v))
+        .unwrap_or(1)
+}
+
+fn orientation_number(orientation: Orientation) -> u8 {
+    match orientation {
+        Orientation::NoTransforms => 1,
+        Orientation::FlipHorizontal => 2,
+        Orientation::Rotate180 => 3,
+        Orientation::FlipVertical => 4,
+        Orientation::Rotate90FlipH => 5,
+        Orientation::Rotate90 => 6,
+        Orientation::Rotate270FlipH => 7,
+        Orientation::Rotate270 => 8,
+    }
+}
+
+/// The decoded, upright source, at least `need_w` pixels wide where the
+/// source allows. RGB, or RGBA when it has transparency.
+fn decode_upright(path: &Path, source: &Source, need_w: u32) -> Result<DynamicImage, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the image", &e))?;
+    let damaged = |e: String| {
+        Error::in_file(path, format!("image is damaged or cut short: {e}"))
+            .with_hint("open it in a photo viewer; if it does not show whole, copy it from the camera or phone again")
+    };
+    match source.kind {
+        Kind::Jpeg => {
+            let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(&bytes));
+            decoder.read_info().map_err(|e| damaged(e.to_string()))?;
+            let orientation = decoder.exif_data().map_or(1, exif_orientation);
+            let info = decoder.info().ok_or_else(|| damaged("no size".into()))?;
+            // Ask in the stored orientation's axes.
+            let scale = f64::from(need_w.min(source.width)) / f64::from(source.width.max(1));
+            let (stored_w, stored_h) = (f64::from(info.width), f64::from(info.height));
+            let want = (
+                (stored_w * scale).ceil() as u16,
+                (stored_h * scale).ceil() as u16,
+            );
+            let (w, h) = decoder
+                .scale(want.0.max(1), want.1.max(1))
+                .map_err(|e| damaged(e.to_string()))?;
+            decoder.set_max_decoding_buffer_size(MAX_PIXELS as usize * 4);
+            let pixels = decoder.decode().map_err(|e| damaged(e.to_string()))?;
+            let image = match info.pixel_format {
+                jpeg_decoder::PixelFormat::RGB24 => {
+                    RgbImage::from_raw(u32::from(w), u32::from(h), pixels)
+                        .map(DynamicImage::ImageRgb8)
+                }
+                jpeg_decoder::PixelFormat::L8 => {
+                    image::GrayImage::from_raw(u32::from(w), u32::from(h), pixels)
+                        .map(|g| DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(g).to_rgb8()))
+                }
+                _ => None,
+            };
+            let mut image = match image {
+                Some(image) => image,
+                // CMYK and 16-bit JPEGs are rare: let `image` read them whole.
+                None => image::load_from_memory(&bytes).map_err(|e| damaged(e.to_string()))?,
+            };
+            image.apply_orientation(orientation_from_number(orientation));
+            Ok(image)
+        }
+        Kind::Other => {
+            let mut reader = ImageReader::new(Cursor::new(&bytes))
+                .with_guessed_format()
+                .map_err(|e| damaged(e.to_string()))?;
+            let mut limits = image::Limits::default();
+            limits.max_alloc = Some(MAX_PIXELS * 4);
+            reader.limits(limits);
+            let mut decoder = reader.into_decoder().map_err(|e| damaged(e.to_string()))?;
+            let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+            let mut image =
+                DynamicImage::from_decoder(decoder).map_err(|e| damaged(e.to_string()))?;
+            image.apply_orientation(orientation);
+            Ok(if image.color().has_alpha() {
+                DynamicImage::ImageRgba8(image.to_rgba8())
+            } else {
+                DynamicImage::ImageRgb8(image.to_rgb8())
+            })
+        }
+    }
+}
+
+fn orientation_from_number(number: u8) -> Orientation {
+    Orientation::from_exif(number).unwrap_or(Orientation::NoTransforms)
+}
+
+/// Crops, resizes and encodes one output from the upright source.
+fn render_variant(
+    upright: &DynamicImage,
+    source: &Source,
+    variant: &Variant,
+) -> Result<Vec<u8>, String> {
+    // The decoded image may be smaller than the source (DCT scaling):
+    // crops are in source pixels.
+    let factor = f64::from(upright.width()) / f64::from(source.width.max(1));
+    let cropped = match variant.crop {
+        None => upright.clone(),
+        Some((x, y, w, h)) => upright.crop_imm(
+            (f64::from(x) * factor) as u32,
+            (f64::from(y) * factor) as u32,
+            ((f64::from(w) * factor) as u32).max(1),
+            ((f64::from(h) * factor) as u32).max(1),
+        ),
+    };
+    let with_alpha = cropped.color().has_alpha();
+    let (pixel_type, bytes) = if with_alpha {
+        (PixelType::U8x4, cropped.to_rgba8().into_raw())
+    } else {
+        (PixelType::U8x3, cropped.to_rgb8().into_raw())
+    };
+    let from = ResizeImage::from_vec_u8(cropped.width(), cropped.height(), bytes, pixel_type)
+        .map_err(|e| e.to_string())?;
+    let mut to = ResizeImage::new(variant.width, variant.height, pixel_type);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&from, &mut to, &options)
+        .map_err(|e| e.to_string())?;
+    let pixels = to.into_vec();
+    encode(&pixels, variant, with_alpha)
+}
+
+fn encode(pixels: &[u8], variant: &Variant, with_alpha: bool) -> Result<Vec<u8>, String> {
+    let (w, h) = (variant.width, variant.height);
+    match variant.format {
+        Format::Webp => {
+            let encoder = if with_alpha {
+                webp::Encoder::from_rgba(pixels, w, h)
+            } else {
+                webp::Encoder::from_rgb(pixels, w, h)
+            };
+            Ok(encoder.encode(f32::from(variant.quality)).to_vec())
+        }
+        Format::Jpeg => {
+            let rgb: Vec<u8> = if with_alpha {
+                // JPEG has no transparency: put the picture on white.
+                pixels
+                    .chunks_exact(4)
+                    .flat_map(|p| {
+                        let a = u16::from(p[3]);
+                        [0, 1, 2].map(|i| ((u16::from(p[i]) * a + 255 * (255 - a)) / 255) as u8)
+                    })
+                    .collect()
+            } else {
+                pixels.to_vec()
+            };
+            let mut out = Vec::new();
+            let encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, variant.quality);
+            image::ImageEncoder::write_image(encoder, &rgb, w, h, image::ExtendedColorType::Rgb8)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, "write the file", &e))?;
+    std::fs::rename(&temporary, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(path, "write the file", &e)
+    })
+}
+
+/// Shares `images` with threads that outlive a borrow.
+pub type SharedImages = Arc<Images>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_fill_and_scale_sizes() {
+        assert_eq!(
+            plan_resize(4000, 3000, Some(800), Some(800), Op::Fit).unwrap(),
+            (None, 800, 600)
+        );
+        assert_eq!(
+            plan_resize(400, 300, Some(800), None, Op::Fit).unwrap(),
+            (None, 400, 300)
+        );
+        let (crop, w, h) = plan_resize(4000, 3000, Some(600), Some(600), Op::Fill).unwrap();
+        assert_eq!((w, h), (600, 600));
+        assert_eq!(crop, Some((500, 0, 3000, 3000)));
+        assert_eq!(
+            plan_resize(4000, 3000, Some(100), None, Op::Scale).unwrap(),
+            (None, 100, 75)
+        );
+        assert!(plan_resize(4000, 3000, None, None, Op::Fit).is_err());
+    }
+
+    #[test]
+    fn heic_and_tiff_are_refused_with_advice() {
+        let mut heic = vec![0, 0, 0, 24];
+        heic.extend_from_slice(b"ftypheic");
+        let problem = read_header(Path::new("a.heic"), &heic).unwrap_err();
+        assert!(problem.message.contains("HEIC"));
+        assert!(problem.hint.contains("JPEG"));
+        assert!(
+            read_header(Path::new("a.tif"), b"II*\0....")
+                .unwrap_err()
+                .message
+                .contains("TIFF")
+        );
+    }
+
+    #[test]
+    fn raster_names() {
+        assert!(is_raster("IMG_0001.JPG"));
+        assert!(is_raster("a.heic"));
+        assert!(!is_raster("logo.svg"));
+        assert!(!is_raster("program.txt"));
+    }
+}
