@@ -63,6 +63,7 @@ impl SiteArgs {
             future: self.future,
             output: output.output,
             base_url: output.base_url,
+            progress: photo_progress_bar(),
             ..Default::default()
         }
     }
@@ -252,6 +253,39 @@ impl BuildArgs {
             }
         }
     }
+}
+
+/// A progress bar for photo work, on a terminal only (not in CI, not when
+/// output goes to a file), shown once there is real work (8 files or more).
+fn photo_progress_bar() -> Option<linju::pipeline::Progress> {
+    use std::io::IsTerminal;
+    use std::sync::{Arc, Mutex};
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let bar: Arc<Mutex<Option<indicatif::ProgressBar>>> = Arc::new(Mutex::new(None));
+    let report = move |done: usize, total: usize| {
+        if total < 8 {
+            return;
+        }
+        let Ok(mut slot) = bar.lock() else {
+            return;
+        };
+        let bar = slot.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("photos {bar:30} {pos}/{len} ({eta} left)")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_position(done as u64);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    };
+    Some(linju::pipeline::Progress(Arc::new(report)))
 }
 
 /// Deleting the previous site can take seconds on a big site; a detached
