@@ -209,6 +209,16 @@ fn random_edit(site: &TestSite, random: &mut Random, step: usize) -> (Vec<PathBu
             site.write(file, &format!("body {{ margin: {step}px; }}\n"));
             (vec![abs(file)], "stylesheet edit".into())
         }
+        10 if random.below(2) == 0 => {
+            // A new photo in place of the bundle's: new processed files,
+            // the old ones gone from the output.
+            let file = "content/events/concert/stage.png";
+            let shade = (step * 37 % 200) as u8;
+            let photo =
+                image::RgbImage::from_pixel(200 + step as u32, 150, image::Rgb([shade, 90, 120]));
+            photo.save(abs(file)).unwrap();
+            (vec![abs(file)], "bundle photo replaced".into())
+        }
         10 => {
             let file = format!("content/events/concert/note-{}.txt", random.below(3));
             if abs(&file).exists() && random.below(2) == 0 {
