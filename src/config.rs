@@ -26,6 +26,72 @@ struct RawConfig {
     extra: serde_json::Map<String, serde_json::Value>,
     #[serde(default)]
     images: RawImages,
+    #[serde(default)]
+    screens: Vec<RawScreen>,
+}
+
+/// One entry of `screens:` as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawScreen {
+    name: String,
+    title: Option<String>,
+    orientation: Option<String>,
+    resolution: Option<String>,
+    slide_seconds: Option<u32>,
+    community: Option<String>,
+    poll_seconds: Option<u32>,
+    #[serde(default)]
+    sources: Vec<ScreenSource>,
+}
+
+/// What a screen draws from (one entry of a screen's `sources:`).
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenSource {
+    /// Section paths (`stories`, `events/council`).
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Page types (`story`, `family`, `event`, `station`, `notice`).
+    #[serde(default)]
+    pub types: Vec<String>,
+    /// Event kinds (`council`, `culture`...).
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// Tags, any of which a page must carry.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Communities (title or slug), one of which a page must belong to.
+    #[serde(default)]
+    pub communities: Vec<String>,
+    /// How many items at most (default 6).
+    pub limit: Option<usize>,
+    /// Day-parting: shown only between these times, `"07:00-12:00"`.
+    pub hours: Option<String>,
+}
+
+/// A lobby display screen (`screens:` in `linju.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Screen {
+    /// URL name: the screen is at `/screens/NAME/`.
+    pub name: String,
+    /// Shown to staff on the screens index.
+    pub title: String,
+    /// `landscape` or `portrait`.
+    pub portrait: bool,
+    /// Pixels.
+    pub width: u32,
+    /// Pixels.
+    pub height: u32,
+    /// How long each slide shows.
+    pub slide_seconds: u32,
+    /// The community whose content (and urgent notices) it shows; `None`
+    /// for the whole site.
+    pub community: Option<String>,
+    /// How often it asks for a new playlist.
+    pub poll_seconds: u32,
+    /// What it draws from; empty means the default mix.
+    pub sources: Vec<ScreenSource>,
 }
 
 /// `images:` as written.
@@ -89,6 +155,8 @@ pub struct Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Photo processing.
     pub images: ImageSettings,
+    /// Lobby display screens.
+    pub screens: Vec<Screen>,
 }
 
 /// The file name of the site configuration.
@@ -129,8 +197,14 @@ impl Config {
             ));
         }
         let images = check_images(path, text, raw.images)?;
+        let screens = raw
+            .screens
+            .into_iter()
+            .map(|screen| check_screen(path, text, screen))
+            .collect::<Result<Vec<Screen>>>()?;
         Ok(Config {
             images,
+            screens,
             title: raw.title,
             description: raw.description,
             base_path: base_path_of(&base_url),
@@ -164,6 +238,91 @@ impl Config {
     pub fn permalink(&self, relative: &str) -> String {
         format!("{}{}", self.base_url, relative.trim_start_matches('/'))
     }
+}
+
+fn check_screen(path: &Path, text: &str, raw: RawScreen) -> Result<Screen> {
+    let at = |message: String| at_key(path, line_of_key(text, "screens"), message);
+    let name_ok = !raw.name.is_empty()
+        && raw
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !name_ok {
+        return Err(at(format!(
+            "screen name `{}` must be lowercase letters, digits and -",
+            raw.name
+        ))
+        .with_hint("it becomes the address /screens/NAME/, e.g. name: tinghu-lobby-1"));
+    }
+    let portrait = match raw.orientation.as_deref().unwrap_or("landscape") {
+        "landscape" => false,
+        "portrait" => true,
+        other => {
+            return Err(at(format!(
+                "screen `{}`: orientation must be landscape or portrait, not `{other}`",
+                raw.name
+            ))
+            .with_hint("landscape is wider than tall; portrait is a screen turned on its side"));
+        }
+    };
+    let (width, height) = match raw.resolution.as_deref() {
+        None if portrait => (1080, 1920),
+        None => (1920, 1080),
+        Some(text) => parse_resolution(text).ok_or_else(|| {
+            at(format!(
+                "screen `{}`: resolution `{text}` is not WIDTHxHEIGHT",
+                raw.name
+            ))
+            .with_hint("for example resolution: 1920x1080")
+        })?,
+    };
+    let slide_seconds = raw.slide_seconds.unwrap_or(12);
+    if !(3..=600).contains(&slide_seconds) {
+        return Err(at(format!(
+            "screen `{}`: slide_seconds must be from 3 to 600",
+            raw.name
+        ))
+        .with_hint("10 to 15 seconds suits a lobby"));
+    }
+    for source in &raw.sources {
+        if let Some(hours) = &source.hours
+            && parse_hours(hours).is_none()
+        {
+            return Err(at(format!(
+                "screen `{}`: hours `{hours}` is not HH:MM-HH:MM",
+                raw.name
+            ))
+            .with_hint("for example hours: \"07:00-09:30\""));
+        }
+    }
+    Ok(Screen {
+        title: raw.title.unwrap_or_else(|| raw.name.clone()),
+        name: raw.name,
+        portrait,
+        width,
+        height,
+        slide_seconds,
+        community: raw.community,
+        poll_seconds: raw.poll_seconds.unwrap_or(60).max(5),
+        sources: raw.sources,
+    })
+}
+
+fn parse_resolution(text: &str) -> Option<(u32, u32)> {
+    let (w, h) = text.split_once(['x', '×', 'X'])?;
+    let (w, h) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    ((320..=8192).contains(&w) && (320..=8192).contains(&h)).then_some((w, h))
+}
+
+/// `"07:00-12:30"` as minutes of the day, start and end.
+pub fn parse_hours(text: &str) -> Option<(u32, u32)> {
+    let minutes = |hhmm: &str| -> Option<u32> {
+        let (h, m) = hhmm.trim().split_once(':')?;
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+    };
+    let (from, to) = text.split_once('-')?;
+    Some((minutes(from)?, minutes(to)?))
 }
 
 fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings> {

@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod screens;
 pub mod serve;
 pub mod session;
 pub mod site;

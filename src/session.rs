@@ -27,6 +27,7 @@ use crate::images::{self, Images};
 use crate::output::{self, CopyJob, Staging};
 use crate::pipeline::BuildOptions;
 use crate::render::{self, Output, Selection, Shared};
+use crate::screens;
 use crate::site::{LoadOptions, Reload, Site};
 use crate::theme::{self, StaticSource, ThemeFiles};
 
@@ -420,7 +421,9 @@ fn swap_in_new_site(
             hashes.insert(path, hash);
         }
     }
-    for output in feeds::render_feeds(&state.site, true) {
+    let mut machine_read = feeds::render_feeds(&state.site, true);
+    machine_read.extend(screens::render_screens(&state.site, Some(&state.images)));
+    for output in machine_read {
         let hash = output.content_hash();
         let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
         errors.keep(staging.write(&output, unchanged));
@@ -490,6 +493,7 @@ fn write_changes(
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let sitemap_changed = sitemap_signature != state.sitemap_signature;
     outputs.extend(feeds::render_feeds(&state.site, sitemap_changed));
+    outputs.extend(screens::render_screens(&state.site, Some(&state.images)));
     let used = used_images(state);
     let images_made = produce_images(state, &used)?;
     let copies = copy_jobs(state, &used);

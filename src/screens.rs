@@ -1,0 +1,536 @@
+//! Lobby display screens: for each screen in `linju.yaml`, a full-screen
+//! player page (`/screens/NAME/`) with its playlist inline, the same
+//! playlist as `playlist.json` for the screen to poll, the site's urgent
+//! notices (`/screens/urgent.json`), a service worker that keeps the show
+//! running offline, and an index for staff (`/screens/`).
+//!
+//! The playlist carries each slide's publish and expiry time, so a screen
+//! drops an expired notice or a past event by itself, without a rebuild.
+//! The player is plain ES5 with no framework and no external request, for
+//! the old WebViews of cheap display boxes.
+
+use std::path::Path;
+
+use jiff::ZonedDateTime;
+use serde_json::{Value, json};
+
+use crate::config::{Screen, ScreenSource, parse_hours};
+use crate::content::{Page, PageType};
+use crate::context::{is_expired, is_upcoming, page_card};
+use crate::images::{Format, Images, Op};
+use crate::render::Output;
+use crate::site::Site;
+
+/// Where screens live in the output.
+pub const SCREENS_DIR: &str = "screens";
+
+const PLAYER_HTML: &str = include_str!("screen_player/player.html");
+const PLAYER_CSS: &str = include_str!("screen_player/player.css");
+const PLAYER_JS: &str = include_str!("screen_player/player.js");
+const SERVICE_WORKER: &str = include_str!("screen_player/sw.js");
+const INDEX_HTML: &str = include_str!("screen_player/index.html");
+
+/// How many items a source shows unless it says otherwise.
+const DEFAULT_LIMIT: usize = 6;
+
+/// Every file of the site's screens (none if it has no screens).
+pub fn render_screens(site: &Site, images: Option<&Images>) -> Vec<Output> {
+    let screens = &site.config.screens;
+    if screens.is_empty() {
+        return Vec::new();
+    }
+    let urgent = urgent_notices(site);
+    let mut outputs = Vec::new();
+    let mut summaries = Vec::new();
+    for screen in screens {
+        let slides: Vec<Value> = playlist_pages(site, screen)
+            .into_iter()
+            .map(|(index, hours)| slide(site, images, screen, index, hours))
+            .collect();
+        let playlist = playlist_value(screen, &slides);
+        summaries.push(json!({
+            "name": screen.name,
+            "title": screen.title,
+            "url": site.config.url_path(&format!("{SCREENS_DIR}/{}/", screen.name)),
+            "orientation": if screen.portrait { "portrait" } else { "landscape" },
+            "width": screen.width,
+            "height": screen.height,
+            "slides": slides.iter().map(|s| s["title"].clone()).collect::<Vec<_>>(),
+        }));
+        let dir = format!("{SCREENS_DIR}/{}/", screen.name);
+        outputs.push(Output {
+            path: format!("{dir}playlist.json"),
+            bytes: playlist.to_string().into_bytes(),
+        });
+        outputs.push(Output {
+            path: format!("{dir}index.html"),
+            bytes: player_page(site, screen, &playlist, &urgent).into_bytes(),
+        });
+    }
+    outputs.push(Output {
+        path: format!("{SCREENS_DIR}/urgent.json"),
+        bytes: urgent.to_string().into_bytes(),
+    });
+    outputs.push(Output {
+        path: format!("{SCREENS_DIR}/sw.js"),
+        bytes: SERVICE_WORKER.as_bytes().to_vec(),
+    });
+    outputs.push(Output {
+        path: format!("{SCREENS_DIR}/index.html"),
+        bytes: index_page(site, &summaries).into_bytes(),
+    });
+    outputs
+}
+
+/// The playlist: a version (a hash of the slides, so the screen knows when
+/// to switch) and the slides.
+fn playlist_value(screen: &Screen, slides: &[Value]) -> Value {
+    let slides = Value::Array(slides.to_vec());
+    let version = format!(
+        "{:016x}",
+        crate::render::hash_bytes(slides.to_string().as_bytes())
+    );
+    json!({
+        "version": version,
+        "screen": screen.name,
+        "slide_seconds": screen.slide_seconds,
+        "slides": slides,
+    })
+}
+
+/// Pages the screen shows, in order, each with its day-parting window.
+fn playlist_pages(site: &Site, screen: &Screen) -> Vec<(usize, Option<(u32, u32)>)> {
+    let mut chosen: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
+    let add = |index: usize, hours: Option<(u32, u32)>, chosen: &mut Vec<_>| {
+        if !chosen.iter().any(|(i, _)| *i == index) {
+            chosen.push((index, hours));
+        }
+    };
+    if screen.sources.is_empty() {
+        for source in default_sources() {
+            for index in source_pages(site, screen, &source) {
+                add(index, None, &mut chosen);
+            }
+        }
+    } else {
+        for source in &screen.sources {
+            let hours = source.hours.as_deref().and_then(parse_hours);
+            for index in source_pages(site, screen, source) {
+                add(index, hours, &mut chosen);
+            }
+        }
+    }
+    // Notices first (urgent ones ahead), then events still to come.
+    let rank = |index: usize| -> u8 {
+        let page = &site.pages[index];
+        match page.page_type {
+            PageType::Notice if page.meta.urgent => 0,
+            PageType::Notice => 1,
+            PageType::Event => 2,
+            _ => 3,
+        }
+    };
+    chosen.sort_by_key(|(index, _)| rank(*index));
+    chosen
+}
+
+/// What a screen shows when it names no sources: the latest strivers and
+/// families, events still to come, notices in force, and the stations.
+fn default_sources() -> Vec<ScreenSource> {
+    let of = |kind: &str, limit: usize| ScreenSource {
+        types: vec![kind.to_string()],
+        limit: Some(limit),
+        ..Default::default()
+    };
+    vec![
+        of("notice", 20),
+        of("event", 8),
+        of("story", 6),
+        of("family", 6),
+        of("station", 6),
+    ]
+}
+
+/// Pages matching `source` that are still current at build time.
+fn source_pages(site: &Site, screen: &Screen, source: &ScreenSource) -> Vec<usize> {
+    let community_matches = |page: &Page, names: &[String]| -> bool {
+        let Some(community) = page.community else {
+            return false;
+        };
+        let c = &site.pages[community];
+        names.iter().any(|n| n == &c.title || n == &c.slug)
+    };
+    let mut pages: Vec<usize> = site
+        .sections
+        .iter()
+        .flat_map(|s| s.pages.iter().copied())
+        .filter(|&i| {
+            let page = &site.pages[i];
+            let section_path = site.sections[page.section].path.trim_end_matches('/');
+            let shown_type = matches!(
+                page.page_type,
+                PageType::Story
+                    | PageType::Family
+                    | PageType::Event
+                    | PageType::Station
+                    | PageType::Notice
+            );
+            shown_type
+                && (source.types.is_empty()
+                    || source.types.iter().any(|t| t == page.page_type.name()))
+                && (source.sections.is_empty()
+                    || source.sections.iter().any(|s| {
+                        let s = s.trim_matches('/');
+                        section_path == s || section_path.starts_with(&format!("{s}/"))
+                    }))
+                && (source.kinds.is_empty()
+                    || source
+                        .kinds
+                        .iter()
+                        .any(|k| Some(k.as_str()) == kind_name(page)))
+                && (source.tags.is_empty()
+                    || source.tags.iter().any(|t| page.meta.tags.contains(t)))
+                && (source.communities.is_empty() || community_matches(page, &source.communities))
+                && screen.community.as_ref().is_none_or(|wanted| {
+                    page.community.is_none()
+                        || community_matches(page, std::slice::from_ref(wanted))
+                })
+                && !is_expired(site, page)
+                && (page.page_type != PageType::Event || is_upcoming(site, page))
+        })
+        .collect();
+    // Events soonest first; everything else keeps its section's order.
+    pages.sort_by(|&a, &b| {
+        let (a, b) = (&site.pages[a], &site.pages[b]);
+        match (a.page_type, b.page_type) {
+            (PageType::Event, PageType::Event) => a.date.cmp(&b.date),
+            _ => std::cmp::Ordering::Equal,
+        }
+    });
+    pages.truncate(source.limit.unwrap_or(DEFAULT_LIMIT));
+    pages
+}
+
+fn kind_name(page: &Page) -> Option<&'static str> {
+    use crate::frontmatter::EventKind;
+    page.meta.kind.map(|k| match k {
+        EventKind::Council => "council",
+        EventKind::Culture => "culture",
+        EventKind::Volunteer => "volunteer",
+        EventKind::Service => "service",
+        EventKind::Other => "other",
+    })
+}
+
+fn epoch_ms(time: Option<&ZonedDateTime>) -> Value {
+    time.map_or(Value::Null, |t| json!(t.timestamp().as_millisecond()))
+}
+
+/// One slide: what the player shows of a page.
+fn slide(
+    site: &Site,
+    images: Option<&Images>,
+    screen: &Screen,
+    index: usize,
+    hours: Option<(u32, u32)>,
+) -> Value {
+    let page = &site.pages[index];
+    let card = page_card(site, page);
+    let permalink = site.config.permalink(&page.path);
+    let mut facts: Vec<Value> = Vec::new();
+    let mut fact = |label: &str, value: Option<String>| {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            facts.push(json!([label, value]));
+        }
+    };
+    let meta = &page.meta;
+    match page.page_type {
+        PageType::Story => {
+            fact("姓名", meta.person.clone());
+            fact("职业", meta.occupation.clone());
+        }
+        PageType::Family => {
+            fact("家庭", meta.family.clone());
+            fact("家风家训", meta.motto.clone());
+        }
+        PageType::Event => {
+            fact(
+                "时间",
+                page.date
+                    .as_ref()
+                    .map(|d| crate::dates::chinese_datetime(d.datetime())),
+            );
+            fact("地点", meta.location.clone());
+            fact("主办", meta.organizer.clone());
+            fact("参与人数", meta.participants.map(|n| format!("{n} 人")));
+        }
+        PageType::Station => {
+            fact("地址", meta.address.clone());
+            fact("开放时间", meta.hours.clone());
+            fact("电话", meta.phone.clone());
+            let areas: Vec<&str> = meta.areas.iter().map(|a| a.name.as_str()).collect();
+            fact("服务", (!areas.is_empty()).then(|| areas.join("、")));
+        }
+        _ => {}
+    }
+    let end = page.end.clone().or_else(|| {
+        // An event without an end runs to the end of its day.
+        let date = page.date.as_ref()?;
+        let next_day = date.date().tomorrow().ok()?;
+        next_day
+            .to_datetime(jiff::civil::Time::midnight())
+            .to_zoned_datetime(date.time_zone().clone())
+            .ok()
+    });
+    json!({
+        "id": page.path,
+        "type": page.page_type.name(),
+        "label": if page.page_type == PageType::Event { card["kind_label"].clone() } else { card["type_label"].clone() },
+        "title": page.title,
+        "community": card["community"]["title"].clone(),
+        "quote": meta.quote.clone().or_else(|| meta.motto.clone().filter(|_| page.page_type == PageType::Family)),
+        "text": slide_text(page),
+        "facts": facts,
+        "council": card["council"].clone(),
+        "council_stage": card["council_stage"].clone(),
+        "image": slide_image(site, images, screen, page),
+        "qr": qr_svg(&permalink),
+        "url": permalink,
+        "urgent": meta.urgent,
+        "publish": epoch_ms(page.publish.as_ref()),
+        "expires": epoch_ms(page.expires.as_ref()),
+        "start": if page.page_type == PageType::Event { epoch_ms(page.date.as_ref()) } else { Value::Null },
+        "end": if page.page_type == PageType::Event { epoch_ms(end.as_ref()) } else { Value::Null },
+        "hours": hours.map_or(Value::Null, |(from, to)| json!([from, to])),
+    })
+}
+
+/// A notice's text (or any page's summary) as plain text, short enough
+/// to read from across a lobby.
+fn slide_text(page: &Page) -> String {
+    let text = page
+        .meta
+        .summary
+        .clone()
+        .unwrap_or_else(|| strip_tags(&page.rendered.summary_html));
+    let text = text.trim();
+    let limit = if page.page_type == PageType::Notice {
+        160
+    } else {
+        90
+    };
+    if text.chars().count() > limit {
+        format!("{}…", text.chars().take(limit).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// The page's cover photo cut to the screen's photo area (JPEG: every
+/// WebView shows it).
+fn slide_image(site: &Site, images: Option<&Images>, screen: &Screen, page: &Page) -> Value {
+    let (Some(images), Some(cover)) = (images, page.meta.cover.as_deref()) else {
+        return Value::Null;
+    };
+    if page.cover_image.is_none() {
+        return Value::Null;
+    }
+    let (w, h) = if screen.portrait {
+        (screen.width, screen.height * 9 / 20)
+    } else {
+        (screen.width / 2, screen.height)
+    };
+    let source = site
+        .root
+        .join(&page.file)
+        .parent()
+        .map(|dir| dir.join(cover.trim_start_matches("./")));
+    match source
+        .map(|path| images.resize(Path::new(&path), Some(w), Some(h), Op::Fill, Format::Jpeg))
+    {
+        Some(Ok((url, w, h))) => {
+            json!({"url": url, "width": w, "height": h, "alt": page.meta.cover_alt})
+        }
+        _ => Value::Null,
+    }
+}
+
+/// A QR code for `url`, as SVG.
+fn qr_svg(url: &str) -> String {
+    qrcode::QrCode::new(url.as_bytes())
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
+/// Urgent notices in force, for every screen (each keeps its community's).
+fn urgent_notices(site: &Site) -> Value {
+    let notices: Vec<Value> = site
+        .pages_of_type(PageType::Notice)
+        .filter(|(_, p)| p.meta.urgent && !is_expired(site, p))
+        .map(|(_, page)| {
+            let community = page.community.map(|c| &site.pages[c]);
+            let permalink = site.config.permalink(&page.path);
+            json!({
+                "id": page.path,
+                "title": page.title,
+                "text": slide_text(page),
+                "community": community.map(|c| c.title.clone()),
+                "community_slug": community.map(|c| c.slug.clone()),
+                "publish": epoch_ms(page.publish.as_ref()),
+                "expires": epoch_ms(page.expires.as_ref()),
+                "qr": qr_svg(&permalink),
+                "url": permalink,
+            })
+        })
+        .collect();
+    let notices = Value::Array(notices);
+    let version = format!(
+        "{:016x}",
+        crate::render::hash_bytes(notices.to_string().as_bytes())
+    );
+    json!({"version": version, "notices": notices})
+}
+
+/// JSON safe inside `<script>`: `</` cannot end the element.
+fn script_json(value: &Value) -> String {
+    value.to_string().replace("</", "<\\/")
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn player_page(site: &Site, screen: &Screen, playlist: &Value, urgent: &Value) -> String {
+    let community_slug = screen.community.as_ref().and_then(|wanted| {
+        site.communities
+            .iter()
+            .map(|&i| &site.pages[i])
+            .find(|c| &c.title == wanted || &c.slug == wanted)
+            .map(|c| c.slug.clone())
+    });
+    let offset_minutes = site.now.offset().seconds() / 60;
+    let config = json!({
+        "name": screen.name,
+        "site_title": site.config.title,
+        "width": screen.width,
+        "height": screen.height,
+        "portrait": screen.portrait,
+        "slide_seconds": screen.slide_seconds,
+        "poll_seconds": screen.poll_seconds,
+        "urgent_poll_seconds": 15,
+        "community": community_slug,
+        "utc_offset_minutes": offset_minutes,
+        "playlist_url": "playlist.json",
+        "urgent_url": "../urgent.json",
+        "service_worker": "../sw.js",
+    });
+    // The fixed parts first: text from the site cannot then be taken for
+    // a placeholder.
+    PLAYER_HTML
+        .replace("{{CSS}}", PLAYER_CSS)
+        .replace("{{JS}}", PLAYER_JS)
+        .replace(
+            "{{ORIENTATION}}",
+            if screen.portrait {
+                "portrait"
+            } else {
+                "landscape"
+            },
+        )
+        .replace("{{LANG}}", &html_escape(&site.config.language))
+        .replace(
+            "{{TITLE}}",
+            &html_escape(&format!("{} - {}", screen.title, site.config.title)),
+        )
+        .replace("{{CONFIG}}", &script_json(&config))
+        .replace("{{PLAYLIST}}", &script_json(playlist))
+        .replace("{{URGENT}}", &script_json(urgent))
+}
+
+fn index_page(site: &Site, screens: &[Value]) -> String {
+    let mut rows = String::new();
+    for screen in screens {
+        let slides: Vec<String> = screen["slides"]
+            .as_array()
+            .map(|s| {
+                s.iter()
+                    .filter_map(|t| t.as_str())
+                    .map(html_escape)
+                    .collect()
+            })
+            .unwrap_or_default();
+        rows.push_str(&format!(
+            "<section class=\"screen\"><h2>{title}</h2><p>{orientation} {w}×{h} · <a href=\"{url}\">打开播放页 Open the player</a> · <code>{url}</code></p><ol>{items}</ol></section>\n",
+            title = html_escape(screen["title"].as_str().unwrap_or_default()),
+            orientation = if screen["orientation"] == "portrait" { "竖屏" } else { "横屏" },
+            w = screen["width"],
+            h = screen["height"],
+            url = html_escape(screen["url"].as_str().unwrap_or_default()),
+            items = slides.iter().map(|t| format!("<li>{t}</li>")).collect::<String>(),
+        ));
+    }
+    INDEX_HTML
+        .replace("{{LANG}}", &html_escape(&site.config.language))
+        .replace("{{SITE}}", &html_escape(&site.config.title))
+        .replace("{{SCREENS}}", &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_stripped_and_entities_read() {
+        assert_eq!(
+            strip_tags("<p><strong>注意：</strong>明天 &amp; 后天</p>"),
+            "注意：明天 & 后天"
+        );
+    }
+
+    #[test]
+    fn the_player_script_is_plain_es5() {
+        for (name, text) in [("player.js", PLAYER_JS), ("sw.js", SERVICE_WORKER)] {
+            for modern in [
+                "=>", "let ", "const ", "`", "class ", "async ", "await ", "?.", "??",
+            ] {
+                assert!(
+                    !text.contains(modern),
+                    "{name} uses `{modern}`, which old WebViews lack"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn qr_codes_are_svg() {
+        let svg = qr_svg("https://example.org/tinghu/notices/water/");
+        assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"));
+        assert!(svg.contains("<path") || svg.contains("<rect"));
+    }
+}
