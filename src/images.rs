@@ -319,21 +319,33 @@ impl Images {
         op: Op,
         format: Format,
     ) -> Result<(String, u32, u32), Problem> {
-        let source = self.source(path)?;
-        let (crop, out_w, out_h) = plan_resize(source.width, source.height, width, height, op)?;
-        let name = self.register(
-            path,
-            &source,
-            crop,
-            out_w,
-            out_h,
-            format,
-            self.quality(format),
-        );
+        let (name, out_w, out_h) = self.resize_named(path, width, height, op, format)?;
         if let Ok(mut names) = self.from_templates.lock() {
             names.insert(name.clone());
         }
         Ok((self.url(&name), out_w, out_h))
+    }
+
+    /// One version of the photo at `path`: its output name and size. The
+    /// caller keeps track of the name; it is not remembered here.
+    pub fn resize_named(
+        &self,
+        path: &Path,
+        width: Option<u32>,
+        height: Option<u32>,
+        op: Op,
+        format: Format,
+    ) -> Result<(String, u32, u32), Problem> {
+        let source = self.source(path)?;
+        let (crop, out_w, out_h) = plan_resize(source.width, source.height, width, height, op)?;
+        let quality = self.quality(format);
+        let name = self.register(path, &source, crop, out_w, out_h, format, quality);
+        Ok((name, out_w, out_h))
+    }
+
+    /// The URL of an output.
+    pub fn url_of(&self, name: &str) -> String {
+        self.url(name)
     }
 
     /// The upright size of the photo at `path`.

@@ -33,19 +33,21 @@ const INDEX_HTML: &str = include_str!("screen_player/index.html");
 /// How many items a source shows unless it says otherwise.
 const DEFAULT_LIMIT: usize = 6;
 
-/// Every file of the site's screens (none if it has no screens).
-pub fn render_screens(site: &Site, images: Option<&Images>) -> Vec<Output> {
+/// Every file of the site's screens (none if it has no screens), and the
+/// processed photos they use.
+pub fn render_screens(site: &Site, images: Option<&Images>) -> (Vec<Output>, Vec<String>) {
     let screens = &site.config.screens;
     if screens.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
+    let mut photos = Vec::new();
     let urgent = urgent_notices(site);
     let mut outputs = Vec::new();
     let mut summaries = Vec::new();
     for screen in screens {
         let slides: Vec<Value> = playlist_pages(site, screen)
             .into_iter()
-            .map(|(index, hours)| slide(site, images, screen, index, hours))
+            .map(|(index, hours)| slide(site, images, screen, index, hours, &mut photos))
             .collect();
         let playlist = playlist_value(screen, &slides);
         summaries.push(json!({
@@ -79,7 +81,7 @@ pub fn render_screens(site: &Site, images: Option<&Images>) -> Vec<Output> {
         path: format!("{SCREENS_DIR}/index.html"),
         bytes: index_page(site, &summaries).into_bytes(),
     });
-    outputs
+    (outputs, photos)
 }
 
 /// The playlist: a version (a hash of the slides, so the screen knows when
@@ -233,6 +235,7 @@ fn slide(
     screen: &Screen,
     index: usize,
     hours: Option<(u32, u32)>,
+    photos: &mut Vec<String>,
 ) -> Value {
     let page = &site.pages[index];
     let card = page_card(site, page);
@@ -293,7 +296,7 @@ fn slide(
         "facts": facts,
         "council": card["council"].clone(),
         "council_stage": card["council_stage"].clone(),
-        "image": slide_image(site, images, screen, page),
+        "image": slide_image(site, images, screen, page, photos),
         "qr": qr_svg(&permalink),
         "url": permalink,
         "urgent": meta.urgent,
@@ -346,7 +349,13 @@ fn strip_tags(html: &str) -> String {
 
 /// The page's cover photo cut to the screen's photo area (JPEG: every
 /// WebView shows it).
-fn slide_image(site: &Site, images: Option<&Images>, screen: &Screen, page: &Page) -> Value {
+fn slide_image(
+    site: &Site,
+    images: Option<&Images>,
+    screen: &Screen,
+    page: &Page,
+    photos: &mut Vec<String>,
+) -> Value {
     let (Some(images), Some(cover)) = (images, page.meta.cover.as_deref()) else {
         return Value::Null;
     };
@@ -363,10 +372,13 @@ fn slide_image(site: &Site, images: Option<&Images>, screen: &Screen, page: &Pag
         .join(&page.file)
         .parent()
         .map(|dir| dir.join(cover.trim_start_matches("./")));
-    match source
-        .map(|path| images.resize(Path::new(&path), Some(w), Some(h), Op::Fill, Format::Jpeg))
-    {
-        Some(Ok((url, w, h))) => {
+    let resized = source.map(|path| {
+        images.resize_named(Path::new(&path), Some(w), Some(h), Op::Fill, Format::Jpeg)
+    });
+    match resized {
+        Some(Ok((name, w, h))) => {
+            let url = images.url_of(&name);
+            photos.push(name);
             json!({"url": url, "width": w, "height": h, "alt": page.meta.cover_alt})
         }
         _ => Value::Null,

@@ -121,6 +121,8 @@ struct State {
     images: Arc<Images>,
     /// Told how image work advances.
     progress: Option<crate::pipeline::Progress>,
+    /// Processed photos the screens' playlists use.
+    screen_photos: Vec<String>,
 }
 
 impl Session {
@@ -269,6 +271,7 @@ impl Session {
             sitemap_signature: 0,
             images,
             progress: self.options.progress.clone(),
+            screen_photos: Vec::new(),
         };
         let result = swap_in_new_site(&mut state, &self.output_dir, Scope::Everything);
         if result.is_ok() {
@@ -422,7 +425,9 @@ fn swap_in_new_site(
         }
     }
     let mut machine_read = feeds::render_feeds(&state.site, true);
-    machine_read.extend(screens::render_screens(&state.site, Some(&state.images)));
+    let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
+    machine_read.extend(screen_files);
+    state.screen_photos = screen_photos;
     for output in machine_read {
         let hash = output.content_hash();
         let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
@@ -493,7 +498,9 @@ fn write_changes(
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let sitemap_changed = sitemap_signature != state.sitemap_signature;
     outputs.extend(feeds::render_feeds(&state.site, sitemap_changed));
-    outputs.extend(screens::render_screens(&state.site, Some(&state.images)));
+    let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
+    outputs.extend(screen_files);
+    state.screen_photos = screen_photos;
     let used = used_images(state);
     let images_made = produce_images(state, &used)?;
     let copies = copy_jobs(state, &used);
@@ -619,6 +626,7 @@ fn image_cache_dir(root: &Path) -> PathBuf {
 /// and covers, and what templates asked for.
 fn used_images(state: &State) -> BTreeSet<String> {
     let mut used: BTreeSet<String> = state.images.template_outputs().into_iter().collect();
+    used.extend(state.screen_photos.iter().cloned());
     for page in &state.site.pages {
         used.extend(page.rendered.images.iter().cloned());
         if let Some(cover) = &page.cover_image {

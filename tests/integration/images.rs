@@ -260,8 +260,9 @@ fn a_second_build_does_no_image_work_and_unused_outputs_are_pruned() {
     );
     let first = site.build(&[]).ok().stdout();
     // 1200 wide: three widths; 640 wide: 480 and 640; the fixture's 320-wide
-    // stage photo: one; each in WebP and JPEG.
-    assert!(first.contains("12 photo files made"), "{first}");
+    // stage photo: one; each in WebP and JPEG. And the stage photo cut for
+    // the fixture's lobby screen.
+    assert!(first.contains("13 photo files made"), "{first}");
     let second = site.build(&[]).ok().stdout();
     assert!(second.contains("0 photo files made"), "{second}");
     let cache = site.root().join(".linju/cache/images");
