@@ -8,4 +8,5 @@ mod harness;
 mod images;
 mod incremental;
 mod rendering;
+mod screens;
 mod serve;
