@@ -133,6 +133,7 @@
     document.body.setAttribute('data-shown', String(shown));
     document.body.setAttribute('data-history', history.join(' '));
     document.body.setAttribute('data-version', playlist.version || '');
+    document.body.setAttribute('data-nodes', String(document.getElementsByTagName('*').length));
   }
 
   function restartProgress() {

@@ -371,3 +371,62 @@ fn the_staff_index_lists_every_screen_and_its_playlist() {
     );
     assert!(!player.contains("<script src="), "everything is inline");
 }
+
+#[test]
+fn day_parted_sources_show_only_in_their_hours() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let site = built();
+    let server = Server::start(&site.public());
+    // The tall screen shows its 创业 stories from 07:00 to 22:00 only.
+    let night = format!("?now={}", epoch_ms("2025-12-01T19:00:00Z")); // 03:00 in Shanghai
+    let dom = run_player(&browser, &server.url("tall", &night), 16_000, 1080, 1920);
+    let seen = history(&dom);
+    assert!(
+        !seen.iter().any(|(id, _)| id.starts_with("stories/")),
+        "{seen:?}"
+    );
+    let morning = format!("?now={}", epoch_ms("2025-12-01T02:00:00Z")); // 10:00
+    let dom = run_player(&browser, &server.url("tall", &morning), 16_000, 1080, 1920);
+    let seen = history(&dom);
+    assert!(
+        seen.iter().any(|(id, _)| id.starts_with("stories/")),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn a_day_of_rotation_leaves_the_page_as_small_as_it_started() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let site = built();
+    let server = Server::start(&site.public());
+    // Two hours of screen time at 4 s a slide: 1,800 slides.
+    let early = run_player(
+        &browser,
+        &server.url("lobby", "?poll_seconds=600"),
+        9_000,
+        1920,
+        1080,
+    );
+    let late = run_player(
+        &browser,
+        &server.url("lobby", "?poll_seconds=600"),
+        7_200_000,
+        1920,
+        1080,
+    );
+    let shown: usize = attribute(&late, "data-shown").parse().unwrap();
+    assert!(shown > 1_700, "{shown}");
+    let nodes = |dom: &str| -> i64 { attribute(dom, "data-nodes").parse().unwrap() };
+    // The same slides come round: the element count stays within one slide's worth.
+    assert!(
+        (nodes(&late) - nodes(&early)).abs() < 60,
+        "{} vs {}",
+        nodes(&early),
+        nodes(&late)
+    );
+    assert!(history(&late).len() <= 40, "the history is capped");
+}
