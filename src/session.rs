@@ -216,13 +216,7 @@ impl Session {
         config: &Config,
         images: &Arc<Images>,
     ) -> Result<Tera, Error> {
-        let root = &self.options.root;
-        let search = vec![
-            root.join("static"),
-            root.join("content"),
-            root.join("themes").join(&config.theme).join("static"),
-        ];
-        theme::build_tera(files, config, Some((Arc::clone(images), search)))
+        tera_with_images(&self.options.root, files, config, images)
     }
 
     fn build_everything(&mut self) -> Result<RebuildReport, Errors> {
@@ -301,13 +295,7 @@ impl Session {
             let files = theme::load_files(&self.options.root, &state.config)?;
             if changes.templates {
                 let root = &self.options.root;
-                let search = vec![
-                    root.join("static"),
-                    root.join("content"),
-                    root.join("themes").join(&state.config.theme).join("static"),
-                ];
-                let images = Some((Arc::clone(&state.images), search));
-                state.tera = theme::build_tera(&files, &state.config, images)?;
+                state.tera = tera_with_images(root, &files, &state.config, &state.images)?;
                 state.template_versions = theme::template_versions(&files);
             }
             state.theme_files = files;
@@ -337,6 +325,22 @@ impl Session {
         copy_sources.extend(changes.content_other.iter().cloned());
         write_changes(state, &self.output_dir, scope, &copy_sources)
     }
+}
+
+/// Tera with the image functions, which look for images in the site's
+/// `static/`, `content/`, then the theme's `static/`.
+fn tera_with_images(
+    root: &Path,
+    files: &ThemeFiles,
+    config: &Config,
+    images: &Arc<Images>,
+) -> Result<Tera, Error> {
+    let search = vec![
+        root.join("static"),
+        root.join("content"),
+        root.join("themes").join(&config.theme).join("static"),
+    ];
+    theme::build_tera(files, config, Some((Arc::clone(images), search)))
 }
 
 /// Whether every non-page content change is an edit of a file the site
