@@ -224,3 +224,38 @@ fn missing_config_says_what_to_do() {
     assert!(stderr.contains("linju.yaml"), "{stderr}");
     assert!(stderr.contains("--root"), "{stderr}");
 }
+
+#[test]
+fn bad_screen_and_photo_settings_name_their_line() {
+    let config = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/linju.yaml"),
+    )
+    .unwrap();
+    for (broken, expected) in [
+        (
+            config.replace("orientation: portrait", "orientation: sideways"),
+            "landscape or portrait",
+        ),
+        (
+            config.replace("name: lobby", "name: Lobby 1"),
+            "lowercase letters",
+        ),
+        (
+            config.replace("hours: \"07:00-22:00\"", "hours: \"7 to 10\""),
+            "HH:MM-HH:MM",
+        ),
+        (
+            format!("{config}images:\n  jpeg_quality: 150\n"),
+            "from 1 to 100",
+        ),
+    ] {
+        let site = TestSite::fixture("basic");
+        site.write("linju.yaml", &broken);
+        let stderr = site.build(&[]).fails();
+        assert!(
+            stderr.contains("linju.yaml:") && stderr.contains(expected),
+            "{stderr}"
+        );
+        assert!(stderr.contains("hint:"), "{stderr}");
+    }
+}
