@@ -4,8 +4,12 @@
 //! `linju.yaml`; [`discover`] finds content files; [`site`] loads them into
 //! plain data ([`content::Page`], [`content::Section`]) with [`frontmatter`],
 //! [`markdown`] and [`dates`]; [`render`] turns that into HTML through the
-//! [`theme`]'s Tera templates with values from [`context`], plus [`feeds`];
-//! [`output`] writes it all atomically. [`pipeline`] strings them together.
+//! [`theme`]'s Tera templates with values from [`context`], plus [`feeds`]
+//! and [`screens`]; [`images`] makes the photos; [`output`] writes it all
+//! atomically. A [`session::Session`] strings them together and keeps what
+//! a rebuild needs; [`pipeline`] is its one-shot use (`linju build`), and
+//! [`live`] its long-running one (`serve`, `watch`, with [`watch`],
+//! [`changes`] and [`serve`]).
 
 pub mod changes;
 pub mod cjk_emphasis;
