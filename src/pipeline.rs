@@ -54,7 +54,7 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Processed photo files made (the rest came from the cache).
     pub images_made: usize,
-    /// Previous sites set aside, to remove with [`output::remove_stale`]
+    /// Previous sites set aside, to remove with [`crate::output::remove_stale`]
     /// once nobody is waiting.
     pub stale: Vec<PathBuf>,
 }
