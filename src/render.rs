@@ -147,6 +147,35 @@ fn card_of(site: &Site, index: usize) -> (tera::Value, u64, u64) {
     )
 }
 
+/// Whether everything a page's card and full value are made from is the
+/// same in both sites (the configuration is the same in both).
+fn same_card_inputs(
+    site: &Site,
+    page: &crate::content::Page,
+    old_site: &Site,
+    old: &crate::content::Page,
+) -> bool {
+    let section = |s: &Site, p: &crate::content::Page| {
+        let section = &s.sections[p.section];
+        (section.title.clone(), section.path.clone())
+    };
+    let community = |s: &Site, p: &crate::content::Page| {
+        p.community.map(|c| {
+            let c = &s.pages[c];
+            (c.title.clone(), c.slug.clone(), c.path.clone())
+        })
+    };
+    page.path == old.path
+        && page.title == old.title
+        && page.page_type == old.page_type
+        && page.meta == old.meta
+        && page.rendered == old.rendered
+        && page.assets == old.assets
+        && page.cover_image == old.cover_image
+        && section(site, page) == section(old_site, old)
+        && community(site, page) == community(old_site, old)
+}
+
 fn time_flags(site: &Site, index: usize) -> (bool, bool) {
     let page = &site.pages[index];
     (is_expired(site, page), is_upcoming(site, page))
@@ -177,6 +206,53 @@ impl Shared {
             shared.full_hashes.push(full_hash);
         }
         shared.time_flags = (0..site.pages.len()).map(|i| time_flags(site, i)).collect();
+        shared.refresh_site_and_sections(site);
+        shared
+    }
+
+    /// After a content reload: takes from `old` (computed for `old_site`)
+    /// the card of every page whose card could not have changed (same
+    /// front matter, body, place, section, community and time flags), and
+    /// computes the rest. The result equals [`Shared::compute`].
+    pub fn compute_reusing(site: &Site, old_site: &Site, old: &Shared) -> Shared {
+        let old_index: std::collections::HashMap<&str, usize> = old_site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source_key.as_str(), i))
+            .collect();
+        let flags: Vec<(bool, bool)> = (0..site.pages.len()).map(|i| time_flags(site, i)).collect();
+        let cards: Vec<(tera::Value, u64, u64)> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &site.pages[i];
+                let reusable = old_index.get(page.source_key.as_str()).filter(|&&j| {
+                    old.time_flags[j] == flags[i]
+                        && same_card_inputs(site, page, old_site, &old_site.pages[j])
+                });
+                match reusable {
+                    Some(&j) => (old.cards[j].clone(), old.card_hashes[j], old.full_hashes[j]),
+                    None => card_of(site, i),
+                }
+            })
+            .collect();
+        let mut shared = Shared {
+            site: tera::Value::from_serializable(&Value::Null),
+            site_hash: 0,
+            cards: Vec::with_capacity(cards.len()),
+            card_hashes: Vec::with_capacity(cards.len()),
+            full_hashes: Vec::with_capacity(cards.len()),
+            time_flags: flags,
+            sections: Vec::new(),
+            section_hashes: Vec::new(),
+            section_briefs: Vec::new(),
+            section_brief_hashes: Vec::new(),
+        };
+        for (card, card_hash, full_hash) in cards {
+            shared.cards.push(card);
+            shared.card_hashes.push(card_hash);
+            shared.full_hashes.push(full_hash);
+        }
         shared.refresh_site_and_sections(site);
         shared
     }

@@ -28,7 +28,7 @@ use crate::output::{self, CopyJob, Staging};
 use crate::pipeline::BuildOptions;
 use crate::render::{self, Output, Selection, Shared};
 use crate::screens;
-use crate::site::{LoadOptions, Reload, Site};
+use crate::site::{LoadOptions, Reload, Reuse, Site};
 use crate::theme::{self, StaticSource, ThemeFiles};
 
 /// A rebuild touching more than this share of the site's files is written
@@ -188,7 +188,7 @@ impl Session {
         let result = if self.state.is_none() || changes.config || static_photo {
             self.build_everything()
         } else {
-            self.update(&changes)
+            self.update(&changes, &all)
         };
         if result.is_ok() {
             self.pending.clear();
@@ -276,7 +276,7 @@ impl Session {
 
     /// A rebuild after an edit: reloads what the changes touched, then
     /// renders the files whose signatures changed.
-    fn update(&mut self, changes: &Changes) -> Result<RebuildReport, Errors> {
+    fn update(&mut self, changes: &Changes, changed: &[PathBuf]) -> Result<RebuildReport, Errors> {
         let Some(state) = self.state.as_mut() else {
             return self.build_everything();
         };
@@ -316,8 +316,18 @@ impl Session {
                 state.shared.refresh(&state.site, &changed);
             }
             Reload::NeedsFullLoad => {
-                state.site = Site::load(&self.options.root, state.config.clone(), &load_options)?;
-                state.shared = Shared::compute(&state.site);
+                let reuse = Reuse {
+                    site: &state.site,
+                    changed,
+                };
+                let site = Site::load_reusing(
+                    &self.options.root,
+                    state.config.clone(),
+                    &load_options,
+                    Some(reuse),
+                )?;
+                state.shared = Shared::compute_reusing(&site, &state.site, &state.shared);
+                state.site = site;
                 scope = Scope::Content;
             }
         }

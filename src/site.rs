@@ -78,6 +78,45 @@ pub enum Reload {
     NeedsFullLoad,
 }
 
+/// A previous load to take unchanged pages from, and what changed since.
+pub struct Reuse<'a> {
+    /// The last good site.
+    pub site: &'a Site,
+    /// Files changed since (absolute).
+    pub changed: &'a [PathBuf],
+}
+
+/// The previous page for `source` and its new section index, if nothing
+/// it was made from changed: its file, the files beside it (photos, which
+/// its cover and images depend on), its section's type and path, its
+/// bundle's files.
+fn reusable<'a>(
+    reuse: &Reuse<'a>,
+    previous: &HashMap<&str, &'a Page>,
+    source: &PageSource,
+    sections: &[Section],
+) -> Option<(&'a Page, usize)> {
+    let old = previous.get(source.key.as_str())?;
+    let folder = source.file.parent()?;
+    let is_bundle = source.bundle_assets.is_some();
+    let touched = reuse.changed.iter().any(|changed| {
+        changed == &source.file
+            || (is_bundle && changed.starts_with(folder))
+            || (changed.parent() == Some(folder) && changed.extension().is_none_or(|e| e != "md"))
+    });
+    if touched {
+        return None;
+    }
+    let section = sections
+        .iter()
+        .position(|s| s.source_key == section_index_key(&source.section_key))
+        .unwrap_or(0);
+    let (new, old_section) = (&sections[section], &reuse.site.sections[old.section]);
+    let same_place = new.page_type == old_section.page_type && new.path == old_section.path;
+    let same_files = old.assets == source.bundle_assets.clone().unwrap_or_default();
+    (same_place && same_files).then_some((*old, section))
+}
+
 /// A page file's outcome.
 enum Loaded {
     Page(Box<Page>),
@@ -92,20 +131,61 @@ const RESERVED_PATHS: [&str; 1] = ["tags/"];
 impl Site {
     /// Loads the site in `root` with `config`.
     pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site, Errors> {
+        Site::load_reusing(root, config, options, None)
+    }
+
+    /// Loads the site again after files were added, removed or renamed,
+    /// taking from `reuse` every page whose file, folder and section did
+    /// not change (its Markdown too, unless it has `@/` links, whose
+    /// targets may have moved). The result is what [`Site::load`] gives.
+    pub fn load_reusing(
+        root: &Path,
+        config: Config,
+        options: &LoadOptions,
+        reuse: Option<Reuse<'_>>,
+    ) -> Result<Site, Errors> {
         let content_dir = root.join("content");
         let found = discover::discover(&content_dir)?;
         let mut errors = Errors::default();
         let mut sections = load_sections(root, &config, &found.sections, &mut errors);
-        let loaded: Vec<Result<Loaded, Vec<Error>>> = found
+        let previous: HashMap<&str, &Page> = reuse
+            .as_ref()
+            .map(|r| {
+                r.site
+                    .pages
+                    .iter()
+                    .map(|p| (p.source_key.as_str(), p))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let loaded: Vec<(Result<Loaded, Vec<Error>>, bool)> = found
             .pages
             .par_iter()
-            .map(|source| load_page(root, &config, &sections, source, options))
+            .map(|source| {
+                let kept = reuse
+                    .as_ref()
+                    .and_then(|r| reusable(r, &previous, source, &sections));
+                match kept {
+                    Some((old, section)) => {
+                        let mut page = old.clone();
+                        page.section = section;
+                        page.community = None;
+                        let rendered_current = !page.body.contains("@/");
+                        (Ok(Loaded::Page(Box::new(page))), rendered_current)
+                    }
+                    None => (load_page(root, &config, &sections, source, options), false),
+                }
+            })
             .collect();
         let mut pages = Vec::new();
+        let mut rendered_current = Vec::new();
         let mut held_back_until: Option<ZonedDateTime> = None;
-        for result in loaded {
+        for (result, current) in loaded {
             match result {
-                Ok(Loaded::Page(page)) => pages.push(*page),
+                Ok(Loaded::Page(page)) => {
+                    pages.push(*page);
+                    rendered_current.push(current);
+                }
                 Ok(Loaded::Draft) => {}
                 Ok(Loaded::Future(time)) => {
                     if held_back_until.as_ref().is_none_or(|t| time < *t) {
@@ -124,7 +204,7 @@ impl Site {
             &link_targets,
             options,
             &mut sections,
-            &mut pages,
+            (&mut pages, &rendered_current),
             &mut errors,
         );
         attach_pages(&mut sections, &mut pages);
@@ -603,14 +683,16 @@ fn render_all(
     urls: &HashMap<String, String>,
     options: &LoadOptions,
     sections: &mut [Section],
-    pages: &mut [Page],
+    (pages, rendered_current): (&mut [Page], &[bool]),
     errors: &mut Errors,
 ) {
     let resolve = |target: &str| urls.get(target.trim_end_matches('/')).cloned();
     let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
     let page_errors: Vec<Vec<Error>> = pages
         .par_iter_mut()
-        .map(|page| {
+        .zip(rendered_current.par_iter())
+        .filter(|(_, current)| !**current)
+        .map(|(page, _)| {
             let base = config.url_path(page.asset_base(&section_paths[page.section]));
             let dir = folder_of(root, &page.file);
             let source = BodySource {
