@@ -222,6 +222,8 @@ pub struct Images {
     base_path: String,
     cache_dir: PathBuf,
     known: Mutex<HashMap<PathBuf, Source>>,
+    /// Whether `known` gained entries since the record was last saved.
+    known_changed: std::sync::atomic::AtomicBool,
     variants: Mutex<HashMap<String, Variant>>,
     /// Outputs templates asked for since the last full build.
     from_templates: Mutex<BTreeSet<String>>,
@@ -249,6 +251,7 @@ impl Images {
             base_path: base_path.to_string(),
             cache_dir: cache_dir.to_path_buf(),
             known: Mutex::new(known),
+            known_changed: std::sync::atomic::AtomicBool::new(false),
             variants: Mutex::new(HashMap::new()),
             from_templates: Mutex::new(BTreeSet::new()),
         }
@@ -467,6 +470,7 @@ impl Images {
         };
         if let Ok(mut known) = self.known.lock() {
             known.insert(path.to_path_buf(), source.clone());
+            self.known_changed.store(true, Ordering::Relaxed);
         }
         Ok(source)
     }
@@ -507,7 +511,9 @@ impl Images {
                 result
             })
             .collect();
-        self.save_record();
+        if self.known_changed.swap(false, Ordering::Relaxed) {
+            self.save_record();
+        }
         let mut errors = Errors::default();
         for result in results {
             errors.keep(result);
