@@ -232,13 +232,8 @@ pub fn remove_stale(paths: &[PathBuf]) -> Result<()> {
 /// written beside its place under a temporary name, then renamed over it,
 /// so a reader sees the old file or the new one, never half of one.
 pub fn replace_file(output_dir: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
-    let target = safe_join(output_dir, relative)?;
-    create_parent(&target)?;
-    let temporary = temporary_beside(&target);
-    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, "write the file", &e))?;
-    std::fs::rename(&temporary, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::io(&target, "replace the file", &e)
+    replace_with(output_dir, relative, |temporary| {
+        std::fs::write(temporary, bytes).map_err(|e| Error::io(temporary, "write the file", &e))
     })
 }
 
@@ -246,27 +241,32 @@ pub fn replace_file(output_dir: &Path, relative: &str, bytes: &[u8]) -> Result<(
 pub fn replace_with_copy(output_dir: &Path, relative: &str, source: &StaticSource) -> Result<()> {
     match source {
         StaticSource::Embedded(bytes) => replace_file(output_dir, relative, bytes),
-        StaticSource::Generated(from) => {
-            let target = safe_join(output_dir, relative)?;
-            create_parent(&target)?;
-            let temporary = temporary_beside(&target);
-            link_or_copy(from, &temporary)?;
-            std::fs::rename(&temporary, &target).map_err(|e| {
-                let _ = std::fs::remove_file(&temporary);
-                Error::io(&target, "replace the file", &e)
-            })
-        }
-        StaticSource::Disk(from) => {
-            let target = safe_join(output_dir, relative)?;
-            create_parent(&target)?;
-            let temporary = temporary_beside(&target);
-            std::fs::copy(from, &temporary).map_err(|e| Error::io(from, "copy the file", &e))?;
-            std::fs::rename(&temporary, &target).map_err(|e| {
-                let _ = std::fs::remove_file(&temporary);
-                Error::io(&target, "replace the file", &e)
-            })
-        }
+        StaticSource::Generated(from) => replace_with(output_dir, relative, |temporary| {
+            link_or_copy(from, temporary)
+        }),
+        StaticSource::Disk(from) => replace_with(output_dir, relative, |temporary| {
+            std::fs::copy(from, temporary)
+                .map(|_| ())
+                .map_err(|e| Error::io(from, "copy the file", &e))
+        }),
     }
+}
+
+/// Fills a temporary file beside the target with `fill`, then renames it
+/// over the target.
+fn replace_with(
+    output_dir: &Path,
+    relative: &str,
+    fill: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    let target = safe_join(output_dir, relative)?;
+    create_parent(&target)?;
+    let temporary = temporary_beside(&target);
+    fill(&temporary)?;
+    std::fs::rename(&temporary, &target).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(&target, "replace the file", &e)
+    })
 }
 
 /// Removes a file the site no longer has, and the folders it leaves empty.
