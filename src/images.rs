@@ -482,8 +482,12 @@ impl Images {
         names: &[String],
         progress: Option<&ProgressFn>,
     ) -> Result<usize, Errors> {
+        if names.is_empty() {
+            return Ok(0);
+        }
         std::fs::create_dir_all(&self.cache_dir)
             .map_err(|e| Error::io(&self.cache_dir, "create the image cache", &e))?;
+        keep_out_of_git(&self.cache_dir);
         let variants = self.variants.lock().map(|v| v.clone()).unwrap_or_default();
         let mut by_source: HashMap<PathBuf, Vec<(String, Variant)>> = HashMap::new();
         for name in names {
@@ -558,6 +562,17 @@ impl Images {
             if name != SOURCES_FILE && !used.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
+        }
+    }
+}
+
+/// Puts a `.gitignore` ignoring everything in the cache's top folder
+/// (`.linju/`), so nobody commits megabytes of generated photos.
+fn keep_out_of_git(cache_dir: &Path) {
+    if let Some(work) = cache_dir.parent().and_then(Path::parent) {
+        let ignore = work.join(".gitignore");
+        if !ignore.exists() {
+            let _ = std::fs::write(ignore, "*\n");
         }
     }
 }

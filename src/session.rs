@@ -626,14 +626,10 @@ pub fn build_time(clock: Option<&str>, config: &Config) -> Result<ZonedDateTime,
     }
 }
 
-/// Where processed photos are cached: a folder of the site, ignored by git.
+/// Where processed photos are cached: a folder of the site, ignored by git
+/// (made, with its `.gitignore`, only once there are photos).
 fn image_cache_dir(root: &Path) -> PathBuf {
-    let work = root.join(".linju");
-    let ignore = work.join(".gitignore");
-    if !ignore.exists() && std::fs::create_dir_all(&work).is_ok() {
-        let _ = std::fs::write(&ignore, "*\n");
-    }
-    work.join("cache").join("images")
+    root.join(".linju").join("cache").join("images")
 }
 
 /// Every processed photo the site uses: its pages' and sections' bodies
