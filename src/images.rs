@@ -17,8 +17,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use fast_image_resize::images::Image as ResizeImage;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
@@ -356,19 +356,12 @@ impl Images {
         self.source(path).map(|s| (s.width, s.height))
     }
 
-    /// Outputs templates asked for since the last [`Images::forget_template_requests`].
+    /// Outputs templates asked for (each full build has its own `Images`).
     pub fn template_outputs(&self) -> Vec<String> {
         self.from_templates
             .lock()
             .map(|names| names.iter().cloned().collect())
             .unwrap_or_default()
-    }
-
-    /// Starts a full build: templates will ask again.
-    pub fn forget_template_requests(&self) {
-        if let Ok(mut names) = self.from_templates.lock() {
-            names.clear();
-        }
     }
 
     /// The cached file of an output.
@@ -488,17 +481,21 @@ impl Images {
         std::fs::create_dir_all(&self.cache_dir)
             .map_err(|e| Error::io(&self.cache_dir, "create the image cache", &e))?;
         keep_out_of_git(&self.cache_dir);
-        let variants = self.variants.lock().map(|v| v.clone()).unwrap_or_default();
+        // Only the missing outputs are copied out of the registry.
+        let missing: Vec<(String, Variant)> = match self.variants.lock() {
+            Ok(variants) => names
+                .iter()
+                .filter(|name| !self.cache_dir.join(name.as_str()).is_file())
+                .filter_map(|name| variants.get(name).map(|v| (name.clone(), v.clone())))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         let mut by_source: HashMap<PathBuf, Vec<(String, Variant)>> = HashMap::new();
-        for name in names {
-            if let Some(variant) = variants.get(name)
-                && !self.cache_dir.join(name).is_file()
-            {
-                by_source
-                    .entry(variant.source.clone())
-                    .or_default()
-                    .push((name.clone(), variant.clone()));
-            }
+        for (name, variant) in missing {
+            by_source
+                .entry(variant.source.clone())
+                .or_default()
+                .push((name, variant));
         }
         let total: usize = by_source.values().map(Vec::len).sum();
         let done = AtomicUsize::new(0);
@@ -938,9 +935,6 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Error::io(path, "write the file", &e)
     })
 }
-
-/// Shares `images` with threads that outlive a borrow.
-pub type SharedImages = Arc<Images>;
 
 #[cfg(test)]
 mod tests {

@@ -71,11 +71,6 @@ impl Hub {
         self.failure.lock().is_ok_and(|f| f.is_some())
     }
 
-    /// How many pages are listening.
-    pub fn listeners(&self) -> usize {
-        self.clients.lock().map_or(0, |c| c.len())
-    }
-
     fn subscribe(&self, mut client: Box<dyn Write + Send>) {
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
         if client.write_all(head.as_bytes()).is_err() {
