@@ -94,6 +94,30 @@ impl Op {
     }
 }
 
+/// The names of processed photos an HTML file refers to
+/// (`…/processed_images/NAME`), in order of appearance, repeats included.
+pub fn referenced_outputs(html: &[u8]) -> Vec<String> {
+    let marker = format!("{OUTPUT_DIR}/");
+    memchr::memmem::find_iter(html, marker.as_bytes())
+        .filter_map(|at| {
+            let rest = &html[at + marker.len()..];
+            let len = rest
+                .iter()
+                .position(|&b| !is_output_name_byte(b))
+                .unwrap_or(rest.len());
+            std::str::from_utf8(&rest[..len])
+                .ok()
+                .filter(|name| !name.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Output names are `slug.hash.WxH.ext`: ASCII letters, digits, `-`, `.`.
+fn is_output_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.' || byte == b'_'
+}
+
 /// Whether a file name is a raster image linju processes (or must refuse
 /// with advice, like an iPhone's HEIC).
 pub fn is_raster(name: &str) -> bool {
@@ -224,9 +248,10 @@ pub struct Images {
     known: Mutex<HashMap<PathBuf, Source>>,
     /// Whether `known` gained entries since the record was last saved.
     known_changed: std::sync::atomic::AtomicBool,
+    /// How to make each output asked for so far: a memo of recipes. Which
+    /// outputs are published is not decided here but by what the rendered
+    /// files refer to.
     variants: Mutex<HashMap<String, Variant>>,
-    /// Outputs templates asked for since the last full build.
-    from_templates: Mutex<BTreeSet<String>>,
 }
 
 impl std::fmt::Debug for Images {
@@ -253,7 +278,6 @@ impl Images {
             known: Mutex::new(known),
             known_changed: std::sync::atomic::AtomicBool::new(false),
             variants: Mutex::new(HashMap::new()),
-            from_templates: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -313,7 +337,8 @@ impl Images {
     }
 
     /// One version of the photo at `path` (for `resize_image`): its URL,
-    /// width and height.
+    /// width and height. Nothing is recorded as used: a page uses the
+    /// photos its HTML refers to ([`referenced_outputs`]).
     pub fn resize(
         &self,
         path: &Path,
@@ -323,9 +348,6 @@ impl Images {
         format: Format,
     ) -> Result<(String, u32, u32), Problem> {
         let (name, out_w, out_h) = self.resize_named(path, width, height, op, format)?;
-        if let Ok(mut names) = self.from_templates.lock() {
-            names.insert(name.clone());
-        }
         Ok((self.url(&name), out_w, out_h))
     }
 
@@ -356,12 +378,12 @@ impl Images {
         self.source(path).map(|s| (s.width, s.height))
     }
 
-    /// Outputs templates asked for (each full build has its own `Images`).
-    pub fn template_outputs(&self) -> Vec<String> {
-        self.from_templates
+    /// Whether `name` is an output this pipeline knows how to make (it was
+    /// asked for during this build).
+    pub fn knows(&self, name: &str) -> bool {
+        self.variants
             .lock()
-            .map(|names| names.iter().cloned().collect())
-            .unwrap_or_default()
+            .is_ok_and(|variants| variants.contains_key(name))
     }
 
     /// The cached file of an output.
@@ -973,6 +995,16 @@ mod tests {
                 .message
                 .contains("TIFF")
         );
+    }
+
+    #[test]
+    fn outputs_are_found_in_html_by_their_folder() {
+        let html = br#"<img src="/tinghu/processed_images/stage.00ab.48x48.jpg" srcset="/processed_images/a-b.01.480x360.webp 480w, x">"#;
+        assert_eq!(
+            referenced_outputs(html),
+            ["stage.00ab.48x48.jpg", "a-b.01.480x360.webp"]
+        );
+        assert!(referenced_outputs(b"processed_images/\"").is_empty());
     }
 
     #[test]

@@ -476,13 +476,23 @@ impl Selection {
     }
 }
 
+/// A rendered file and what it used besides its selection.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The file.
+    pub output: Output,
+    /// Processed photos it refers to (its own pictures and whatever its
+    /// template asked for with `resize_image`), to publish with it.
+    pub photos: Vec<String>,
+}
+
 /// Renders one selected file.
 pub fn render_selection(
     site: &Site,
     shared: &Shared,
     tera: &Tera,
     selection: &Selection,
-) -> Result<Output, Error> {
+) -> Result<Rendered, Error> {
     let context = selection.context(site, shared);
     let html = tera.render(&selection.template, &context).map_err(|err| {
         let mut error = template_error(&err);
@@ -494,9 +504,15 @@ pub fn render_selection(
         );
         error.with_hint("the theme or the site's templates/ has a mistake; if you did not change templates, report this")
     })?;
-    Ok(Output {
-        path: selection.output.clone(),
-        bytes: html.into_bytes(),
+    let mut photos = crate::images::referenced_outputs(html.as_bytes());
+    photos.sort_unstable();
+    photos.dedup();
+    Ok(Rendered {
+        output: Output {
+            path: selection.output.clone(),
+            bytes: html.into_bytes(),
+        },
+        photos,
     })
 }
 

@@ -26,7 +26,7 @@ use crate::feeds;
 use crate::images::{self, Images};
 use crate::output::{self, CopyJob, Staging};
 use crate::pipeline::BuildOptions;
-use crate::render::{self, Output, Selection, Shared};
+use crate::render::{self, Output, Rendered, Selection, Shared};
 use crate::screens;
 use crate::site::{LoadOptions, Reload, Reuse, Site};
 use crate::theme::{self, StaticSource, ThemeFiles};
@@ -123,6 +123,8 @@ struct State {
     progress: Option<crate::pipeline::Progress>,
     /// Processed photos the screens' playlists use.
     screen_photos: Vec<String>,
+    /// Output path → processed photos that rendered file refers to.
+    photos_of: HashMap<String, Vec<String>>,
 }
 
 impl Session {
@@ -266,6 +268,7 @@ impl Session {
             images,
             progress: self.options.progress.clone(),
             screen_photos: Vec::new(),
+            photos_of: HashMap::new(),
         };
         let result = swap_in_new_site(&mut state, &self.output_dir, Scope::Everything);
         if result.is_ok() {
@@ -388,8 +391,8 @@ fn select_all(state: &State) -> Vec<(Selection, u64)> {
 fn render_selections(
     state: &State,
     selections: &[&(Selection, u64)],
-) -> Result<Vec<Output>, Errors> {
-    let results: Vec<Result<Output, Error>> = selections
+) -> Result<Vec<Rendered>, Errors> {
+    let results: Vec<Result<Rendered, Error>> = selections
         .par_iter()
         .map(|(selection, _)| {
             render::render_selection(&state.site, &state.shared, &state.tera, selection)
@@ -416,23 +419,34 @@ fn swap_in_new_site(
     let staging = Staging::begin(output_dir)?;
     let mut signatures = HashMap::with_capacity(selected.len());
     let mut hashes = HashMap::with_capacity(selected.len() + 16);
+    let mut photos_of = HashMap::new();
     let mut written = Vec::new();
-    let failures: Vec<Result<(String, u64, u64, bool), Error>> = selected
+    type Written = (String, u64, u64, bool, Vec<String>);
+    let failures: Vec<Result<Written, Error>> = selected
         .par_iter()
         .map(|(selection, signature)| {
-            let output =
+            let Rendered { output, photos } =
                 render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
             let hash = output.content_hash();
             let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
             staging.write(&output, unchanged)?;
-            Ok((output.path, *signature, hash, unchanged != Some(true)))
+            Ok((
+                output.path,
+                *signature,
+                hash,
+                unchanged != Some(true),
+                photos,
+            ))
         })
         .collect();
     let mut errors = Errors::default();
     for result in failures {
-        if let Some((path, signature, hash, changed)) = errors.keep(result) {
+        if let Some((path, signature, hash, changed, photos)) = errors.keep(result) {
             if changed {
                 written.push(path.clone());
+            }
+            if !photos.is_empty() {
+                photos_of.insert(path.clone(), photos);
             }
             signatures.insert(path.clone(), signature);
             hashes.insert(path, hash);
@@ -441,7 +455,6 @@ fn swap_in_new_site(
     let mut machine_read = feeds::render_feeds(&state.site, true);
     let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
     machine_read.extend(screen_files);
-    state.screen_photos = screen_photos;
     for output in machine_read {
         let hash = output.content_hash();
         let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
@@ -454,7 +467,7 @@ fn swap_in_new_site(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let used = used_images(state);
+    let used = used_images(state, &photos_of, &screen_photos);
     let images_made = produce_images(state, &used)?;
     let copies = copy_jobs(state, &used);
     errors.keep(staging.copy_all(&copies));
@@ -470,6 +483,8 @@ fn swap_in_new_site(
         .collect();
     let stale = staging.commit()?;
     state.images.prune(&used);
+    state.photos_of = photos_of;
+    state.screen_photos = screen_photos;
     state.signatures = signatures;
     state.hashes = hashes;
     state.sitemap_signature = feeds::sitemap_signature(&state.site);
@@ -508,14 +523,24 @@ fn write_changes(
         return swap_in_new_site(state, output_dir, scope);
     }
     let rendered = dirty.len();
-    let mut outputs = render_selections(state, &dirty)?;
+    let mut outputs = Vec::with_capacity(dirty.len() + 16);
+    // Kept aside until everything is written, so a failed rebuild leaves
+    // the memo describing what is on disk.
+    let mut photos_of = state.photos_of.clone();
+    for Rendered { output, photos } in render_selections(state, &dirty)? {
+        if photos.is_empty() {
+            photos_of.remove(&output.path);
+        } else {
+            photos_of.insert(output.path.clone(), photos);
+        }
+        outputs.push(output);
+    }
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let sitemap_changed = sitemap_signature != state.sitemap_signature;
     outputs.extend(feeds::render_feeds(&state.site, sitemap_changed));
     let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
     outputs.extend(screen_files);
-    state.screen_photos = screen_photos;
-    let used = used_images(state);
+    let used = used_images(state, &photos_of, &screen_photos);
     let images_made = produce_images(state, &used)?;
     let copies = copy_jobs(state, &used);
 
@@ -585,11 +610,14 @@ fn write_changes(
     let mut removed = Vec::new();
     for path in gone {
         output::remove_file(output_dir, &path)?;
+        photos_of.remove(&path);
         state.hashes.remove(&path);
         state.signatures.remove(&path);
         removed.push(path);
     }
     state.copies = copy_targets;
+    state.photos_of = photos_of;
+    state.screen_photos = screen_photos;
     written.sort();
     Ok(RebuildReport {
         scope,
@@ -633,10 +661,20 @@ fn image_cache_dir(root: &Path) -> PathBuf {
 }
 
 /// Every processed photo the site uses: its pages' and sections' bodies
-/// and covers, and what templates asked for.
-fn used_images(state: &State) -> BTreeSet<String> {
-    let mut used: BTreeSet<String> = state.images.template_outputs().into_iter().collect();
-    used.extend(state.screen_photos.iter().cloned());
+/// and covers, what its rendered files refer to (`resize_image` in
+/// templates included), and what the screens show.
+fn used_images(
+    state: &State,
+    photos_of: &HashMap<String, Vec<String>>,
+    screen_photos: &[String],
+) -> BTreeSet<String> {
+    let mut used: BTreeSet<String> = photos_of
+        .values()
+        .flatten()
+        .filter(|name| state.images.knows(name))
+        .cloned()
+        .collect();
+    used.extend(screen_photos.iter().cloned());
     for page in &state.site.pages {
         used.extend(page.rendered.images.iter().cloned());
         if let Some(cover) = &page.cover_image {

@@ -128,119 +128,270 @@ fn loose_pages(root: &Path) -> Vec<String> {
 
 const TAGS: [&str; 5] = ["志愿服务", "创业", "敬老", "垃圾分类", "读书会"];
 
-/// One random edit; returns the paths it touched and what it did.
-fn random_edit(site: &TestSite, random: &mut Random, step: usize) -> (Vec<PathBuf>, String) {
-    let root = site.root();
-    let abs = |relative: &str| root.join(relative);
-    match random.below(12) {
-        0..=2 => {
-            let file = random.pick(&page_files(root)).clone();
-            let text = std::fs::read_to_string(abs(&file)).unwrap();
-            let text = format!("{text}\n\n第 {step} 次补充：居民反映良好。\n");
-            site.write(&file, &text);
-            (vec![abs(&file)], format!("body edit of {file}"))
-        }
-        3 => {
-            let file = random.pick(&page_files(root)).clone();
-            let text = std::fs::read_to_string(abs(&file)).unwrap();
-            let text = text.replacen("title: ", &format!("title: 改{step} "), 1);
-            site.write(&file, &text);
-            (vec![abs(&file)], format!("title edit of {file}"))
-        }
-        4 => {
-            let file = random.pick(&loose_pages(root)).clone();
-            let text = std::fs::read_to_string(abs(&file)).unwrap();
-            let tags = format!("tags: [{}, {}]", random.pick(&TAGS), random.pick(&TAGS));
-            let text = match text.lines().find(|l| l.starts_with("tags:")) {
-                Some(line) => text.replacen(line, &tags, 1),
-                None => text.replacen("---\n", &format!("---\n{tags}\n"), 1),
-            };
-            site.write(&file, &text);
-            (vec![abs(&file)], format!("tags edit of {file}"))
-        }
-        5 => {
-            let section = random.pick(&["stories", "notices", "families"]);
-            let file = format!("content/{section}/new-{step}.md");
-            let day = 1 + random.below(28);
-            let community = random.pick(&["", "community: guiyuan\n", "community: tinghu\n"]);
-            site.write(
-                &file,
-                &format!(
-                    "---\ntitle: 新条目{step}\ndate: 2025-10-{day:02}\n{community}tags: [{}]\n---\n新内容 {step}。\n",
-                    random.pick(&TAGS)
-                ),
-            );
-            (vec![abs(&file)], format!("new page {file}"))
-        }
-        6 => {
-            let pages = loose_pages(root);
-            if pages.len() < 3 {
-                return (Vec::new(), "nothing".into());
-            }
-            let file = random.pick(&pages).clone();
-            std::fs::remove_file(abs(&file)).unwrap();
-            (vec![abs(&file)], format!("delete {file}"))
-        }
-        7 => {
-            let file = random.pick(&loose_pages(root)).clone();
-            let renamed = file.replace(".md", &format!("-r{step}.md"));
-            std::fs::rename(abs(&file), abs(&renamed)).unwrap();
-            (
-                vec![abs(&file), abs(&renamed)],
-                format!("rename {file} → {renamed}"),
-            )
-        }
-        8 => {
-            let file = "templates/story.html";
-            if random.below(3) == 0 && abs(file).exists() {
-                std::fs::remove_file(abs(file)).unwrap();
-                return (vec![abs(file)], "template override removed".into());
-            }
-            site.write(
-                file,
-                &format!(
-                    "{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ page.title }}}}</h1><p>版本 {step}</p>{{{{ page.content | safe }}}}{{% endblock content %}}"
-                ),
-            );
-            (vec![abs(file)], "template override of story.html".into())
-        }
-        9 => {
-            let file = "static/extra.css";
-            site.write(file, &format!("body {{ margin: {step}px; }}\n"));
-            (vec![abs(file)], "stylesheet edit".into())
-        }
-        10 if random.below(2) == 0 => {
-            // A new photo in place of the bundle's: new processed files,
-            // the old ones gone from the output.
-            let file = "content/events/concert/stage.png";
-            let shade = (step * 37 % 200) as u8;
-            let photo =
-                image::RgbImage::from_pixel(200 + step as u32, 150, image::Rgb([shade, 90, 120]));
-            photo.save(abs(file)).unwrap();
-            (vec![abs(file)], "bundle photo replaced".into())
-        }
-        10 => {
-            let file = format!("content/events/concert/note-{}.txt", random.below(3));
-            if abs(&file).exists() && random.below(2) == 0 {
-                std::fs::remove_file(abs(&file)).unwrap();
-                return (vec![abs(&file)], format!("bundle file {file} removed"));
-            }
-            site.write(&file, &format!("附件 {step}"));
-            (vec![abs(&file)], format!("bundle file {file} written"))
-        }
-        _ => {
-            let file = "content/stories/_index.md";
-            let text = std::fs::read_to_string(abs(file)).unwrap();
-            let text = text.replacen("title: ", &format!("title: 栏{step}"), 1);
-            site.write(file, &text);
-            (vec![abs(file)], "section title edit".into())
+/// What an edit did: the paths it touched and a line for the history.
+struct Applied {
+    paths: Vec<PathBuf>,
+    what: String,
+}
+
+impl Applied {
+    fn new(paths: Vec<PathBuf>, what: impl Into<String>) -> Applied {
+        Applied {
+            paths,
+            what: what.into(),
         }
     }
 }
 
+/// The edits a writer (or a theme author) makes, by name. The property test
+/// draws from these with [`Edit::WEIGHTED`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edit {
+    /// Text added at the end of a page.
+    Body,
+    /// A page's title changed (moves it in lists sorted by title).
+    Title,
+    /// A page's tags replaced.
+    Tags,
+    /// A new page in a section, maybe in a community.
+    NewPage,
+    /// A page deleted.
+    Delete,
+    /// A page renamed (a new URL).
+    Rename,
+    /// `templates/story.html` written or removed.
+    StoryTemplate,
+    /// A stylesheet under `static/` changed.
+    Stylesheet,
+    /// The bundle's photo replaced by another.
+    BundlePhoto,
+    /// A plain file in a bundle written or removed.
+    BundleFile,
+    /// A section's title changed.
+    SectionTitle,
+    /// A template that calls `resize_image` added, changed or removed: the
+    /// photos it asked for must leave the output with the call.
+    ResizeImageTemplate,
+}
+
+impl Edit {
+    /// Each edit with how often it is drawn (body edits are the commonest).
+    const WEIGHTED: [(Edit, usize); 12] = [
+        (Edit::Body, 3),
+        (Edit::Title, 1),
+        (Edit::Tags, 1),
+        (Edit::NewPage, 1),
+        (Edit::Delete, 1),
+        (Edit::Rename, 1),
+        (Edit::StoryTemplate, 1),
+        (Edit::Stylesheet, 1),
+        (Edit::BundlePhoto, 1),
+        (Edit::BundleFile, 1),
+        (Edit::SectionTitle, 1),
+        (Edit::ResizeImageTemplate, 1),
+    ];
+
+    fn draw(random: &mut Random) -> Edit {
+        let total: usize = Edit::WEIGHTED.iter().map(|(_, w)| w).sum();
+        let mut at = random.below(total);
+        for (edit, weight) in Edit::WEIGHTED {
+            if at < weight {
+                return edit;
+            }
+            at -= weight;
+        }
+        Edit::Body
+    }
+
+    fn apply(self, site: &TestSite, random: &mut Random, step: usize) -> Applied {
+        match self {
+            Edit::Body => edit_body(site, random, step),
+            Edit::Title => edit_title(site, random, step),
+            Edit::Tags => edit_tags(site, random),
+            Edit::NewPage => new_page(site, random, step),
+            Edit::Delete => delete_page(site, random),
+            Edit::Rename => rename_page(site, random, step),
+            Edit::StoryTemplate => story_template(site, random, step),
+            Edit::Stylesheet => stylesheet(site, step),
+            Edit::BundlePhoto => bundle_photo(site, step),
+            Edit::BundleFile => bundle_file(site, random, step),
+            Edit::SectionTitle => section_title(site, step),
+            Edit::ResizeImageTemplate => resize_image_template(site, random, step),
+        }
+    }
+}
+
+fn read(site: &TestSite, relative: &str) -> String {
+    std::fs::read_to_string(site.root().join(relative)).unwrap()
+}
+
+fn edit_body(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = random.pick(&page_files(site.root())).clone();
+    let text = format!(
+        "{}\n\n第 {step} 次补充：居民反映良好。\n",
+        read(site, &file)
+    );
+    site.write(&file, &text);
+    Applied::new(
+        vec![site.root().join(&file)],
+        format!("body edit of {file}"),
+    )
+}
+
+fn edit_title(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = random.pick(&page_files(site.root())).clone();
+    let text = read(site, &file).replacen("title: ", &format!("title: 改{step} "), 1);
+    site.write(&file, &text);
+    Applied::new(
+        vec![site.root().join(&file)],
+        format!("title edit of {file}"),
+    )
+}
+
+fn edit_tags(site: &TestSite, random: &mut Random) -> Applied {
+    let file = random.pick(&loose_pages(site.root())).clone();
+    let text = read(site, &file);
+    let tags = format!("tags: [{}, {}]", random.pick(&TAGS), random.pick(&TAGS));
+    let text = match text.lines().find(|l| l.starts_with("tags:")) {
+        Some(line) => text.replacen(line, &tags, 1),
+        None => text.replacen("---\n", &format!("---\n{tags}\n"), 1),
+    };
+    site.write(&file, &text);
+    Applied::new(
+        vec![site.root().join(&file)],
+        format!("tags edit of {file}"),
+    )
+}
+
+fn new_page(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let section = random.pick(&["stories", "notices", "families"]);
+    let file = format!("content/{section}/new-{step}.md");
+    let day = 1 + random.below(28);
+    let community = random.pick(&["", "community: guiyuan\n", "community: tinghu\n"]);
+    let tag = random.pick(&TAGS);
+    site.write(
+        &file,
+        &format!("---\ntitle: 新条目{step}\ndate: 2025-10-{day:02}\n{community}tags: [{tag}]\n---\n新内容 {step}。\n"),
+    );
+    Applied::new(vec![site.root().join(&file)], format!("new page {file}"))
+}
+
+fn delete_page(site: &TestSite, random: &mut Random) -> Applied {
+    let pages = loose_pages(site.root());
+    if pages.len() < 3 {
+        return Applied::new(Vec::new(), "nothing");
+    }
+    let file = random.pick(&pages).clone();
+    std::fs::remove_file(site.root().join(&file)).unwrap();
+    Applied::new(vec![site.root().join(&file)], format!("delete {file}"))
+}
+
+fn rename_page(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = random.pick(&loose_pages(site.root())).clone();
+    let renamed = file.replace(".md", &format!("-r{step}.md"));
+    std::fs::rename(site.root().join(&file), site.root().join(&renamed)).unwrap();
+    Applied::new(
+        vec![site.root().join(&file), site.root().join(&renamed)],
+        format!("rename {file} → {renamed}"),
+    )
+}
+
+fn story_template(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = "templates/story.html";
+    let path = site.root().join(file);
+    if random.below(3) == 0 && path.exists() {
+        std::fs::remove_file(&path).unwrap();
+        return Applied::new(vec![path], "template override removed");
+    }
+    site.write(
+        file,
+        &format!(
+            "{{% extends \"base.html\" %}}{{% block content %}}<h1>{{{{ page.title }}}}</h1><p>版本 {step}</p>{{{{ page.content | safe }}}}{{% endblock content %}}"
+        ),
+    );
+    Applied::new(vec![path], "template override of story.html")
+}
+
+fn stylesheet(site: &TestSite, step: usize) -> Applied {
+    let file = "static/extra.css";
+    site.write(file, &format!("body {{ margin: {step}px; }}\n"));
+    Applied::new(vec![site.root().join(file)], "stylesheet edit")
+}
+
+/// A new photo in place of the bundle's: new processed files, the old ones
+/// gone from the output.
+fn bundle_photo(site: &TestSite, step: usize) -> Applied {
+    let file = "content/events/concert/stage.png";
+    let shade = (step * 37 % 200) as u8;
+    let photo = image::RgbImage::from_pixel(200 + step as u32, 150, image::Rgb([shade, 90, 120]));
+    photo.save(site.root().join(file)).unwrap();
+    Applied::new(vec![site.root().join(file)], "bundle photo replaced")
+}
+
+fn bundle_file(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = format!("content/events/concert/note-{}.txt", random.below(3));
+    let path = site.root().join(&file);
+    if path.exists() && random.below(2) == 0 {
+        std::fs::remove_file(&path).unwrap();
+        return Applied::new(vec![path], format!("bundle file {file} removed"));
+    }
+    site.write(&file, &format!("附件 {step}"));
+    Applied::new(vec![path], format!("bundle file {file} written"))
+}
+
+fn section_title(site: &TestSite, step: usize) -> Applied {
+    let file = "content/stories/_index.md";
+    let text = read(site, file).replacen("title: ", &format!("title: 栏{step}"), 1);
+    site.write(file, &text);
+    Applied::new(vec![site.root().join(file)], "section title edit")
+}
+
+/// `templates/notice.html` that asks for a thumbnail of the concert photo
+/// with `resize_image` (a size chosen by `step`), or the same template
+/// without the call, or no override at all.
+fn resize_image_template(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = "templates/notice.html";
+    let path = site.root().join(file);
+    let (text, what) = match random.below(3) {
+        0 => (
+            NOTICE_WITHOUT_PHOTO.to_string(),
+            "resize_image call removed",
+        ),
+        1 => (
+            notice_with_photo(40 + step as u32),
+            "resize_image call added",
+        ),
+        _ => {
+            if path.exists() {
+                std::fs::remove_file(&path).unwrap();
+            }
+            return Applied::new(vec![path], "notice template override removed");
+        }
+    };
+    site.write(file, &text);
+    Applied::new(vec![path], what)
+}
+
+const NOTICE_WITHOUT_PHOTO: &str = "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}";
+
+fn notice_with_photo(size: u32) -> String {
+    format!(
+        "{{% extends \"base.html\" %}}{{% block content %}}{{% set thumb = resize_image(path=\"events/concert/stage.png\", width={size}, height={size}, op=\"fill\") %}}<img src=\"{{{{ thumb.url }}}}\" alt=\"\"><h1>{{{{ page.title }}}}</h1>{{{{ page.content | safe }}}}{{% endblock content %}}"
+    )
+}
+
+/// How many random sequences the property test tries:
+/// `LINJU_PROPERTY_SEEDS` (300 for a thorough local run), 24 by default.
+fn seeds() -> u64 {
+    std::env::var("LINJU_PROPERTY_SEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(24)
+}
+
 #[test]
 fn any_sequence_of_edits_matches_a_fresh_build() {
-    for seed in 1..=24u64 {
+    for seed in 1..=seeds() {
         let site = TestSite::fixture("basic");
         let live_dir = tempfile::tempdir().unwrap();
         let live = live_dir.path().join("site");
@@ -250,7 +401,8 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
         let mut history = Vec::new();
         for step in 0..8 {
             let before = tree(site.root());
-            let (paths, what) = random_edit(&site, &mut random, step);
+            let edit = Edit::draw(&mut random);
+            let Applied { paths, what } = edit.apply(&site, &mut random, step);
             history.push(what);
             let context = format!("seed {seed}: {}", history.join("; "));
             if let Err(errors) = session.rebuild(&paths) {
@@ -351,4 +503,36 @@ fn a_failed_rebuild_keeps_the_site_and_the_fix_catches_up() {
     site.write(other, &text.replace("明天停水。", "明天上午停水。"));
     session.rebuild(&[site.root().join(other)]).unwrap();
     assert_same_as_fresh_build(&site, &live, "a fix after a failure");
+}
+
+#[test]
+fn a_photo_a_template_stops_asking_for_leaves_the_site() {
+    let site = TestSite::fixture("basic");
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    session.build().unwrap();
+    let template = site.root().join("templates/notice.html");
+    site.write("templates/notice.html", &notice_with_photo(48));
+    session.rebuild(std::slice::from_ref(&template)).unwrap();
+    let thumbnails = |dir: &Path| -> Vec<String> {
+        tree(dir)
+            .into_keys()
+            .filter(|p| p.starts_with("processed_images/") && p.ends_with(".48x48.jpg"))
+            .collect()
+    };
+    assert_eq!(
+        thumbnails(&live).len(),
+        1,
+        "the thumbnail was not published"
+    );
+    assert_same_as_fresh_build(&site, &live, "a resize_image call added");
+    site.write("templates/notice.html", NOTICE_WITHOUT_PHOTO);
+    session.rebuild(std::slice::from_ref(&template)).unwrap();
+    assert_eq!(
+        thumbnails(&live),
+        Vec::<String>::new(),
+        "the thumbnail stayed"
+    );
+    assert_same_as_fresh_build(&site, &live, "a resize_image call removed");
 }
