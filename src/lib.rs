@@ -11,31 +11,26 @@
 //! [`live`] its long-running one (`serve`, `watch`, with [`watch`],
 //! [`changes`] and [`serve`]).
 
-pub mod changes;
-pub mod cjk_emphasis;
+// The ground floor: small leaves that import nothing above them.
 pub mod config;
-pub mod content;
-pub mod context;
 pub mod dates;
-pub mod discover;
 pub mod error;
-pub mod feeds;
-pub mod frontmatter;
+pub mod fs;
+pub mod hash;
+pub mod options;
+pub mod slugs;
+pub mod suggest;
+pub mod yaml;
+
+// The wings, lowest first: a wing may use the ground floor and the wings
+// listed before it, never one after it.
+pub mod build;
+pub mod content;
 pub mod images;
-pub mod live;
 pub mod markdown;
-pub mod output;
-pub mod pipeline;
 pub mod render;
 pub mod screens;
 pub mod serve;
-pub mod session;
-pub mod site;
-pub mod slugs;
-pub mod suggest;
-pub mod theme;
-pub mod watch;
-pub mod yaml;
 
+pub use build::{BuildOptions, BuildReport, build};
 pub use error::{Error, Errors, Result};
-pub use pipeline::{BuildOptions, BuildReport, build};

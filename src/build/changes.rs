@@ -3,6 +3,7 @@
 //! editors' scratch files to ignore. Pure: looks at paths and asks the file
 //! system only whether a path is a file.
 
+use crate::fs::is_scratch_file;
 use std::path::{Path, PathBuf};
 
 use crate::config::CONFIG_FILE;
@@ -86,36 +87,6 @@ impl Changes {
     }
 }
 
-/// Files editors and tools write next to the real ones: Vim's swap,
-/// backup and write-test files, Emacs lock and autosave files, `~`
-/// backups, and temporary files of atomic saves. Hidden files count too,
-/// as the build ignores them.
-pub fn is_scratch_file(path: &Path) -> bool {
-    path.components()
-        .any(|c| is_scratch_name(&c.as_os_str().to_string_lossy()))
-}
-
-/// Whether a file or folder name is a scratch file's (see [`is_scratch_file`]).
-/// Discovery and themes skip the same names, so a rebuild that ignores
-/// them gives what a fresh build would.
-pub fn is_scratch_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name == "4913"
-        || name.starts_with('#')
-        || [
-            ".swp",
-            ".swx",
-            ".swo",
-            ".tmp",
-            ".part",
-            ".crdownload",
-            ".bak",
-        ]
-        .iter()
-        .any(|ext| name.ends_with(ext))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,10 +108,8 @@ mod tests {
             "content/events/a.md.tmp",
             "templates/.base.html.swx",
         ] {
-            assert!(is_scratch_file(Path::new(name)), "{name}");
             assert!(classify(&[name]).is_empty(), "{name}");
         }
-        assert!(!is_scratch_file(Path::new("content/events/a.md")));
     }
 
     #[test]

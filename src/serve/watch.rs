@@ -15,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use crate::changes::is_scratch_file;
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
+use crate::fs::is_scratch_file;
 
 /// The folders of a site that are watched, recursively.
 const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];

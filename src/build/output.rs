@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::fs::absolute;
 use crate::render::Output;
-use crate::theme::StaticSource;
+use crate::render::theme::StaticSource;
 
 /// A file to copy into the output.
 #[derive(Debug, Clone)]
@@ -38,26 +39,6 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
         .with_hint("linju replaces the output folder on every build; use a folder of its own such as public/"));
     }
     Ok(())
-}
-
-/// An absolute, lexically normalised path (the folder may not exist yet).
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut out = PathBuf::new();
-    for component in joined.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    std::fs::canonicalize(&out).unwrap_or(out)
 }
 
 /// A half-built site: files go into a hidden folder beside the output,
@@ -261,12 +242,7 @@ fn replace_with(
 ) -> Result<()> {
     let target = safe_join(output_dir, relative)?;
     create_parent(&target)?;
-    let temporary = temporary_beside(&target);
-    fill(&temporary)?;
-    std::fs::rename(&temporary, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::io(&target, "replace the file", &e)
-    })
+    crate::fs::replace_with(&target, fill)
 }
 
 /// Removes a file the site no longer has, and the folders it leaves empty.
@@ -297,13 +273,6 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| Error::io(from, "copy the file", &e))
-}
-
-fn temporary_beside(target: &Path) -> PathBuf {
-    let name = target
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    target.with_file_name(format!(".{name}.linju-tmp-{}", std::process::id()))
 }
 
 fn parent_of(output: &Path) -> PathBuf {

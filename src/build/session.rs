@@ -18,18 +18,18 @@ use jiff::ZonedDateTime;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::changes::Changes;
+use crate::build::changes::Changes;
+use crate::build::output::{self, CopyJob, Staging};
 use crate::config::Config;
+use crate::content::site::{LoadOptions, Reload, Reuse, Site};
 use crate::dates::{DATE_FORMS, DateInput};
 use crate::error::{Error, Errors};
-use crate::feeds;
 use crate::images::{self, Images};
-use crate::output::{self, CopyJob, Staging};
-use crate::pipeline::BuildOptions;
+use crate::options::BuildOptions;
+use crate::render::feeds;
+use crate::render::theme::{self, StaticSource, ThemeFiles};
 use crate::render::{self, Output, Rendered, Selection, Shared};
 use crate::screens;
-use crate::site::{LoadOptions, Reload, Reuse, Site};
-use crate::theme::{self, StaticSource, ThemeFiles};
 
 /// A rebuild touching more than this share of the site's files is written
 /// as a whole new site and swapped in, like a first build.
@@ -120,7 +120,7 @@ struct State {
     /// The photo pipeline and its cache.
     images: Arc<Images>,
     /// Told how image work advances.
-    progress: Option<crate::pipeline::Progress>,
+    progress: Option<crate::options::Progress>,
     /// Processed photos the screens' playlists use.
     screen_photos: Vec<String>,
     /// Output path → processed photos that rendered file refers to.
@@ -130,8 +130,8 @@ struct State {
 impl Session {
     /// Prepares a session; nothing is read or written yet.
     pub fn new(mut options: BuildOptions) -> Result<Session, Errors> {
-        options.root = output::absolute(&options.root);
-        let output_dir = output::absolute(
+        options.root = crate::fs::absolute(&options.root);
+        let output_dir = crate::fs::absolute(
             &options
                 .output
                 .clone()
@@ -657,7 +657,7 @@ pub fn build_time(clock: Option<&str>, config: &Config) -> Result<ZonedDateTime,
 /// Where processed photos are cached: a folder of the site, ignored by git
 /// (made, with its `.gitignore`, only once there are photos).
 fn image_cache_dir(root: &Path) -> PathBuf {
-    root.join(".linju").join("cache").join("images")
+    root.join(crate::fs::WORK_DIR).join("cache").join("images")
 }
 
 /// Every processed photo the site uses: its pages' and sections' bodies

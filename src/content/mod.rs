@@ -2,12 +2,16 @@
 //! of (`Page`, `Section`). Checking a page's raw front matter against its
 //! type lives here too. No I/O.
 
+pub mod discover;
+pub mod frontmatter;
+pub mod site;
+
 use std::path::{Path, PathBuf};
 
 use jiff::ZonedDateTime;
 
+use crate::content::frontmatter::{PageFrontMatter, SectionFrontMatter, top_level_keys};
 use crate::error::{Error, Result};
-use crate::frontmatter::{PageFrontMatter, SectionFrontMatter, top_level_keys};
 use crate::markdown::Rendered;
 use crate::suggest;
 
@@ -329,7 +333,7 @@ pub fn key_line(yaml: &str, key: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::parse_page;
+    use crate::content::frontmatter::parse_page;
 
     fn check(yaml: &str, page_type: PageType) -> Vec<Error> {
         let meta = parse_page(Path::new("a.md"), yaml).unwrap();

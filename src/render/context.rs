@@ -4,11 +4,11 @@
 use jiff::ZonedDateTime;
 use serde_json::{Map, Value, json};
 
+use crate::content::frontmatter::{CouncilSteps, Step};
+use crate::content::site::Site;
 use crate::content::{Page, PageType, Section};
 use crate::dates;
-use crate::frontmatter::{CouncilSteps, Step};
 use crate::markdown;
-use crate::site::Site;
 
 /// The five steps of a council matter, with the labels residents read.
 const COUNCIL_STEPS: [(&str, &str); 5] = [
@@ -143,11 +143,11 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     set(map, "expired", json!(is_expired(site, page)));
     set(map, "upcoming", json!(is_upcoming(site, page)));
     let kind = page.meta.kind.map_or("other", |k| match k {
-        crate::frontmatter::EventKind::Council => "council",
-        crate::frontmatter::EventKind::Culture => "culture",
-        crate::frontmatter::EventKind::Volunteer => "volunteer",
-        crate::frontmatter::EventKind::Service => "service",
-        crate::frontmatter::EventKind::Other => "other",
+        crate::content::frontmatter::EventKind::Council => "council",
+        crate::content::frontmatter::EventKind::Culture => "culture",
+        crate::content::frontmatter::EventKind::Volunteer => "volunteer",
+        crate::content::frontmatter::EventKind::Service => "service",
+        crate::content::frontmatter::EventKind::Other => "other",
     });
     set(map, "kind", json!(kind));
     set(map, "kind_label", json!(event_kind_label(kind)));

@@ -15,20 +15,20 @@ use jiff::ZonedDateTime;
 use serde_json::{Value, json};
 
 use crate::config::{Screen, ScreenSource, parse_hours};
+use crate::content::site::Site;
 use crate::content::{Page, PageType};
-use crate::context::{is_expired, is_upcoming, page_card};
 use crate::images::{Format, Images, Op};
 use crate::render::Output;
-use crate::site::Site;
+use crate::render::context::{is_expired, is_upcoming, page_card};
 
 /// Where screens live in the output.
 pub const SCREENS_DIR: &str = "screens";
 
-const PLAYER_HTML: &str = include_str!("screen_player/player.html");
-const PLAYER_CSS: &str = include_str!("screen_player/player.css");
-const PLAYER_JS: &str = include_str!("screen_player/player.js");
-const SERVICE_WORKER: &str = include_str!("screen_player/sw.js");
-const INDEX_HTML: &str = include_str!("screen_player/index.html");
+const PLAYER_HTML: &str = include_str!("player/player.html");
+const PLAYER_CSS: &str = include_str!("player/player.css");
+const PLAYER_JS: &str = include_str!("player/player.js");
+const SERVICE_WORKER: &str = include_str!("player/sw.js");
+const INDEX_HTML: &str = include_str!("player/index.html");
 
 /// How many items a source shows unless it says otherwise.
 const DEFAULT_LIMIT: usize = 6;
@@ -90,7 +90,7 @@ fn playlist_value(screen: &Screen, slides: &[Value]) -> Value {
     let slides = Value::Array(slides.to_vec());
     let version = format!(
         "{:016x}",
-        crate::render::hash_bytes(slides.to_string().as_bytes())
+        crate::hash::hash_bytes(slides.to_string().as_bytes())
     );
     json!({
         "version": version,
@@ -214,7 +214,7 @@ fn source_pages(site: &Site, screen: &Screen, source: &ScreenSource) -> Vec<usiz
 }
 
 fn kind_name(page: &Page) -> Option<&'static str> {
-    use crate::frontmatter::EventKind;
+    use crate::content::frontmatter::EventKind;
     page.meta.kind.map(|k| match k {
         EventKind::Council => "council",
         EventKind::Culture => "culture",
@@ -421,7 +421,7 @@ fn urgent_notices(site: &Site) -> Value {
     let notices = Value::Array(notices);
     let version = format!(
         "{:016x}",
-        crate::render::hash_bytes(notices.to_string().as_bytes())
+        crate::hash::hash_bytes(notices.to_string().as_bytes())
     );
     json!({"version": version, "notices": notices})
 }

@@ -3,16 +3,19 @@
 //! the site and tells open pages to reload. What happens is reported to a
 //! callback, so that only `main` prints.
 
+pub mod http;
+pub mod watch;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Errors};
-use crate::output;
-use crate::pipeline::BuildOptions;
-use crate::serve::{self, Hub, Notice};
-use crate::session::{RebuildReport, Session};
-use crate::watch::Watcher;
+use crate::build::output;
+use crate::build::session::{RebuildReport, Session};
+use crate::error::Errors;
+use crate::options::BuildOptions;
+use crate::serve::watch::Watcher;
+use http::{Hub, Notice};
 
 /// Where `serve` listens.
 #[derive(Debug, Clone)]
@@ -58,16 +61,10 @@ pub fn serve(
     address: &Address,
     on_event: &mut dyn FnMut(LiveEvent<'_>),
 ) -> Result<(), Errors> {
-    let root = output::absolute(&options.root);
+    let root = crate::fs::absolute(&options.root);
     let work_dir = root.join(".linju");
-    std::fs::create_dir_all(&work_dir)
-        .map_err(|e| Error::io(&work_dir, "create the folder", &e))?;
-    // The folder is linju's own scratch space: keep it out of git.
-    let ignore = work_dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "*\n").map_err(|e| Error::io(&ignore, "write the file", &e))?;
-    }
-    let listener = serve::bind(&address.bind, address.port)?;
+    crate::fs::create_work_folder(&work_dir)?;
+    let listener = http::bind(&address.bind, address.port)?;
     let shown_host = if address.bind == "0.0.0.0" {
         "127.0.0.1"
     } else {
@@ -86,7 +83,7 @@ pub fn serve(
     let output_dir = session.output_dir().to_path_buf();
     let server_hub = Arc::clone(&hub);
     let server_base = base_path.clone();
-    std::thread::spawn(move || serve::run(listener, output_dir, server_base, server_hub));
+    std::thread::spawn(move || http::run(listener, output_dir, server_base, server_hub));
     on_event(LiveEvent::Serving(&format!("{origin}{base_path}")));
     run_loop(&mut session, &mut watcher, Some(&hub), on_event);
     Ok(())

@@ -10,10 +10,10 @@ use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::discover::{self, PageSource, SectionSource};
+use crate::content::frontmatter::{self, PageFrontMatter};
 use crate::content::{self, Page, PageType, Section, SortBy};
-use crate::discover::{self, PageSource, SectionSource};
 use crate::error::{Error, Errors};
-use crate::frontmatter::{self, PageFrontMatter};
 use crate::images::{self, Images};
 use crate::markdown::{self, LinkContext, PhotoContext, Rendered};
 use crate::slugs;

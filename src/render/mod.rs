@@ -9,21 +9,25 @@
 //! signature did not change cannot have changed, which is what lets
 //! `session` re-render only what an edit touched.
 
+pub mod context;
+pub mod feeds;
+pub mod theme;
+
 use std::hash::{Hash, Hasher};
 
-use xxhash_rust::xxh3::Xxh3Default as DefaultHasher;
+use crate::hash::{Fingerprint, fingerprint, hash_bytes, hash_json};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::content::PageType;
-use crate::context::{
+use crate::content::site::Site;
+use crate::error::Error;
+use crate::render::context::{
     is_expired, is_upcoming, page_card, page_full, section_brief, section_value, site_value,
 };
-use crate::error::Error;
-use crate::site::Site;
-use crate::theme::template_error;
+use crate::render::theme::template_error;
 
 /// One file to write: path relative to the output folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,17 +43,6 @@ impl Output {
     pub fn content_hash(&self) -> u64 {
         hash_bytes(&self.bytes)
     }
-}
-
-/// A hash of some bytes (XXH3: fast, and a checksum-quality 64 bits, so
-/// two different versions of one file do not collide in practice).
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
-}
-
-/// A new hasher for fingerprints of a file's inputs.
-pub fn fingerprint_hasher() -> DefaultHasher {
-    DefaultHasher::new()
 }
 
 /// How many items the home page shows per list.
@@ -103,33 +96,12 @@ pub struct Shared {
     section_brief_hashes: Vec<u64>,
 }
 
-/// A hasher that JSON can be written into, so a value is hashed without
-/// building its text.
-struct HashWriter(DefaultHasher);
-
-impl std::io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn hash_json(value: &Value) -> u64 {
-    let mut writer = HashWriter(DefaultHasher::new());
-    // Writing into a hasher cannot fail; a failure would only weaken the hash.
-    let _ = serde_json::to_writer(&mut writer, value);
-    writer.0.finish()
-}
-
 /// A page's card and the hashes of the card and of the whole page.
 fn card_of(site: &Site, index: usize) -> (tera::Value, u64, u64) {
     let page = &site.pages[index];
     let card = page_card(site, page);
     let card_hash = hash_json(&card);
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = fingerprint();
     card_hash.hash(&mut hasher);
     page.rendered.html.hash(&mut hasher);
     for heading in &page.rendered.toc {
@@ -361,8 +333,8 @@ enum Extra {
 }
 
 impl Extra {
-    fn hash_into(&self, site: &Site, hasher: &mut DefaultHasher) {
-        let hash_tag = |index: usize, hasher: &mut DefaultHasher| {
+    fn hash_into(&self, site: &Site, hasher: &mut Fingerprint) {
+        let hash_tag = |index: usize, hasher: &mut Fingerprint| {
             let tag = &site.tags[index];
             (&tag.name, &tag.slug, tag.pages.len()).hash(hasher);
         };
@@ -423,7 +395,7 @@ impl Selection {
     /// `template_version`, which covers the templates it uses), the site
     /// value, its section, its page and every card it lists.
     pub fn signature(&self, site: &Site, shared: &Shared, template_version: u64) -> u64 {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = fingerprint();
         template_version.hash(&mut hasher);
         self.template.hash(&mut hasher);
         self.output.hash(&mut hasher);

@@ -6,9 +6,9 @@ use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 
 use crate::content::Page;
+use crate::content::site::Site;
 use crate::dates;
 use crate::render::Output;
-use crate::site::Site;
 
 /// Entries per feed.
 const FEED_LEN: usize = 20;
@@ -19,7 +19,7 @@ pub const SITEMAP: &str = "sitemap.xml";
 /// A hash of everything the sitemap is made from (every URL and date), far
 /// cheaper than writing it: a rebuild skips the sitemap when it is unchanged.
 pub fn sitemap_signature(site: &Site) -> u64 {
-    let mut hasher = crate::render::fingerprint_hasher();
+    let mut hasher = crate::hash::fingerprint();
     site.config.base_url.hash(&mut hasher);
     for section in &site.sections {
         section.path.hash(&mut hasher);

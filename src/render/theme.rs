@@ -132,7 +132,7 @@ fn list_files(dir: &Path) -> Vec<(PathBuf, String)> {
         .into_iter()
         .filter_map(std::result::Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter(|e| !crate::changes::is_scratch_name(&e.file_name().to_string_lossy()))
+        .filter(|e| !crate::fs::is_scratch_name(&e.file_name().to_string_lossy()))
         .map(|e| {
             let name = slash_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
             (e.path().to_path_buf(), name)
@@ -157,7 +157,7 @@ fn effective_templates(files: &ThemeFiles) -> Vec<(String, String)> {
 /// changed, so editing `story.html` re-renders stories and nothing else.
 pub fn template_versions(files: &ThemeFiles) -> HashMap<String, u64> {
     let templates: HashMap<String, String> = effective_templates(files).into_iter().collect();
-    let mut component_hasher = crate::render::fingerprint_hasher();
+    let mut component_hasher = crate::hash::fingerprint();
     let mut with_components: Vec<&String> = templates
         .iter()
         .filter(|(_, text)| defines_components(text))
@@ -172,7 +172,7 @@ pub fn template_versions(files: &ThemeFiles) -> HashMap<String, u64> {
     templates
         .keys()
         .map(|name| {
-            let mut hasher = crate::render::fingerprint_hasher();
+            let mut hasher = crate::hash::fingerprint();
             components.hash(&mut hasher);
             let mut seen: Vec<&str> = Vec::new();
             let mut queue: Vec<&str> = vec![name.as_str()];

@@ -28,6 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ImageSettings;
 use crate::error::{Error, Errors};
+use crate::fs::write_atomically;
+use crate::options::ProgressFn;
 
 /// Output folder of processed images, under the site root.
 pub const OUTPUT_DIR: &str = "processed_images";
@@ -234,9 +236,6 @@ fn escape_attribute(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Progress of image work, for a progress bar.
-pub type ProgressFn = dyn Fn(usize, usize) + Send + Sync;
-
 /// The photos of one site: what its pages ask for, and the cache that
 /// makes each output once. Shared by the threads of a build.
 pub struct Images {
@@ -413,7 +412,7 @@ impl Images {
         format: Format,
         quality: u8,
     ) -> String {
-        let mut hasher = crate::render::fingerprint_hasher();
+        let mut hasher = crate::hash::fingerprint();
         std::hash::Hash::hash(
             &(
                 PIPELINE_VERSION,
@@ -478,7 +477,7 @@ impl Images {
         let source = Source {
             len,
             modified_ns,
-            hash: crate::render::hash_bytes(&bytes),
+            hash: crate::hash::hash_bytes(&bytes),
             width,
             height,
             kind,
@@ -500,9 +499,7 @@ impl Images {
         if names.is_empty() {
             return Ok(0);
         }
-        std::fs::create_dir_all(&self.cache_dir)
-            .map_err(|e| Error::io(&self.cache_dir, "create the image cache", &e))?;
-        keep_out_of_git(&self.cache_dir);
+        crate::fs::create_work_folder(&self.cache_dir)?;
         // Only the missing outputs are copied out of the registry.
         let missing: Vec<(String, Variant)> = match self.variants.lock() {
             Ok(variants) => names
@@ -581,17 +578,6 @@ impl Images {
             if name != SOURCES_FILE && !used.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
-        }
-    }
-}
-
-/// Puts a `.gitignore` ignoring everything in the cache's top folder
-/// (`.linju/`), so nobody commits megabytes of generated photos.
-fn keep_out_of_git(cache_dir: &Path) {
-    if let Some(work) = cache_dir.parent().and_then(Path::parent) {
-        let ignore = work.join(".gitignore");
-        if !ignore.exists() {
-            let _ = std::fs::write(ignore, "*\n");
         }
     }
 }
@@ -947,15 +933,6 @@ fn encode(pixels: &[u8], variant: &Variant, with_alpha: bool) -> Result<Vec<u8>,
             Ok(out)
         }
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&temporary, bytes).map_err(|e| Error::io(&temporary, "write the file", &e))?;
-    std::fs::rename(&temporary, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::io(path, "write the file", &e)
-    })
 }
 
 #[cfg(test)]

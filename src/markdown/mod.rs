@@ -3,16 +3,18 @@
 //! summary, and Chinese character counts. Pure: no I/O; link targets come
 //! from a lookup the caller passes in.
 
+pub mod cjk_emphasis;
+
 use std::collections::HashSet;
 use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::cjk_emphasis::{self, Spanned};
 use crate::error::Error;
 use crate::images::Images;
 use crate::slugs;
+use cjk_emphasis::Spanned;
 
 /// Characters a resident reads per minute (Chinese prose, unhurried).
 const CHARS_PER_MINUTE: usize = 300;

@@ -151,7 +151,7 @@ fn is_ignored(path: &Path) -> bool {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    crate::changes::is_scratch_name(name)
+    crate::fs::is_scratch_name(name)
 }
 
 fn key_of(base: &Path, path: &Path) -> String {

@@ -1,0 +1,152 @@
+//! File-system rules shared by every wing: absolute paths, replacing a file
+//! atomically, linju's work folder (`.linju/`, kept out of git), and the
+//! names of editors' scratch files that no phase may mistake for content.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// The folder, under a site's root, that holds linju's own work: the
+/// `serve` output, caches, staging and set-aside sites.
+pub const WORK_DIR: &str = ".linju";
+
+/// An absolute, lexically normalised path, with symbolic links resolved
+/// where it exists (the folder may not exist yet).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    std::fs::canonicalize(&out).unwrap_or(out)
+}
+
+/// Creates `folder` (somewhere under a site's `.linju/`) and puts a
+/// `.gitignore` ignoring everything in `.linju/`, so nobody commits
+/// generated files.
+pub fn create_work_folder(folder: &Path) -> Result<()> {
+    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, "create the folder", &e))?;
+    let work = folder
+        .ancestors()
+        .find(|dir| dir.file_name().is_some_and(|name| name == WORK_DIR));
+    if let Some(work) = work {
+        let ignore = work.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "*\n").map_err(|e| Error::io(&ignore, "write the file", &e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces `target`: `fill` writes a temporary file beside it, which is
+/// then renamed over it, so a reader sees the old file or the new one,
+/// never half of one.
+pub fn replace_with(target: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let temporary = temporary_beside(target);
+    if let Err(error) = fill(&temporary) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
+    std::fs::rename(&temporary, target).map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        Error::io(target, "replace the file", &e)
+    })
+}
+
+/// Writes `bytes` to `target` atomically (see [`replace_with`]).
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
+    replace_with(target, |temporary| {
+        std::fs::write(temporary, bytes).map_err(|e| Error::io(temporary, "write the file", &e))
+    })
+}
+
+/// A hidden name beside `target`, unique to this process. Hidden, so
+/// discovery and the theme skip it ([`is_scratch_name`]).
+fn temporary_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.linju-tmp-{}", std::process::id()))
+}
+
+/// Files editors and tools write next to the real ones: Vim's swap,
+/// backup and write-test files, Emacs lock and autosave files, `~`
+/// backups, and temporary files of atomic saves. Hidden files count too,
+/// as the build ignores them.
+pub fn is_scratch_file(path: &Path) -> bool {
+    path.components()
+        .any(|c| is_scratch_name(&c.as_os_str().to_string_lossy()))
+}
+
+/// Whether a file or folder name is a scratch file's (see [`is_scratch_file`]).
+/// Discovery, themes and the watcher skip the same names, so a rebuild that
+/// ignores them gives what a fresh build would.
+pub fn is_scratch_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.starts_with('#')
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".part",
+            ".crdownload",
+            ".bak",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_scratch_files_are_recognised() {
+        for name in [
+            "content/.a.md.swp",
+            "content/a.md~",
+            "content/4913",
+            "content/#a.md#",
+            "content/.#a.md",
+            "content/a.md.tmp",
+            "content/.hidden/a.md",
+        ] {
+            assert!(is_scratch_file(Path::new(name)), "{name}");
+        }
+        assert!(!is_scratch_file(Path::new("content/events/a.md")));
+    }
+
+    #[test]
+    fn a_work_folder_is_kept_out_of_git() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join(WORK_DIR).join("cache").join("images");
+        create_work_folder(&cache).unwrap();
+        assert!(cache.is_dir());
+        let ignore = std::fs::read_to_string(root.path().join(".linju/.gitignore")).unwrap();
+        assert_eq!(ignore, "*\n");
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a.html");
+        std::fs::write(&target, "old").unwrap();
+        let failed = replace_with(&target, |_| Err(Error::new("disk full")));
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
