@@ -196,6 +196,11 @@ fn print_live_event(event: &linju::serve::LiveEvent<'_>) {
                 report.sections,
             );
         }
+        LiveEvent::Polling => {
+            eprintln!(
+                "warning: the system limit on watched folders is reached; checking for changes every half second instead.\n  hint: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`"
+            );
+        }
         LiveEvent::Failed(errors) => {
             eprintln!("{errors}");
             eprintln!(

@@ -140,8 +140,8 @@ struct SiteFiles {
 
 fn handle(site: &SiteFiles, hub: &Hub, request: Request) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = text_response(405, "only GET and HEAD are served\n")
-            .with_header(header("Allow", "GET, HEAD"));
+        let response =
+            text_response(405, "only GET and HEAD are served\n").with("Allow", "GET, HEAD");
         let _ = request.respond(response);
         return;
     }
@@ -157,14 +157,14 @@ fn handle(site: &SiteFiles, hub: &Hub, request: Request) {
         Resolved::File(file) => file_response(&file, 200, failure),
         Resolved::Redirect(location) => Response::from_data(Vec::new())
             .with_status_code(StatusCode(301))
-            .with_header(header("Location", &location)),
+            .with("Location", &location),
         Resolved::Refused => text_response(403, "refused: that path leads outside the site\n"),
         Resolved::NotFound => match site.output_dir.join("404.html") {
             page if page.is_file() => file_response(&page, 404, failure),
             _ => text_response(404, "not found\n"),
         },
     };
-    let _ = request.respond(response.with_header(header("Cache-Control", "no-store")));
+    let _ = request.respond(response.with("Cache-Control", "no-store"));
 }
 
 /// What a request path leads to.
@@ -223,17 +223,26 @@ fn resolve(site: &SiteFiles, raw_path: &str) -> Resolved {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII written by us, so this cannot fail;
-    // fall back to a harmless header rather than panic.
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Linju"[..], &b"1"[..]).expect("static header"))
+/// Adding a header built from text. A value that is not valid in a header
+/// (a request path with a line break, say) leaves the header out rather
+/// than panicking.
+trait WithHeader: Sized {
+    fn with(self, name: &str, value: &str) -> Self;
+}
+
+impl<R: Read> WithHeader for Response<R> {
+    fn with(self, name: &str, value: &str) -> Self {
+        match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            Ok(header) => self.with_header(header),
+            Err(()) => self,
+        }
+    }
 }
 
 fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     Response::from_data(text.as_bytes().to_vec())
         .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        .with("Content-Type", "text/plain; charset=utf-8")
 }
 
 /// A file of the site; HTML gets the live-reload script, and while the
@@ -256,7 +265,7 @@ fn file_response(
     }
     Response::from_data(bytes)
         .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", &content_type))
+        .with("Content-Type", &content_type)
 }
 
 /// The `Content-Type` for a file, with `charset=utf-8` for text.

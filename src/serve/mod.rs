@@ -43,12 +43,18 @@ pub enum LiveEvent<'a> {
     },
     /// A build or rebuild failed; the last good site stays.
     Failed(&'a Errors),
+    /// The system limit on watched folders is reached: changes are found by
+    /// checking every half second instead.
+    Polling,
 }
 
 /// Builds and keeps rebuilding into `options.output` (or `root/public`).
 pub fn watch(options: BuildOptions, on_event: &mut dyn FnMut(LiveEvent<'_>)) -> Result<(), Errors> {
     let mut session = Session::new(options)?;
     let mut watcher = Watcher::start(session.root())?;
+    if watcher.is_polling() {
+        on_event(LiveEvent::Polling);
+    }
     report(session.build(), None, None, on_event);
     run_loop(&mut session, &mut watcher, None, on_event);
     Ok(())
@@ -75,6 +81,9 @@ pub fn serve(
     options.origin = Some(origin.clone());
     let mut session = Session::new(options)?;
     let mut watcher = Watcher::start(session.root())?;
+    if watcher.is_polling() {
+        on_event(LiveEvent::Polling);
+    }
     let hub = Arc::new(Hub::default());
     report(session.build(), None, Some(&hub), on_event);
     let base_path = session

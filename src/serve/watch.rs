@@ -64,6 +64,12 @@ pub struct Batch {
 }
 
 impl Watcher {
+    /// Whether the system ran out of watches and this watcher polls
+    /// instead (worth telling the person at the terminal).
+    pub fn is_polling(&self) -> bool {
+        matches!(self.backend, Backend::Polling(_))
+    }
+
     /// Starts watching the site in `root` (absolute).
     pub fn start(root: &Path) -> Result<Watcher, Error> {
         let (sender, events) = channel();
@@ -78,9 +84,6 @@ impl Watcher {
             if !matches!(error.kind, notify::ErrorKind::MaxFilesWatch) {
                 return Err(watch_error(root, &error));
             }
-            eprintln!(
-                "warning: the system limit on watched folders is reached; checking for changes every half second instead.\n  hint: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`"
-            );
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
             let polling = PollWatcher::new(sender, config).map_err(|e| watch_error(root, &e))?;
             watcher.backend = Backend::Polling(polling);
