@@ -2,8 +2,11 @@
 //! of (`Page`, `Section`). Checking a page's raw front matter against its
 //! type lives here too. No I/O.
 
+pub mod communities;
 pub mod discover;
 pub mod frontmatter;
+pub mod order;
+pub mod reload;
 pub mod site;
 
 use std::path::{Path, PathBuf};

@@ -10,14 +10,16 @@ use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::communities;
 use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
+pub use crate::content::order::TagTerm;
+use crate::content::order::{attach_pages, collect_tags};
 use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
 use crate::markdown::{self, LinkContext, PhotoContext, Rendered};
 use crate::slugs;
-use crate::suggest;
 
 /// Which pages a build includes.
 #[derive(Debug, Clone)]
@@ -30,17 +32,6 @@ pub struct LoadOptions {
     pub now: ZonedDateTime,
     /// The photo pipeline; without it images are left as written.
     pub images: Option<Arc<Images>>,
-}
-
-/// A tag and the pages carrying it.
-#[derive(Debug, Clone)]
-pub struct TagTerm {
-    /// As written.
-    pub name: String,
-    /// URL slug.
-    pub slug: String,
-    /// Pages, newest first.
-    pub pages: Vec<usize>,
 }
 
 /// A loaded, checked site: the input of rendering.
@@ -66,16 +57,6 @@ pub struct Site {
     /// The earliest `publish` time of a page held back because it is still
     /// to come: once that time passes, the site must be loaded again.
     pub held_back_until: Option<ZonedDateTime>,
-}
-
-/// What [`Site::reload_pages`] could do.
-#[derive(Debug)]
-pub enum Reload {
-    /// The pages were replaced in place; these indexes changed.
-    Done(Vec<usize>),
-    /// The edit moved more than page contents (a URL, a section, a draft
-    /// flag, a community's name...): load the whole site again.
-    NeedsFullLoad,
 }
 
 /// A previous load to take unchanged pages from, and what changed since.
@@ -117,8 +98,45 @@ fn reusable<'a>(
     (same_place && same_files).then_some((*old, section))
 }
 
+/// A page taken from the previous load into section `section`; its
+/// Markdown is current unless it has `@/` links, whose targets may move.
+fn reused_page(old: &Page, section: usize) -> (Result<Loaded, Vec<Error>>, bool) {
+    let mut page = old.clone();
+    page.section = section;
+    page.community = None;
+    let rendered_current = !page.body.contains("@/");
+    (Ok(Loaded::Page(Box::new(page))), rendered_current)
+}
+
+/// The pages a load kept (with whether each one's Markdown is current),
+/// and the earliest time a held-back page is due; errors go to `errors`.
+fn sort_out(
+    loaded: Vec<(Result<Loaded, Vec<Error>>, bool)>,
+    errors: &mut Errors,
+) -> (Vec<Page>, Vec<bool>, Option<ZonedDateTime>) {
+    let mut pages = Vec::new();
+    let mut rendered_current = Vec::new();
+    let mut held_back_until: Option<ZonedDateTime> = None;
+    for (result, current) in loaded {
+        match result {
+            Ok(Loaded::Page(page)) => {
+                pages.push(*page);
+                rendered_current.push(current);
+            }
+            Ok(Loaded::Draft) => {}
+            Ok(Loaded::Future(time)) => {
+                if held_back_until.as_ref().is_none_or(|t| time < *t) {
+                    held_back_until = Some(time);
+                }
+            }
+            Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
+        }
+    }
+    (pages, rendered_current, held_back_until)
+}
+
 /// A page file's outcome.
-enum Loaded {
+pub(super) enum Loaded {
     Page(Box<Page>),
     Draft,
     /// Held back until this time.
@@ -166,37 +184,14 @@ impl Site {
                     .as_ref()
                     .and_then(|r| reusable(r, &previous, source, &sections));
                 match kept {
-                    Some((old, section)) => {
-                        let mut page = old.clone();
-                        page.section = section;
-                        page.community = None;
-                        let rendered_current = !page.body.contains("@/");
-                        (Ok(Loaded::Page(Box::new(page))), rendered_current)
-                    }
+                    Some((old, section)) => reused_page(old, section),
                     None => (load_page(root, &config, &sections, source, options), false),
                 }
             })
             .collect();
-        let mut pages = Vec::new();
-        let mut rendered_current = Vec::new();
-        let mut held_back_until: Option<ZonedDateTime> = None;
-        for (result, current) in loaded {
-            match result {
-                Ok(Loaded::Page(page)) => {
-                    pages.push(*page);
-                    rendered_current.push(current);
-                }
-                Ok(Loaded::Draft) => {}
-                Ok(Loaded::Future(time)) => {
-                    if held_back_until.as_ref().is_none_or(|t| time < *t) {
-                        held_back_until = Some(time);
-                    }
-                }
-                Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
-            }
-        }
+        let (mut pages, rendered_current, held_back_until) = sort_out(loaded, &mut errors);
         check_unique_paths(&sections, &pages, &mut errors);
-        let communities = link_communities(&mut pages, &mut errors);
+        let communities = communities::link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
         render_all(
             root,
@@ -221,139 +216,6 @@ impl Site {
             held_back_until,
         };
         errors.into_result(site)
-    }
-
-    /// Re-reads the page files `files` (absolute paths) in place, when an
-    /// edit changed only what those pages say: the fast path of a rebuild.
-    /// Any edit that could move other pages asks for a full load instead.
-    /// On error the site is left as it was.
-    pub fn reload_pages(
-        &mut self,
-        files: &[PathBuf],
-        options: &LoadOptions,
-    ) -> Result<Reload, Errors> {
-        self.now = options.now.clone();
-        if self
-            .held_back_until
-            .as_ref()
-            .is_some_and(|t| *t <= options.now)
-        {
-            return Ok(Reload::NeedsFullLoad);
-        }
-        let mut fresh: Vec<(usize, Page)> = Vec::new();
-        let mut errors = Errors::default();
-        for file in files {
-            let Some(index) = self.page_index_of(file) else {
-                return Ok(Reload::NeedsFullLoad);
-            };
-            let source = self.source_of(index);
-            match load_page(&self.root, &self.config, &self.sections, &source, options) {
-                Ok(Loaded::Page(page)) => fresh.push((index, *page)),
-                Ok(Loaded::Draft | Loaded::Future(_)) => return Ok(Reload::NeedsFullLoad),
-                Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        for (index, page) in &mut fresh {
-            let old = &self.pages[*index];
-            let moved = page.path != old.path || page.section != old.section;
-            let renamed_community = old.page_type == PageType::Community
-                && (page.title != old.title || page.slug != old.slug);
-            if moved || renamed_community {
-                return Ok(Reload::NeedsFullLoad);
-            }
-            page.community = self.resolve_community(page, &mut errors);
-            let base = self
-                .config
-                .url_path(page.asset_base(&self.sections[page.section].path));
-            let resolve =
-                |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
-            let dir = folder_of(&self.root, &page.file);
-            let source = BodySource {
-                file: &page.file,
-                body: &page.body,
-                body_line: page.body_line,
-                dir: &dir,
-            };
-            let rendered = render_body(&source, &base, &resolve, options);
-            for error in store_rendered(rendered, &mut page.rendered) {
-                errors.push(error);
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let mut order_may_change = false;
-        let mut changed = Vec::with_capacity(fresh.len());
-        for (index, page) in fresh {
-            order_may_change |= page.meta != self.pages[index].meta;
-            self.pages[index] = page;
-            changed.push(index);
-        }
-        if order_may_change {
-            for section in &mut self.sections {
-                section.pages.clear();
-            }
-            attach_pages(&mut self.sections, &mut self.pages);
-            self.tags = collect_tags(&self.pages);
-        }
-        Ok(Reload::Done(changed))
-    }
-
-    /// The index of the page read from `file` (absolute).
-    fn page_index_of(&self, file: &Path) -> Option<usize> {
-        let relative = file.strip_prefix(&self.root).ok()?;
-        // Byte comparison: `Path`'s own compares component by component,
-        // which over every page is most of a one-page rebuild.
-        let relative = relative.as_os_str();
-        self.pages
-            .iter()
-            .position(|p| p.file.as_os_str() == relative)
-    }
-
-    /// Where page `index` was found, as discovery would describe it.
-    fn source_of(&self, index: usize) -> PageSource {
-        let page = &self.pages[index];
-        let section_key = self.sections[page.section]
-            .source_key
-            .trim_end_matches("_index.md")
-            .trim_end_matches('/')
-            .to_string();
-        PageSource {
-            file: self.root.join(&page.file),
-            key: page.source_key.clone(),
-            section_key,
-            stem: page.stem.clone(),
-            bundle_assets: page.is_bundle.then(|| page.assets.clone()),
-        }
-    }
-
-    /// A reloaded page's community, checked against the community pages.
-    fn resolve_community(&self, page: &Page, errors: &mut Errors) -> Option<usize> {
-        let wanted = page.meta.community.as_deref()?.trim();
-        let found = self
-            .communities
-            .iter()
-            .copied()
-            .find(|&i| self.pages[i].title == wanted || self.pages[i].slug == wanted);
-        if found.is_none() {
-            let titles: Vec<&str> = self
-                .communities
-                .iter()
-                .map(|&i| self.pages[i].title.as_str())
-                .collect();
-            errors.push(
-                Error::at_line(
-                    &page.file,
-                    page.community_line,
-                    format!("unknown community `{wanted}`"),
-                )
-                .with_hint(suggest::did_you_mean(wanted, &titles)),
-            );
-        }
-        found
     }
 
     /// The home section.
@@ -496,7 +358,7 @@ fn fallback_section(
     }
 }
 
-fn load_page(
+pub(super) fn load_page(
     root: &Path,
     config: &Config,
     sections: &[Section],
@@ -578,7 +440,7 @@ fn cover_picture(
         .map_err(|problem| vec![problem.at(file, content::key_line(yaml, "cover"))])
 }
 
-fn section_index_key(section_key: &str) -> String {
+pub(super) fn section_index_key(section_key: &str) -> String {
     if section_key.is_empty() {
         "_index.md".to_string()
     } else {
@@ -614,50 +476,6 @@ fn check_unique_paths(sections: &[Section], pages: &[Page], errors: &mut Errors)
             );
         }
     }
-}
-
-/// Resolves every page's `community:` to a community page.
-fn link_communities(pages: &mut [Page], errors: &mut Errors) -> Vec<usize> {
-    let mut communities: Vec<usize> = pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.page_type == PageType::Community)
-        .map(|(i, _)| i)
-        .collect();
-    communities.sort_by(|&a, &b| pages[a].title.cmp(&pages[b].title));
-    let names: Vec<(String, String, usize)> = communities
-        .iter()
-        .map(|&i| (pages[i].title.clone(), pages[i].slug.clone(), i))
-        .collect();
-    for page in pages.iter_mut() {
-        let Some(wanted) = page.meta.community.as_deref() else {
-            continue;
-        };
-        let wanted = wanted.trim();
-        let found = names
-            .iter()
-            .find(|(title, slug, _)| title == wanted || slug == wanted);
-        match found {
-            Some(&(_, _, index)) => page.community = Some(index),
-            None => {
-                let titles: Vec<&str> = names.iter().map(|(t, _, _)| t.as_str()).collect();
-                let hint = if titles.is_empty() {
-                    "there are no community pages yet: add a section with `type: community` and a page per community".to_string()
-                } else {
-                    suggest::did_you_mean(wanted, &titles)
-                };
-                errors.push(
-                    Error::at_line(
-                        &page.file,
-                        page.community_line,
-                        format!("unknown community `{wanted}`"),
-                    )
-                    .with_hint(hint),
-                );
-            }
-        }
-    }
-    communities
 }
 
 /// Where each `@/` link target leads.
@@ -730,17 +548,17 @@ fn render_all(
 }
 
 /// The Markdown of a page or section and where it sits in its file.
-struct BodySource<'a> {
-    file: &'a Path,
-    body: &'a str,
-    body_line: usize,
+pub(super) struct BodySource<'a> {
+    pub(super) file: &'a Path,
+    pub(super) body: &'a str,
+    pub(super) body_line: usize,
     /// The folder its relative images are in.
-    dir: &'a Path,
+    pub(super) dir: &'a Path,
 }
 
 /// The folder holding a content file (`file` relative to `root`; a section
 /// without `_index.md` is its folder itself).
-fn folder_of(root: &Path, file: &Path) -> PathBuf {
+pub(super) fn folder_of(root: &Path, file: &Path) -> PathBuf {
     let path = root.join(file);
     if path.is_dir() {
         path
@@ -750,7 +568,7 @@ fn folder_of(root: &Path, file: &Path) -> PathBuf {
     }
 }
 
-fn render_body(
+pub(super) fn render_body(
     source: &BodySource<'_>,
     relative_base: &str,
     resolve: &(dyn Fn(&str) -> Option<String> + Sync),
@@ -770,7 +588,10 @@ fn render_body(
 }
 
 /// Keeps a successful render, returns the errors of a failed one.
-fn store_rendered(result: Result<Rendered, Vec<Error>>, slot: &mut Rendered) -> Vec<Error> {
+pub(super) fn store_rendered(
+    result: Result<Rendered, Vec<Error>>,
+    slot: &mut Rendered,
+) -> Vec<Error> {
     match result {
         Ok(rendered) => {
             *slot = rendered;
@@ -778,54 +599,4 @@ fn store_rendered(result: Result<Rendered, Vec<Error>>, slot: &mut Rendered) -> 
         }
         Err(errors) => errors,
     }
-}
-
-/// Fills each section's sorted page list.
-fn attach_pages(sections: &mut [Section], pages: &mut [Page]) {
-    for (index, page) in pages.iter().enumerate() {
-        sections[page.section].pages.push(index);
-    }
-    for section in sections.iter_mut() {
-        let sort_by = section.sort_by;
-        section
-            .pages
-            .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], sort_by));
-    }
-}
-
-fn compare_pages(a: &Page, b: &Page, sort_by: SortBy) -> std::cmp::Ordering {
-    let by_title = || a.title.cmp(&b.title);
-    match sort_by {
-        SortBy::Date => b.date.cmp(&a.date).then_with(by_title),
-        SortBy::Weight => a
-            .meta
-            .weight
-            .unwrap_or(i64::MAX)
-            .cmp(&b.meta.weight.unwrap_or(i64::MAX))
-            .then_with(by_title),
-        SortBy::Title => by_title(),
-    }
-}
-
-fn collect_tags(pages: &[Page]) -> Vec<TagTerm> {
-    let mut by_slug: BTreeMap<String, TagTerm> = BTreeMap::new();
-    for (index, page) in pages.iter().enumerate() {
-        for tag in &page.meta.tags {
-            let slug = slugs::slugify(tag);
-            let term = by_slug.entry(slug.clone()).or_insert_with(|| TagTerm {
-                name: tag.clone(),
-                slug,
-                pages: Vec::new(),
-            });
-            if !term.pages.contains(&index) {
-                term.pages.push(index);
-            }
-        }
-    }
-    let mut tags: Vec<TagTerm> = by_slug.into_values().collect();
-    for tag in &mut tags {
-        tag.pages
-            .sort_by(|&a, &b| compare_pages(&pages[a], &pages[b], SortBy::Date));
-    }
-    tags
 }

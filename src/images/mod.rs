@@ -15,16 +15,20 @@
 //! smallest DCT scale (1/2, 1/4, 1/8) that still covers the largest output.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use fast_image_resize::images::Image as ResizeImage;
-use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage, metadata::Orientation};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+mod header;
+mod produce;
+mod resize;
+
+use header::read_header;
+use produce::{decode_upright, needed_source_width, render_variant};
+use resize::{plan_resize, scaled_height};
 
 use crate::config::ImageSettings;
 use crate::error::{Error, Errors};
@@ -37,7 +41,7 @@ pub const OUTPUT_DIR: &str = "processed_images";
 /// The largest photo accepted: 100 megapixels (a phone takes 12 to 50).
 /// Bigger ones are refused before decoding, so a decompression bomb
 /// cannot take the machine's memory.
-const MAX_PIXELS: u64 = 100_000_000;
+pub(super) const MAX_PIXELS: u64 = 100_000_000;
 
 /// Changes whenever the pipeline's output for the same input changes, so
 /// old cached outputs are never mistaken for new ones.
@@ -156,11 +160,11 @@ impl Problem {
 }
 
 /// A crop of an upright source, in its pixels: x, y, width, height.
-type Crop = (u32, u32, u32, u32);
+pub(super) type Crop = (u32, u32, u32, u32);
 
 /// How a source is decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-enum Kind {
+pub(super) enum Kind {
     /// Through `jpeg-decoder`, at a reduced DCT scale.
     Jpeg,
     /// Through `image` (PNG, WebP, GIF's first frame).
@@ -169,7 +173,7 @@ enum Kind {
 
 /// What is known about a source without decoding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Source {
+pub(super) struct Source {
     /// Size and modification time when it was read.
     len: u64,
     modified_ns: u128,
@@ -179,11 +183,16 @@ struct Source {
     width: u32,
     height: u32,
     kind: Kind,
+    /// The EXIF orientation (1 to 8), read once with the size; 0 in a
+    /// record written before it was kept, which sends the file back to
+    /// [`header::read_header`].
+    #[serde(default)]
+    orientation: u8,
 }
 
 /// One output file.
 #[derive(Debug, Clone)]
-struct Variant {
+pub(super) struct Variant {
     source: PathBuf,
     /// Crop of the upright source, in its pixels (x, y, w, h).
     crop: Option<Crop>,
@@ -464,6 +473,7 @@ impl Images {
             && let Some(source) = known.get(path)
             && source.len == len
             && source.modified_ns == modified_ns
+            && source.orientation != 0
         {
             return Ok(source.clone());
         }
@@ -473,14 +483,15 @@ impl Images {
                 "check the file's permissions",
             )
         })?;
-        let (width, height, kind) = read_header(shown, &bytes)?;
+        let header = read_header(shown, &bytes)?;
         let source = Source {
             len,
             modified_ns,
             hash: crate::hash::hash_bytes(&bytes),
-            width,
-            height,
-            kind,
+            width: header.width,
+            height: header.height,
+            kind: header.kind,
+            orientation: header.orientation,
         };
         if let Ok(mut known) = self.known.lock() {
             known.insert(path.to_path_buf(), source.clone());
@@ -578,359 +589,6 @@ impl Images {
             if name != SOURCES_FILE && !used.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
-        }
-    }
-}
-
-fn scaled_height(width: u32, height: u32, new_width: u32) -> u32 {
-    ((u64::from(height) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width.max(1)))
-        .max(1) as u32
-}
-
-/// The crop (if any) and output size of a `resize_image` request.
-fn plan_resize(
-    source_w: u32,
-    source_h: u32,
-    width: Option<u32>,
-    height: Option<u32>,
-    op: Op,
-) -> Result<(Option<Crop>, u32, u32), Problem> {
-    let missing = || {
-        Problem::new(
-            "resize_image needs a width or a height",
-            "add width=... or height=...",
-        )
-    };
-    let aspect = f64::from(source_w) / f64::from(source_h.max(1));
-    match op {
-        Op::Scale => {
-            let (w, h) = match (width, height) {
-                (Some(w), Some(h)) => (w, h),
-                (Some(w), None) => (w, (f64::from(w) / aspect).round() as u32),
-                (None, Some(h)) => ((f64::from(h) * aspect).round() as u32, h),
-                (None, None) => return Err(missing()),
-            };
-            Ok((None, w.max(1), h.max(1)))
-        }
-        Op::Fit => {
-            let box_w = f64::from(width.unwrap_or(u32::MAX).min(source_w));
-            let box_h = f64::from(height.unwrap_or(u32::MAX).min(source_h));
-            if width.is_none() && height.is_none() {
-                return Err(missing());
-            }
-            let scale = (box_w / f64::from(source_w)).min(box_h / f64::from(source_h));
-            let w = (f64::from(source_w) * scale).round().max(1.0) as u32;
-            let h = (f64::from(source_h) * scale).round().max(1.0) as u32;
-            Ok((None, w, h))
-        }
-        Op::Fill => {
-            let (Some(w), Some(h)) = (width, height) else {
-                return Err(Problem::new(
-                    "resize_image with op=\"fill\" needs width and height",
-                    "add both",
-                ));
-            };
-            let target_aspect = f64::from(w) / f64::from(h.max(1));
-            let (crop_w, crop_h) = if aspect > target_aspect {
-                (
-                    (f64::from(source_h) * target_aspect).round() as u32,
-                    source_h,
-                )
-            } else {
-                (
-                    source_w,
-                    (f64::from(source_w) / target_aspect).round() as u32,
-                )
-            };
-            let crop = (
-                (source_w - crop_w.min(source_w)) / 2,
-                (source_h - crop_h.min(source_h)) / 2,
-                crop_w.max(1),
-                crop_h.max(1),
-            );
-            // Never up: a crop smaller than the box keeps its own size.
-            let scale = (f64::from(crop_w) / f64::from(w)).min(1.0);
-            let out_w = (f64::from(w) * scale).round().max(1.0) as u32;
-            let out_h = (f64::from(h) * scale).round().max(1.0) as u32;
-            Ok((Some(crop), out_w, out_h))
-        }
-    }
-}
-
-/// How wide the decoded source must be for `variant` to lose nothing.
-fn needed_source_width(source: &Source, variant: &Variant) -> u32 {
-    match variant.crop {
-        None => variant.width,
-        Some((_, _, crop_w, _)) => {
-            let scale = f64::from(variant.width) / f64::from(crop_w.max(1));
-            (f64::from(source.width) * scale).ceil() as u32
-        }
-    }
-}
-
-/// Size, decoder and sanity of a source, from its first bytes.
-fn read_header(path: &Path, bytes: &[u8]) -> Result<(u32, u32, Kind), Problem> {
-    if let Some(problem) = unsupported_format(path, bytes) {
-        return Err(problem);
-    }
-    let corrupt = |detail: String| {
-        Problem::new(
-            format!(
-                "image `{}` is damaged or not an image ({detail})",
-                path.display()
-            ),
-            "open it in a photo viewer; if it does not show, copy it from the camera or phone again",
-        )
-    };
-    let (stored_w, stored_h, orientation, kind) = if bytes.starts_with(&[0xFF, 0xD8]) {
-        let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-        decoder.read_info().map_err(|e| corrupt(e.to_string()))?;
-        let info = decoder.info().ok_or_else(|| corrupt("no size".into()))?;
-        let orientation = decoder.exif_data().map_or(1, exif_orientation);
-        (
-            u32::from(info.width),
-            u32::from(info.height),
-            orientation,
-            Kind::Jpeg,
-        )
-    } else {
-        let reader = ImageReader::new(Cursor::new(bytes))
-            .with_guessed_format()
-            .map_err(|e| corrupt(e.to_string()))?;
-        let mut decoder = reader.into_decoder().map_err(|e| corrupt(e.to_string()))?;
-        let (w, h) = decoder.dimensions();
-        let orientation = decoder.orientation().map_or(1, orientation_number);
-        (w, h, orientation, Kind::Other)
-    };
-    check_pixels(path, stored_w, stored_h)?;
-    let (width, height) = if orientation >= 5 {
-        (stored_h, stored_w)
-    } else {
-        (stored_w, stored_h)
-    };
-    Ok((width, height, kind))
-}
-
-fn check_pixels(path: &Path, width: u32, height: u32) -> Result<(), Problem> {
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > MAX_PIXELS || width == 0 || height == 0 {
-        return Err(Problem::new(
-            format!(
-                "image `{}` is {width}×{height} pixels ({} megapixels); linju takes photos up to {} megapixels",
-                path.display(),
-                pixels / 1_000_000,
-                MAX_PIXELS / 1_000_000
-            ),
-            "make it smaller in a photo editor (4000 pixels wide is plenty), or check that it is really a photo",
-        ));
-    }
-    Ok(())
-}
-
-/// HEIC and other formats phones and scanners write that linju does not
-/// read, with how to convert them.
-fn unsupported_format(path: &Path, bytes: &[u8]) -> Option<Problem> {
-    let brand = bytes
-        .get(4..12)
-        .map(|b| String::from_utf8_lossy(b).into_owned());
-    let is_heif = brand.as_deref().is_some_and(|b| {
-        b.starts_with("ftyp")
-            && ["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].contains(&&b[4..])
-    });
-    if is_heif {
-        return Some(Problem::new(
-            format!(
-                "image `{}` is an iPhone HEIC photo, which browsers cannot show",
-                path.display()
-            ),
-            "convert it to JPEG: on the iPhone, Settings › Camera › Formats › Most Compatible takes JPEGs from now on; to convert this one, share it by WeChat or mail as a photo, or open it in Preview (Mac) or Photos (Windows) and export as JPEG",
-        ));
-    }
-    let is_avif = brand
-        .as_deref()
-        .is_some_and(|b| b == "ftypavif" || b == "ftypavis");
-    let is_tiff = bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*");
-    let is_bmp = bytes.starts_with(b"BM");
-    if is_avif || is_tiff || is_bmp {
-        let kind = if is_avif {
-            "AVIF"
-        } else if is_tiff {
-            "TIFF"
-        } else {
-            "BMP"
-        };
-        return Some(Problem::new(
-            format!(
-                "image `{}` is a {kind} file, which linju does not read",
-                path.display()
-            ),
-            "save it as JPEG (photos) or PNG (drawings, screenshots) and refer to that file",
-        ));
-    }
-    None
-}
-
-fn exif_orientation(exif: &[u8]) -> u8 {
-    exif::Reader::new()
-        .read_raw(exif.to_vec())
-        .ok()
-        .and_then(|data| {
-            data.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-                .and_then(|f| f.value.get_uint(0))
-        })
-        .and_then(|v| u8::try_from(v).ok())
-        .filter(|v| (1..=8).contains(v))
-        .unwrap_or(1)
-}
-
-fn orientation_number(orientation: Orientation) -> u8 {
-    match orientation {
-        Orientation::NoTransforms => 1,
-        Orientation::FlipHorizontal => 2,
-        Orientation::Rotate180 => 3,
-        Orientation::FlipVertical => 4,
-        Orientation::Rotate90FlipH => 5,
-        Orientation::Rotate90 => 6,
-        Orientation::Rotate270FlipH => 7,
-        Orientation::Rotate270 => 8,
-    }
-}
-
-/// The decoded, upright source, at least `need_w` pixels wide where the
-/// source allows. RGB, or RGBA when it has transparency.
-fn decode_upright(path: &Path, source: &Source, need_w: u32) -> Result<DynamicImage, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the image", &e))?;
-    let damaged = |e: String| {
-        Error::in_file(path, format!("image is damaged or cut short: {e}"))
-            .with_hint("open it in a photo viewer; if it does not show whole, copy it from the camera or phone again")
-    };
-    match source.kind {
-        Kind::Jpeg => {
-            let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(&bytes));
-            decoder.read_info().map_err(|e| damaged(e.to_string()))?;
-            let orientation = decoder.exif_data().map_or(1, exif_orientation);
-            let info = decoder.info().ok_or_else(|| damaged("no size".into()))?;
-            // Ask in the stored orientation's axes.
-            let scale = f64::from(need_w.min(source.width)) / f64::from(source.width.max(1));
-            let (stored_w, stored_h) = (f64::from(info.width), f64::from(info.height));
-            let want = (
-                (stored_w * scale).ceil() as u16,
-                (stored_h * scale).ceil() as u16,
-            );
-            let (w, h) = decoder
-                .scale(want.0.max(1), want.1.max(1))
-                .map_err(|e| damaged(e.to_string()))?;
-            decoder.set_max_decoding_buffer_size(MAX_PIXELS as usize * 4);
-            let pixels = decoder.decode().map_err(|e| damaged(e.to_string()))?;
-            let image = match info.pixel_format {
-                jpeg_decoder::PixelFormat::RGB24 => {
-                    RgbImage::from_raw(u32::from(w), u32::from(h), pixels)
-                        .map(DynamicImage::ImageRgb8)
-                }
-                jpeg_decoder::PixelFormat::L8 => {
-                    image::GrayImage::from_raw(u32::from(w), u32::from(h), pixels)
-                        .map(|g| DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(g).to_rgb8()))
-                }
-                _ => None,
-            };
-            let mut image = match image {
-                Some(image) => image,
-                // CMYK and 16-bit JPEGs are rare: let `image` read them whole.
-                None => image::load_from_memory(&bytes).map_err(|e| damaged(e.to_string()))?,
-            };
-            image.apply_orientation(orientation_from_number(orientation));
-            Ok(image)
-        }
-        Kind::Other => {
-            let mut reader = ImageReader::new(Cursor::new(&bytes))
-                .with_guessed_format()
-                .map_err(|e| damaged(e.to_string()))?;
-            let mut limits = image::Limits::default();
-            limits.max_alloc = Some(MAX_PIXELS * 4);
-            reader.limits(limits);
-            let mut decoder = reader.into_decoder().map_err(|e| damaged(e.to_string()))?;
-            let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-            let mut image =
-                DynamicImage::from_decoder(decoder).map_err(|e| damaged(e.to_string()))?;
-            image.apply_orientation(orientation);
-            Ok(if image.color().has_alpha() {
-                DynamicImage::ImageRgba8(image.to_rgba8())
-            } else {
-                DynamicImage::ImageRgb8(image.to_rgb8())
-            })
-        }
-    }
-}
-
-fn orientation_from_number(number: u8) -> Orientation {
-    Orientation::from_exif(number).unwrap_or(Orientation::NoTransforms)
-}
-
-/// Crops, resizes and encodes one output from the upright source.
-fn render_variant(
-    upright: &DynamicImage,
-    source: &Source,
-    variant: &Variant,
-) -> Result<Vec<u8>, String> {
-    // The decoded image may be smaller than the source (DCT scaling):
-    // crops are in source pixels.
-    let factor = f64::from(upright.width()) / f64::from(source.width.max(1));
-    let cropped = match variant.crop {
-        None => upright.clone(),
-        Some((x, y, w, h)) => upright.crop_imm(
-            (f64::from(x) * factor) as u32,
-            (f64::from(y) * factor) as u32,
-            ((f64::from(w) * factor) as u32).max(1),
-            ((f64::from(h) * factor) as u32).max(1),
-        ),
-    };
-    let with_alpha = cropped.color().has_alpha();
-    let (pixel_type, bytes) = if with_alpha {
-        (PixelType::U8x4, cropped.to_rgba8().into_raw())
-    } else {
-        (PixelType::U8x3, cropped.to_rgb8().into_raw())
-    };
-    let from = ResizeImage::from_vec_u8(cropped.width(), cropped.height(), bytes, pixel_type)
-        .map_err(|e| e.to_string())?;
-    let mut to = ResizeImage::new(variant.width, variant.height, pixel_type);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new()
-        .resize(&from, &mut to, &options)
-        .map_err(|e| e.to_string())?;
-    let pixels = to.into_vec();
-    encode(&pixels, variant, with_alpha)
-}
-
-fn encode(pixels: &[u8], variant: &Variant, with_alpha: bool) -> Result<Vec<u8>, String> {
-    let (w, h) = (variant.width, variant.height);
-    match variant.format {
-        Format::Webp => {
-            let encoder = if with_alpha {
-                webp::Encoder::from_rgba(pixels, w, h)
-            } else {
-                webp::Encoder::from_rgb(pixels, w, h)
-            };
-            Ok(encoder.encode(f32::from(variant.quality)).to_vec())
-        }
-        Format::Jpeg => {
-            let rgb: Vec<u8> = if with_alpha {
-                // JPEG has no transparency: put the picture on white.
-                pixels
-                    .chunks_exact(4)
-                    .flat_map(|p| {
-                        let a = u16::from(p[3]);
-                        [0, 1, 2].map(|i| ((u16::from(p[i]) * a + 255 * (255 - a)) / 255) as u8)
-                    })
-                    .collect()
-            } else {
-                pixels.to_vec()
-            };
-            let mut out = Vec::new();
-            let encoder =
-                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, variant.quality);
-            image::ImageEncoder::write_image(encoder, &rgb, w, h, image::ExtendedColorType::Rgb8)
-                .map_err(|e| e.to_string())?;
-            Ok(out)
         }
     }
 }

@@ -142,6 +142,16 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
     set(map, "tags", tag_refs(site, &page.meta.tags));
     set(map, "expired", json!(is_expired(site, page)));
     set(map, "upcoming", json!(is_upcoming(site, page)));
+    insert_event_facts(map, page);
+    value
+}
+
+/// An event's kind and its council record: the five steps, the current
+/// one, whether all are done, and how many matters were resolved.
+fn insert_event_facts(map: &mut Map<String, Value>, page: &Page) {
+    let mut set = |key: &str, value: Value| {
+        map.insert(key.to_string(), value);
+    };
     let kind = page.meta.kind.map_or("other", |k| match k {
         crate::content::frontmatter::EventKind::Council => "council",
         crate::content::frontmatter::EventKind::Culture => "culture",
@@ -149,23 +159,19 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
         crate::content::frontmatter::EventKind::Service => "service",
         crate::content::frontmatter::EventKind::Other => "other",
     });
-    set(map, "kind", json!(kind));
-    set(map, "kind_label", json!(event_kind_label(kind)));
+    set("kind", json!(kind));
+    set("kind_label", json!(event_kind_label(kind)));
     let steps = council_steps(page.meta.steps.as_ref());
     let stage = steps
         .iter()
         .find(|s| s["current"] == json!(true))
         .map(|s| s["label"].clone());
-    set(map, "council_stage", stage.unwrap_or(Value::Null));
-    set(
-        map,
-        "council_done",
-        json!(page.meta.steps.is_some() && steps.iter().all(|s| s["done"] == json!(true))),
-    );
-    set(map, "council", json!(steps));
+    set("council_stage", stage.unwrap_or(Value::Null));
+    let all_done = page.meta.steps.is_some() && steps.iter().all(|s| s["done"] == json!(true));
+    set("council_done", json!(all_done));
+    set("council", json!(steps));
     let resolved_total: u64 = page.meta.resolved.iter().map(|r| r.count).sum();
-    set(map, "resolved_total", json!(resolved_total));
-    value
+    set("resolved_total", json!(resolved_total));
 }
 
 /// A full URL for an image that may already be one.

@@ -15,6 +15,7 @@ use jiff::ZonedDateTime;
 use serde_json::{Value, json};
 
 use crate::config::{Screen, ScreenSource, parse_hours};
+use crate::content::communities;
 use crate::content::site::Site;
 use crate::content::{Page, PageType};
 use crate::images::{Format, Images, Op};
@@ -440,11 +441,8 @@ fn html_escape(text: &str) -> String {
 
 fn player_page(site: &Site, screen: &Screen, playlist: &Value, urgent: &Value) -> String {
     let community_slug = screen.community.as_ref().and_then(|wanted| {
-        site.communities
-            .iter()
-            .map(|&i| &site.pages[i])
-            .find(|c| &c.title == wanted || &c.slug == wanted)
-            .map(|c| c.slug.clone())
+        communities::find(&site.pages, &site.communities, wanted)
+            .map(|i| site.pages[i].slug.clone())
     });
     let offset_minutes = site.now.offset().seconds() / 60;
     let config = json!({

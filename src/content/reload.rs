@@ -1,0 +1,155 @@
+//! Loading again after an edit: re-reading edited pages in place when
+//! nothing else can have moved. (When the whole content must be loaded
+//! again, `Site::load_reusing` takes unchanged pages from the last load.)
+
+use std::path::{Path, PathBuf};
+
+use crate::content::communities;
+use crate::content::discover::PageSource;
+use crate::content::order::{attach_pages, collect_tags};
+use crate::content::site::{
+    BodySource, LoadOptions, Loaded, Site, folder_of, load_page, render_body, store_rendered,
+};
+use crate::content::{Page, PageType};
+use crate::error::Errors;
+
+/// What [`Site::reload_pages`] could do.
+#[derive(Debug)]
+pub enum Reload {
+    /// The pages were replaced in place; these indexes changed.
+    Done(Vec<usize>),
+    /// The edit moved more than page contents (a URL, a section, a draft
+    /// flag, a community's name...): load the whole site again.
+    NeedsFullLoad,
+}
+
+impl Site {
+    /// Re-reads the page files `files` (absolute paths) in place, when an
+    /// edit changed only what those pages say: the fast path of a rebuild.
+    /// Any edit that could move other pages asks for a full load instead.
+    /// On error the site is left as it was.
+    pub fn reload_pages(
+        &mut self,
+        files: &[PathBuf],
+        options: &LoadOptions,
+    ) -> Result<Reload, Errors> {
+        self.now = options.now.clone();
+        if self
+            .held_back_until
+            .as_ref()
+            .is_some_and(|t| *t <= options.now)
+        {
+            return Ok(Reload::NeedsFullLoad);
+        }
+        let mut fresh: Vec<(usize, Page)> = Vec::new();
+        let mut errors = Errors::default();
+        for file in files {
+            let Some(index) = self.page_index_of(file) else {
+                return Ok(Reload::NeedsFullLoad);
+            };
+            let source = self.source_of(index);
+            match load_page(&self.root, &self.config, &self.sections, &source, options) {
+                Ok(Loaded::Page(page)) => fresh.push((index, *page)),
+                Ok(Loaded::Draft | Loaded::Future(_)) => return Ok(Reload::NeedsFullLoad),
+                Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        for (index, page) in &mut fresh {
+            if self.moves_others(*index, page) {
+                return Ok(Reload::NeedsFullLoad);
+            }
+            self.link_and_render(page, options, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut order_may_change = false;
+        let mut changed = Vec::with_capacity(fresh.len());
+        for (index, page) in fresh {
+            order_may_change |= page.meta != self.pages[index].meta;
+            self.pages[index] = page;
+            changed.push(index);
+        }
+        if order_may_change {
+            for section in &mut self.sections {
+                section.pages.clear();
+            }
+            attach_pages(&mut self.sections, &mut self.pages);
+            self.tags = collect_tags(&self.pages);
+        }
+        Ok(Reload::Done(changed))
+    }
+
+    /// Whether replacing page `index` by `page` could move other pages: a
+    /// new URL or section, or a community renamed (its members link to it).
+    fn moves_others(&self, index: usize, page: &Page) -> bool {
+        let old = &self.pages[index];
+        let moved = page.path != old.path || page.section != old.section;
+        let renamed_community = old.page_type == PageType::Community
+            && (page.title != old.title || page.slug != old.slug);
+        moved || renamed_community
+    }
+
+    /// Resolves a re-read page's community and renders its Markdown with
+    /// the site's link targets.
+    fn link_and_render(&self, page: &mut Page, options: &LoadOptions, errors: &mut Errors) {
+        page.community = page.meta.community.as_deref().and_then(|wanted| {
+            let found = communities::find(&self.pages, &self.communities, wanted);
+            if found.is_none() {
+                errors.push(communities::unknown(
+                    page,
+                    wanted,
+                    &self.pages,
+                    &self.communities,
+                ));
+            }
+            found
+        });
+        let base = self
+            .config
+            .url_path(page.asset_base(&self.sections[page.section].path));
+        let resolve = |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
+        let dir = folder_of(&self.root, &page.file);
+        let source = BodySource {
+            file: &page.file,
+            body: &page.body,
+            body_line: page.body_line,
+            dir: &dir,
+        };
+        let rendered = render_body(&source, &base, &resolve, options);
+        for error in store_rendered(rendered, &mut page.rendered) {
+            errors.push(error);
+        }
+    }
+
+    /// The index of the page read from `file` (absolute).
+    fn page_index_of(&self, file: &Path) -> Option<usize> {
+        let relative = file.strip_prefix(&self.root).ok()?;
+        // Byte comparison: `Path`'s own compares component by component,
+        // which over every page is most of a one-page rebuild.
+        let relative = relative.as_os_str();
+        self.pages
+            .iter()
+            .position(|p| p.file.as_os_str() == relative)
+    }
+
+    /// Where page `index` was found, as discovery would describe it.
+    fn source_of(&self, index: usize) -> PageSource {
+        let page = &self.pages[index];
+        let section_key = self.sections[page.section]
+            .source_key
+            .trim_end_matches("_index.md")
+            .trim_end_matches('/')
+            .to_string();
+        PageSource {
+            file: self.root.join(&page.file),
+            key: page.source_key.clone(),
+            section_key,
+            stem: page.stem.clone(),
+            bundle_assets: page.is_bundle.then(|| page.assets.clone()),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Making one photo's outputs: decoding it upright (a JPEG at the smallest
+//! DCT scale that covers the largest output), cropping, resizing with
+//! Lanczos3, and encoding WebP or JPEG. Re-encoding drops every piece of
+//! metadata, GPS included.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use fast_image_resize::images::Image as ResizeImage;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use image::{DynamicImage, ImageReader, RgbImage, metadata::Orientation};
+
+use crate::error::Error;
+use crate::images::{Format, Kind, MAX_PIXELS, Source, Variant};
+
+/// The decoded, upright source, at least `need_w` pixels wide where the
+/// source allows. RGB, or RGBA when it has transparency.
+pub(super) fn decode_upright(
+    path: &Path,
+    source: &Source,
+    need_w: u32,
+) -> Result<DynamicImage, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the image", &e))?;
+    let damaged = |e: String| {
+        Error::in_file(path, format!("image is damaged or cut short: {e}"))
+            .with_hint("open it in a photo viewer; if it does not show whole, copy it from the camera or phone again")
+    };
+    match source.kind {
+        Kind::Jpeg => {
+            let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(&bytes));
+            decoder.read_info().map_err(|e| damaged(e.to_string()))?;
+            let info = decoder.info().ok_or_else(|| damaged("no size".into()))?;
+            // Ask in the stored orientation's axes.
+            let scale = f64::from(need_w.min(source.width)) / f64::from(source.width.max(1));
+            let (stored_w, stored_h) = (f64::from(info.width), f64::from(info.height));
+            let want = (
+                (stored_w * scale).ceil() as u16,
+                (stored_h * scale).ceil() as u16,
+            );
+            let (w, h) = decoder
+                .scale(want.0.max(1), want.1.max(1))
+                .map_err(|e| damaged(e.to_string()))?;
+            decoder.set_max_decoding_buffer_size(MAX_PIXELS as usize * 4);
+            let pixels = decoder.decode().map_err(|e| damaged(e.to_string()))?;
+            let image = match info.pixel_format {
+                jpeg_decoder::PixelFormat::RGB24 => {
+                    RgbImage::from_raw(u32::from(w), u32::from(h), pixels)
+                        .map(DynamicImage::ImageRgb8)
+                }
+                jpeg_decoder::PixelFormat::L8 => {
+                    image::GrayImage::from_raw(u32::from(w), u32::from(h), pixels)
+                        .map(|g| DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(g).to_rgb8()))
+                }
+                _ => None,
+            };
+            let mut image = match image {
+                Some(image) => image,
+                // CMYK and 16-bit JPEGs are rare: let `image` read them whole.
+                None => image::load_from_memory(&bytes).map_err(|e| damaged(e.to_string()))?,
+            };
+            image.apply_orientation(orientation_from_number(source.orientation));
+            Ok(image)
+        }
+        Kind::Other => {
+            let mut reader = ImageReader::new(Cursor::new(&bytes))
+                .with_guessed_format()
+                .map_err(|e| damaged(e.to_string()))?;
+            let mut limits = image::Limits::default();
+            limits.max_alloc = Some(MAX_PIXELS * 4);
+            reader.limits(limits);
+            let decoder = reader.into_decoder().map_err(|e| damaged(e.to_string()))?;
+            let mut image =
+                DynamicImage::from_decoder(decoder).map_err(|e| damaged(e.to_string()))?;
+            image.apply_orientation(orientation_from_number(source.orientation));
+            Ok(if image.color().has_alpha() {
+                DynamicImage::ImageRgba8(image.to_rgba8())
+            } else {
+                DynamicImage::ImageRgb8(image.to_rgb8())
+            })
+        }
+    }
+}
+
+fn orientation_from_number(number: u8) -> Orientation {
+    Orientation::from_exif(number).unwrap_or(Orientation::NoTransforms)
+}
+
+/// Crops, resizes and encodes one output from the upright source.
+pub(super) fn render_variant(
+    upright: &DynamicImage,
+    source: &Source,
+    variant: &Variant,
+) -> Result<Vec<u8>, String> {
+    // The decoded image may be smaller than the source (DCT scaling):
+    // crops are in source pixels.
+    let factor = f64::from(upright.width()) / f64::from(source.width.max(1));
+    let cropped = match variant.crop {
+        None => upright.clone(),
+        Some((x, y, w, h)) => upright.crop_imm(
+            (f64::from(x) * factor) as u32,
+            (f64::from(y) * factor) as u32,
+            ((f64::from(w) * factor) as u32).max(1),
+            ((f64::from(h) * factor) as u32).max(1),
+        ),
+    };
+    let with_alpha = cropped.color().has_alpha();
+    let (pixel_type, bytes) = if with_alpha {
+        (PixelType::U8x4, cropped.to_rgba8().into_raw())
+    } else {
+        (PixelType::U8x3, cropped.to_rgb8().into_raw())
+    };
+    let from = ResizeImage::from_vec_u8(cropped.width(), cropped.height(), bytes, pixel_type)
+        .map_err(|e| e.to_string())?;
+    let mut to = ResizeImage::new(variant.width, variant.height, pixel_type);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&from, &mut to, &options)
+        .map_err(|e| e.to_string())?;
+    let pixels = to.into_vec();
+    encode(&pixels, variant, with_alpha)
+}
+
+fn encode(pixels: &[u8], variant: &Variant, with_alpha: bool) -> Result<Vec<u8>, String> {
+    let (w, h) = (variant.width, variant.height);
+    match variant.format {
+        Format::Webp => {
+            let encoder = if with_alpha {
+                webp::Encoder::from_rgba(pixels, w, h)
+            } else {
+                webp::Encoder::from_rgb(pixels, w, h)
+            };
+            Ok(encoder.encode(f32::from(variant.quality)).to_vec())
+        }
+        Format::Jpeg => {
+            let rgb: Vec<u8> = if with_alpha {
+                // JPEG has no transparency: put the picture on white.
+                pixels
+                    .chunks_exact(4)
+                    .flat_map(|p| {
+                        let a = u16::from(p[3]);
+                        [0, 1, 2].map(|i| ((u16::from(p[i]) * a + 255 * (255 - a)) / 255) as u8)
+                    })
+                    .collect()
+            } else {
+                pixels.to_vec()
+            };
+            let mut out = Vec::new();
+            let encoder =
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, variant.quality);
+            image::ImageEncoder::write_image(encoder, &rgb, w, h, image::ExtendedColorType::Rgb8)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+/// How wide the decoded source must be for `variant` to lose nothing.
+pub(super) fn needed_source_width(source: &Source, variant: &Variant) -> u32 {
+    match variant.crop {
+        None => variant.width,
+        Some((_, _, crop_w, _)) => {
+            let scale = f64::from(variant.width) / f64::from(crop_w.max(1));
+            (f64::from(source.width) * scale).ceil() as u32
+        }
+    }
+}

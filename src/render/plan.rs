@@ -1,0 +1,335 @@
+//! The list of HTML files a site has ([`Target`]s), and what each one shows
+//! ([`select`] gives its [`Selection`]): home page lists, section and tag
+//! pagers, community pages' lists.
+
+use serde_json::{Value, json};
+
+use crate::content::PageType;
+use crate::content::site::Site;
+use crate::render::context::{is_expired, is_upcoming};
+use crate::render::select::{Extra, Selection, Source};
+
+/// How many items the home page shows per list.
+const HOME_LIST_LEN: usize = 6;
+
+/// One HTML file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// `index.html`.
+    Home,
+    /// One page of a section's list.
+    SectionPager {
+        /// Index into `Site::sections`.
+        section: usize,
+        /// 1-based pager number.
+        number: usize,
+        /// Pagers in all.
+        total: usize,
+    },
+    /// A page (index into `Site::pages`).
+    Page(usize),
+    /// `tags/index.html`.
+    TagIndex,
+    /// One page of a tag's list.
+    Tag {
+        /// Index into `Site::tags`.
+        tag: usize,
+        /// 1-based pager number.
+        number: usize,
+        /// Pagers in all.
+        total: usize,
+    },
+    /// `404.html`.
+    NotFound,
+}
+
+/// Every HTML file the site has.
+pub fn plan(site: &Site) -> Vec<Target> {
+    let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
+    for (index, section) in site.sections.iter().enumerate().skip(1) {
+        let total = section.pages.len().div_ceil(section.paginate_by).max(1);
+        targets.extend((1..=total).map(|number| Target::SectionPager {
+            section: index,
+            number,
+            total,
+        }));
+    }
+    targets.extend((0..site.pages.len()).map(Target::Page));
+    let per_pager = site.config.paginate_by.max(1);
+    for (index, tag) in site.tags.iter().enumerate() {
+        let total = tag.pages.len().div_ceil(per_pager).max(1);
+        targets.extend((1..=total).map(|number| Target::Tag {
+            tag: index,
+            number,
+            total,
+        }));
+    }
+    targets
+}
+
+/// Lists several files need, computed once per build instead of once per
+/// file: what each community page lists.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
+}
+
+/// The page types a community page lists, with their context names.
+const COMMUNITY_LISTS: [(&str, PageType); 5] = [
+    ("stories", PageType::Story),
+    ("families", PageType::Family),
+    ("events", PageType::Event),
+    ("stations", PageType::Station),
+    ("notices", PageType::Notice),
+];
+
+impl Lookup {
+    /// Walks the site's pages once.
+    pub fn new(site: &Site) -> Lookup {
+        let mut community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>> =
+            site.communities
+                .iter()
+                .map(|&c| {
+                    (
+                        c,
+                        COMMUNITY_LISTS
+                            .iter()
+                            .map(|(name, _)| (*name, Vec::new()))
+                            .collect(),
+                    )
+                })
+                .collect();
+        for (slot, (_, page_type)) in COMMUNITY_LISTS.iter().enumerate() {
+            for (index, page) in site.pages_of_type(*page_type) {
+                if let Some(lists) = page.community.and_then(|c| community_lists.get_mut(&c)) {
+                    lists[slot].1.push(index);
+                }
+            }
+        }
+        Lookup { community_lists }
+    }
+}
+
+/// What `target` shows.
+pub fn select(site: &Site, lookup: &Lookup, target: Target) -> Selection {
+    match target {
+        Target::Home => home_selection(site),
+        Target::SectionPager {
+            section,
+            number,
+            total,
+        } => section_selection(site, section, number, total),
+        Target::Page(index) => page_selection(site, lookup, index),
+        Target::TagIndex => tag_index_selection(),
+        Target::Tag { tag, number, total } => tag_selection(site, tag, number, total),
+        Target::NotFound => Selection::new(
+            "404.html".into(),
+            "404.html".into(),
+            Source::Named("404"),
+            "",
+        ),
+    }
+}
+
+fn home_selection(site: &Site) -> Selection {
+    let of_type = |t: PageType| -> Vec<usize> { site.pages_of_type(t).map(|(i, _)| i).collect() };
+    let latest = |t: PageType| -> Vec<usize> {
+        site.pages_of_type(t)
+            .map(|(i, _)| i)
+            .take(HOME_LIST_LEN)
+            .collect()
+    };
+    let mut selection = Selection::new(
+        "index.html".into(),
+        template_or(&site.home().meta.template, "index.html"),
+        Source::Section(0),
+        "",
+    );
+    selection.section = Some(0);
+    selection.lists = vec![
+        ("stories", latest(PageType::Story)),
+        ("families", latest(PageType::Family)),
+        ("upcoming_events", upcoming_events(site)),
+        ("recent_events", recent_events(site)),
+        ("notices", current_notices(site)),
+        ("stations", of_type(PageType::Station)),
+        ("communities", site.communities.clone()),
+    ];
+    selection
+}
+
+/// Events still to come, soonest first.
+pub fn upcoming_events(site: &Site) -> Vec<usize> {
+    let mut events: Vec<usize> = site
+        .pages_of_type(PageType::Event)
+        .filter(|(_, p)| is_upcoming(site, p))
+        .map(|(i, _)| i)
+        .collect();
+    events.sort_by(|&a, &b| site.pages[a].date.cmp(&site.pages[b].date));
+    events.truncate(HOME_LIST_LEN);
+    events
+}
+
+fn recent_events(site: &Site) -> Vec<usize> {
+    let mut events: Vec<usize> = site
+        .pages_of_type(PageType::Event)
+        .filter(|(_, p)| !is_upcoming(site, p))
+        .map(|(i, _)| i)
+        .collect();
+    events.sort_by(|&a, &b| site.pages[b].date.cmp(&site.pages[a].date));
+    events.truncate(HOME_LIST_LEN);
+    events
+}
+
+/// Notices not yet expired, urgent ones first, newest first.
+pub fn current_notices(site: &Site) -> Vec<usize> {
+    let mut notices: Vec<usize> = site
+        .pages_of_type(PageType::Notice)
+        .filter(|(_, p)| !is_expired(site, p))
+        .map(|(i, _)| i)
+        .collect();
+    notices.sort_by(|&a, &b| {
+        let (a, b) = (&site.pages[a], &site.pages[b]);
+        b.meta
+            .urgent
+            .cmp(&a.meta.urgent)
+            .then_with(|| b.date.cmp(&a.date))
+    });
+    notices
+}
+
+fn template_or(chosen: &Option<String>, default: &str) -> String {
+    chosen.clone().unwrap_or_else(|| default.to_string())
+}
+
+/// The slice of `pages` pager `number` shows.
+fn pager_slice(pages: &[usize], per_pager: usize, number: usize) -> Vec<usize> {
+    let start = ((number - 1) * per_pager).min(pages.len());
+    let end = (start + per_pager).min(pages.len());
+    pages[start..end].to_vec()
+}
+
+fn section_selection(site: &Site, index: usize, number: usize, total: usize) -> Selection {
+    let section = &site.sections[index];
+    let mut selection = Selection::new(
+        format!("{}index.html", pager_path(&section.path, number)),
+        template_or(&section.meta.template, "section.html"),
+        Source::Section(index),
+        &section.path,
+    );
+    selection.section = Some(index);
+    selection.lists = vec![(
+        "pages",
+        pager_slice(&section.pages, section.paginate_by, number),
+    )];
+    selection.extras = vec![Extra::Paginator {
+        list_path: section.path.clone(),
+        number,
+        total,
+    }];
+    selection
+}
+
+/// `events/` for the first page, `events/page/2/` after it.
+fn pager_path(list_path: &str, number: usize) -> String {
+    if number == 1 {
+        list_path.to_string()
+    } else {
+        format!("{list_path}page/{number}/")
+    }
+}
+
+pub(super) fn paginator(site: &Site, list_path: &str, number: usize, total: usize) -> Value {
+    let url = |n: usize| site.config.url_path(&pager_path(list_path, n));
+    let pagers: Vec<Value> = (1..=total)
+        .map(|n| json!({"number": n, "url": url(n), "current": n == number}))
+        .collect();
+    json!({
+        "current": number,
+        "total": total,
+        "previous": (number > 1).then(|| url(number - 1)),
+        "next": (number < total).then(|| url(number + 1)),
+        "first": url(1),
+        "last": url(total),
+        "pagers": pagers,
+    })
+}
+
+fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
+    let page = &site.pages[index];
+    let section = &site.sections[page.section];
+    let default = format!("{}.html", page.page_type.name());
+    let template = page
+        .meta
+        .template
+        .clone()
+        .or_else(|| section.meta.page_template.clone())
+        .unwrap_or(default);
+    let mut selection = Selection::new(
+        format!("{}index.html", page.path),
+        template,
+        Source::Page(index),
+        &page.path,
+    );
+    selection.page = Some(index);
+    selection.section_brief = Some(page.section);
+    if let Some(lists) = lookup.community_lists.get(&index) {
+        selection.lists = lists.clone();
+    }
+    selection
+}
+
+fn tag_path(site: &Site, index: usize) -> String {
+    format!("tags/{}/", site.tags[index].slug)
+}
+
+pub(super) fn tag_term(site: &Site, index: usize) -> Value {
+    let tag = &site.tags[index];
+    json!({
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": site.config.url_path(&tag_path(site, index)),
+        "count": tag.pages.len(),
+    })
+}
+
+fn tag_index_selection() -> Selection {
+    let mut selection = Selection::new(
+        "tags/index.html".into(),
+        "tags.html".into(),
+        Source::Named("tags"),
+        "tags/",
+    );
+    selection.extras = vec![Extra::Terms];
+    selection
+}
+
+/// A tag's list is paginated like a section's, so a tag on thousands of
+/// pages neither makes a page residents cannot load on a phone nor costs
+/// more to rebuild than the pager an edit touched.
+fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Selection {
+    let path = tag_path(site, index);
+    let mut selection = Selection::new(
+        format!("{}index.html", pager_path(&path, number)),
+        "tag.html".into(),
+        Source::Tag(index),
+        &path,
+    );
+    selection.lists = vec![(
+        "pages",
+        pager_slice(
+            &site.tags[index].pages,
+            site.config.paginate_by.max(1),
+            number,
+        ),
+    )];
+    selection.extras = vec![
+        Extra::Term(index),
+        Extra::Paginator {
+            list_path: path,
+            number,
+            total,
+        },
+    ];
+    selection
+}

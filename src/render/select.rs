@@ -1,0 +1,199 @@
+//! A [`Selection`]: what one HTML file shows, as plain numbers. Both its
+//! Tera context and its signature come from it, so a file whose signature
+//! did not change cannot have changed.
+
+use std::hash::{Hash, Hasher};
+
+use serde_json::Value;
+use tera::Context;
+
+use crate::content::site::Site;
+use crate::hash::{Fingerprint, fingerprint};
+use crate::render::context::page_full;
+use crate::render::plan::{paginator, tag_term};
+use crate::render::shared::Shared;
+
+/// What one HTML file shows: everything its context is made from.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Output path (`events/a/index.html`).
+    pub output: String,
+    /// Template name.
+    pub template: String,
+    /// What it comes from, for error messages.
+    pub(super) source: Source,
+    pub(super) current_path: String,
+    /// The section shown whole (lists).
+    pub(super) section: Option<usize>,
+    /// The section shown as a brief reference (a page's own section):
+    /// without its page count or body, so adding a page to a section does
+    /// not change every page in it.
+    pub(super) section_brief: Option<usize>,
+    pub(super) page: Option<usize>,
+    pub(super) lists: Vec<(&'static str, Vec<usize>)>,
+    pub(super) extras: Vec<Extra>,
+}
+
+/// Where a file comes from, named in error messages only (formatting a
+/// path for every file on every rebuild would cost more than the rebuild).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Source {
+    Page(usize),
+    Section(usize),
+    Tag(usize),
+    Named(&'static str),
+}
+
+impl Source {
+    pub(super) fn describe(self, site: &Site) -> String {
+        match self {
+            Source::Page(index) => site.pages[index].file.display().to_string(),
+            Source::Section(index) => site.sections[index].file.display().to_string(),
+            Source::Tag(index) => format!("tag `{}`", site.tags[index].name),
+            Source::Named(name) => name.to_string(),
+        }
+    }
+}
+
+/// Values a file shows besides cards, kept as plain numbers until the file
+/// is rendered: building a paginator's JSON for every pager of a big tag on
+/// every rebuild would cost more than the rebuild itself.
+#[derive(Debug, Clone)]
+pub(super) enum Extra {
+    /// `paginator` for pager `number` of `total` of the list at `list_path`.
+    Paginator {
+        list_path: String,
+        number: usize,
+        total: usize,
+    },
+    /// `term`: a tag (index into `Site::tags`).
+    Term(usize),
+    /// `terms`: every tag.
+    Terms,
+}
+
+impl Extra {
+    fn hash_into(&self, site: &Site, hasher: &mut Fingerprint) {
+        let hash_tag = |index: usize, hasher: &mut Fingerprint| {
+            let tag = &site.tags[index];
+            (&tag.name, &tag.slug, tag.pages.len()).hash(hasher);
+        };
+        match self {
+            Extra::Paginator {
+                list_path,
+                number,
+                total,
+            } => (0u8, list_path, number, total).hash(hasher),
+            Extra::Term(index) => {
+                1u8.hash(hasher);
+                hash_tag(*index, hasher);
+            }
+            Extra::Terms => {
+                (2u8, site.tags.len()).hash(hasher);
+                (0..site.tags.len()).for_each(|i| hash_tag(i, hasher));
+            }
+        }
+    }
+
+    fn insert_into(&self, site: &Site, context: &mut Context) {
+        match self {
+            Extra::Paginator {
+                list_path,
+                number,
+                total,
+            } => context.insert("paginator", &paginator(site, list_path, *number, *total)),
+            Extra::Term(index) => context.insert("term", &tag_term(site, *index)),
+            Extra::Terms => {
+                let terms: Vec<Value> = (0..site.tags.len()).map(|i| tag_term(site, i)).collect();
+                context.insert("terms", &terms);
+            }
+        }
+    }
+}
+
+impl Selection {
+    pub(super) fn new(
+        output: String,
+        template: String,
+        source: Source,
+        current_path: &str,
+    ) -> Selection {
+        Selection {
+            output,
+            template,
+            source,
+            current_path: current_path.to_string(),
+            section: None,
+            section_brief: None,
+            page: None,
+            lists: Vec::new(),
+            extras: Vec::new(),
+        }
+    }
+
+    /// Whether the file is a page's own (not a list, the home page or a tag).
+    pub fn is_page(&self) -> bool {
+        self.page.is_some()
+    }
+
+    /// A hash of everything the file is made from: the template (as
+    /// `template_version`, which covers the templates it uses), the site
+    /// value, its section, its page and every card it lists.
+    pub fn signature(&self, site: &Site, shared: &Shared, template_version: u64) -> u64 {
+        let mut hasher = fingerprint();
+        template_version.hash(&mut hasher);
+        self.template.hash(&mut hasher);
+        self.output.hash(&mut hasher);
+        self.current_path.hash(&mut hasher);
+        shared.site_hash.hash(&mut hasher);
+        self.section
+            .map(|s| shared.sections[s].hash)
+            .hash(&mut hasher);
+        self.section_brief
+            .map(|s| shared.sections[s].brief_hash)
+            .hash(&mut hasher);
+        self.page
+            .map(|p| shared.cards[p].full_hash)
+            .hash(&mut hasher);
+        for (name, pages) in &self.lists {
+            name.hash(&mut hasher);
+            pages.len().hash(&mut hasher);
+            for &page in pages {
+                shared.cards[page].hash.hash(&mut hasher);
+            }
+        }
+        for extra in &self.extras {
+            extra.hash_into(site, &mut hasher);
+        }
+        hasher.finish()
+    }
+
+    pub(super) fn context(&self, site: &Site, shared: &Shared) -> Context {
+        let mut context = Context::new();
+        context.insert_value("site", shared.site.clone());
+        context.insert("current_path", &self.current_path);
+        if let Some(section) = self.section {
+            context.insert_value("section", shared.sections[section].value.clone());
+        }
+        if let Some(section) = self.section_brief {
+            context.insert_value("section", shared.sections[section].brief.clone());
+        }
+        if let Some(index) = self.page {
+            context.insert_value(
+                "page",
+                page_full(site, &site.pages[index], &shared.cards[index].value),
+            );
+        }
+        for (name, pages) in &self.lists {
+            let cards: Vec<tera::Value> = pages
+                .iter()
+                .map(|&i| shared.cards[i].value.clone())
+                .collect();
+            context.insert_value(*name, tera::Value::from(cards));
+        }
+        for extra in &self.extras {
+            extra.insert_into(site, &mut context);
+        }
+        context
+    }
+}

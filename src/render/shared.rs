@@ -1,0 +1,197 @@
+//! Values many files share, computed once per build and refreshed page by
+//! page on a rebuild: the `site` value, each page's card (what a list
+//! shows of it) and each section's value, each with its hash, so that a
+//! file's signature is a handful of numbers.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::content::Page;
+use crate::content::site::Site;
+use crate::hash::{fingerprint, hash_json};
+use crate::render::context::{
+    is_expired, is_upcoming, page_card, section_brief, section_value, site_value,
+};
+
+/// The values templates share.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// The `site` value and its hash.
+    pub(super) site: tera::Value,
+    pub(super) site_hash: u64,
+    /// One card per page, in `Site::pages` order.
+    pub(super) cards: Vec<Card>,
+    /// One entry per section, in `Site::sections` order.
+    pub(super) sections: Vec<SectionValues>,
+}
+
+/// What a list shows of one page, and what its own file depends on.
+#[derive(Debug, Clone)]
+pub(super) struct Card {
+    /// The card, as templates see it.
+    pub(super) value: tera::Value,
+    /// A hash of the card.
+    pub(super) hash: u64,
+    /// A hash of the card plus everything the page's own file adds (body,
+    /// table of contents, bundle files).
+    pub(super) full_hash: u64,
+    /// Whether the page was expired and upcoming when the card was made:
+    /// a card goes stale when either flips with the clock.
+    time_flags: (bool, bool),
+}
+
+/// A section's value (for its lists) and its brief (for its pages).
+#[derive(Debug, Clone)]
+pub(super) struct SectionValues {
+    pub(super) value: tera::Value,
+    pub(super) hash: u64,
+    /// Without its page count or body, so adding a page to a section does
+    /// not change every page in it.
+    pub(super) brief: tera::Value,
+    pub(super) brief_hash: u64,
+}
+
+impl Card {
+    /// Page `index`'s card, made from scratch.
+    fn of(site: &Site, index: usize) -> Card {
+        let page = &site.pages[index];
+        let card = page_card(site, page);
+        let hash = hash_json(&card);
+        let mut hasher = fingerprint();
+        hash.hash(&mut hasher);
+        page.rendered.html.hash(&mut hasher);
+        for heading in &page.rendered.toc {
+            heading.id.hash(&mut hasher);
+            heading.title.hash(&mut hasher);
+            heading.level.hash(&mut hasher);
+        }
+        for (_, name) in &page.assets {
+            name.hash(&mut hasher);
+        }
+        Card {
+            value: tera::Value::from_serializable(&card),
+            hash,
+            full_hash: hasher.finish(),
+            time_flags: time_flags(site, index),
+        }
+    }
+}
+
+fn time_flags(site: &Site, index: usize) -> (bool, bool) {
+    let page = &site.pages[index];
+    (is_expired(site, page), is_upcoming(site, page))
+}
+
+/// Whether everything a page's card and full value are made from is the
+/// same in both sites (the configuration is the same in both).
+fn same_card_inputs(site: &Site, page: &Page, old_site: &Site, old: &Page) -> bool {
+    let section = |s: &Site, p: &Page| {
+        let section = &s.sections[p.section];
+        (section.title.clone(), section.path.clone())
+    };
+    let community = |s: &Site, p: &Page| {
+        p.community.map(|c| {
+            let c = &s.pages[c];
+            (c.title.clone(), c.slug.clone(), c.path.clone())
+        })
+    };
+    page.path == old.path
+        && page.title == old.title
+        && page.page_type == old.page_type
+        && page.meta == old.meta
+        && page.rendered == old.rendered
+        && page.assets == old.assets
+        && page.cover_image == old.cover_image
+        && section(site, page) == section(old_site, old)
+        && community(site, page) == community(old_site, old)
+}
+
+impl Shared {
+    /// Computes every value from scratch.
+    pub fn compute(site: &Site) -> Shared {
+        let cards = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Card::of(site, i))
+            .collect();
+        Shared::with_cards(site, cards)
+    }
+
+    /// After a content reload: takes from `old` (computed for `old_site`)
+    /// the card of every page whose card could not have changed (same
+    /// front matter, body, place, section, community and time flags), and
+    /// computes the rest. The result equals [`Shared::compute`].
+    pub fn compute_reusing(site: &Site, old_site: &Site, old: &Shared) -> Shared {
+        let old_index: HashMap<&str, usize> = old_site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source_key.as_str(), i))
+            .collect();
+        let cards = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &site.pages[i];
+                let reusable = old_index.get(page.source_key.as_str()).filter(|&&j| {
+                    old.cards[j].time_flags == time_flags(site, i)
+                        && same_card_inputs(site, page, old_site, &old_site.pages[j])
+                });
+                match reusable {
+                    Some(&j) => old.cards[j].clone(),
+                    None => Card::of(site, i),
+                }
+            })
+            .collect();
+        Shared::with_cards(site, cards)
+    }
+
+    /// After an edit that kept every page at its index: recomputes the cards
+    /// of `changed` pages and of pages whose time flags (expired, upcoming)
+    /// flipped since the last build, and the site and section values.
+    pub fn refresh(&mut self, site: &Site, changed: &[usize]) {
+        let mut stale: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| self.cards[i].time_flags != time_flags(site, i))
+            .collect();
+        stale.extend_from_slice(changed);
+        stale.sort_unstable();
+        stale.dedup();
+        let fresh: Vec<(usize, Card)> = stale.par_iter().map(|&i| (i, Card::of(site, i))).collect();
+        for (index, card) in fresh {
+            self.cards[index] = card;
+        }
+        self.refresh_site_and_sections(site);
+    }
+
+    fn with_cards(site: &Site, cards: Vec<Card>) -> Shared {
+        let mut shared = Shared {
+            site: tera::Value::from_serializable(&Value::Null),
+            site_hash: 0,
+            cards,
+            sections: Vec::new(),
+        };
+        shared.refresh_site_and_sections(site);
+        shared
+    }
+
+    fn refresh_site_and_sections(&mut self, site: &Site) {
+        let value = site_value(site);
+        self.site_hash = hash_json(&value);
+        self.site = tera::Value::from_serializable(&value);
+        self.sections = site
+            .sections
+            .iter()
+            .map(|section| {
+                let value = section_value(site, section);
+                let brief = section_brief(site, section);
+                SectionValues {
+                    hash: hash_json(&value),
+                    value: tera::Value::from_serializable(&value),
+                    brief_hash: hash_json(&brief),
+                    brief: tera::Value::from_serializable(&brief),
+                }
+            })
+            .collect();
+    }
+}
