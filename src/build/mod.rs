@@ -4,6 +4,8 @@
 pub mod changes;
 pub mod output;
 pub mod session;
+pub mod state;
+mod write;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -8,6 +8,7 @@ pub mod frontmatter;
 pub mod order;
 pub mod reload;
 pub mod site;
+pub mod urls;
 
 use std::path::{Path, PathBuf};
 

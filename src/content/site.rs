@@ -2,7 +2,7 @@
 //! communities, tags), checks it, renders the Markdown, and reports every
 //! problem found. After loading, nothing reads the content folder again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,6 +15,7 @@ use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
 pub use crate::content::order::TagTerm;
 use crate::content::order::{attach_pages, collect_tags};
+use crate::content::urls::{check_unique_paths, link_targets};
 use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
@@ -142,9 +143,6 @@ pub(super) enum Loaded {
     /// Held back until this time.
     Future(ZonedDateTime),
 }
-
-/// Output paths linju writes itself; content may not take them.
-const RESERVED_PATHS: [&str; 1] = ["tags/"];
 
 impl Site {
     /// Loads the site in `root` with `config`.
@@ -455,43 +453,6 @@ fn slug_of(meta: &PageFrontMatter, stem: &str) -> String {
         Some(slug) => slugs::slugify(slug),
         None => slugs::slug_for_stem(stem),
     }
-}
-
-/// Two sources for one URL is an error naming both.
-fn check_unique_paths(sections: &[Section], pages: &[Page], errors: &mut Errors) {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    let reserved = Path::new("(linju's own pages)");
-    for path in RESERVED_PATHS {
-        seen.insert(path, reserved);
-    }
-    let sources = sections
-        .iter()
-        .map(|s| (s.path.as_str(), s.file.as_path()))
-        .chain(pages.iter().map(|p| (p.path.as_str(), p.file.as_path())));
-    for (path, file) in sources {
-        if let Some(first) = seen.insert(path, file) {
-            errors.push(
-                Error::in_file(file, format!("the URL /{path} is also used by {}", first.display()))
-                    .with_hint("give one of them another file name, or set a different `slug:` in its front matter"),
-            );
-        }
-    }
-}
-
-/// Where each `@/` link target leads.
-fn link_targets(config: &Config, sections: &[Section], pages: &[Page]) -> HashMap<String, String> {
-    let mut urls: HashMap<String, String> = HashMap::new();
-    for section in sections {
-        urls.insert(section.source_key.clone(), config.url_path(&section.path));
-    }
-    for page in pages {
-        let url = config.url_path(&page.path);
-        if let Some(bundle) = page.source_key.strip_suffix("/index.md") {
-            urls.insert(bundle.to_string(), url.clone());
-        }
-        urls.insert(page.source_key.clone(), url);
-    }
-    urls
 }
 
 /// Renders every body in parallel, resolving `@/` links against the site.

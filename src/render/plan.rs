@@ -2,12 +2,10 @@
 //! ([`select`] gives its [`Selection`]): home page lists, section and tag
 //! pagers, community pages' lists.
 
-use serde_json::{Value, json};
-
 use crate::content::PageType;
 use crate::content::site::Site;
 use crate::render::context::{is_expired, is_upcoming};
-use crate::render::select::{Extra, Selection, Source};
+use crate::render::select::{Extra, Selection, Source, pager_path, tag_path};
 
 /// How many items the home page shows per list.
 const HOME_LIST_LEN: usize = 6;
@@ -230,31 +228,6 @@ fn section_selection(site: &Site, index: usize, number: usize, total: usize) -> 
     selection
 }
 
-/// `events/` for the first page, `events/page/2/` after it.
-fn pager_path(list_path: &str, number: usize) -> String {
-    if number == 1 {
-        list_path.to_string()
-    } else {
-        format!("{list_path}page/{number}/")
-    }
-}
-
-pub(super) fn paginator(site: &Site, list_path: &str, number: usize, total: usize) -> Value {
-    let url = |n: usize| site.config.url_path(&pager_path(list_path, n));
-    let pagers: Vec<Value> = (1..=total)
-        .map(|n| json!({"number": n, "url": url(n), "current": n == number}))
-        .collect();
-    json!({
-        "current": number,
-        "total": total,
-        "previous": (number > 1).then(|| url(number - 1)),
-        "next": (number < total).then(|| url(number + 1)),
-        "first": url(1),
-        "last": url(total),
-        "pagers": pagers,
-    })
-}
-
 fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
     let page = &site.pages[index];
     let section = &site.sections[page.section];
@@ -277,20 +250,6 @@ fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
         selection.lists = lists.clone();
     }
     selection
-}
-
-fn tag_path(site: &Site, index: usize) -> String {
-    format!("tags/{}/", site.tags[index].slug)
-}
-
-pub(super) fn tag_term(site: &Site, index: usize) -> Value {
-    let tag = &site.tags[index];
-    json!({
-        "name": tag.name,
-        "slug": tag.slug,
-        "url": site.config.url_path(&tag_path(site, index)),
-        "count": tag.pages.len(),
-    })
 }
 
 fn tag_index_selection() -> Selection {
@@ -332,4 +291,121 @@ fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Sele
         },
     ];
     selection
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::content::site::LoadOptions;
+    use crate::render::shared::Shared;
+
+    /// The `basic` fixture site, loaded as a build would (no photo pipeline).
+    fn fixture() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let config = Config::load(&root).unwrap();
+        let now = crate::dates::DateInput::parse("2025-12-01 10:00")
+            .unwrap()
+            .in_zone(&config.timezone);
+        let options = LoadOptions {
+            drafts: false,
+            future: false,
+            now,
+            images: None,
+        };
+        Site::load(&root, config, &options).unwrap()
+    }
+
+    fn signatures(site: &Site) -> Vec<(String, u64)> {
+        let shared = Shared::compute(site);
+        let lookup = Lookup::new(site);
+        plan(site)
+            .into_iter()
+            .map(|target| {
+                let selection = select(site, &lookup, target);
+                let signature = selection.signature(site, &shared, 0);
+                (selection.output, signature)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pagers_slice_the_list_and_name_their_folders() {
+        let pages: Vec<usize> = (0..5).collect();
+        assert_eq!(pager_slice(&pages, 2, 1), [0, 1]);
+        assert_eq!(pager_slice(&pages, 2, 3), [4]);
+        assert_eq!(pager_slice(&pages, 2, 4), Vec::<usize>::new());
+        assert_eq!(pager_path("events/", 1), "events/");
+        assert_eq!(pager_path("events/", 2), "events/page/2/");
+    }
+
+    #[test]
+    fn the_plan_has_one_file_per_page_pager_and_tag_pager() {
+        let site = fixture();
+        let outputs: Vec<String> = signatures(&site).into_iter().map(|(o, _)| o).collect();
+        let unique: std::collections::BTreeSet<&String> = outputs.iter().collect();
+        assert_eq!(unique.len(), outputs.len(), "two targets write one file");
+        assert!(outputs.contains(&"index.html".to_string()));
+        assert!(outputs.contains(&"stories/li/index.html".to_string()));
+        // paginate_by: 2 and three published stories: two pagers.
+        assert!(outputs.contains(&"stories/page/2/index.html".to_string()));
+        assert!(!outputs.contains(&"stories/page/3/index.html".to_string()));
+        assert!(!outputs.iter().any(|o| o.contains("draft-story")));
+    }
+
+    #[test]
+    fn the_home_page_lists_current_notices_urgent_first_and_no_expired_one() {
+        let site = fixture();
+        let notices: Vec<&str> = current_notices(&site)
+            .into_iter()
+            .map(|i| site.pages[i].slug.as_str())
+            .collect();
+        assert_eq!(notices, ["water"], "old.md has expired by the clock");
+    }
+
+    #[test]
+    fn a_body_edit_moves_the_signatures_of_what_shows_the_page_only() {
+        let site = fixture();
+        let before = signatures(&site);
+        let mut edited = site.clone();
+        let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
+        edited.pages[li].rendered.html.push_str("<p>补充</p>");
+        let after = signatures(&edited);
+        let moved: Vec<&str> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b.1 != a.1)
+            .map(|(b, _)| b.0.as_str())
+            .collect();
+        assert_eq!(moved, ["stories/li/index.html"]);
+    }
+
+    #[test]
+    fn a_title_edit_moves_every_list_that_shows_the_card() {
+        let site = fixture();
+        let before = signatures(&site);
+        let mut edited = site.clone();
+        let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
+        edited.pages[li].title = "李明远（更正）".into();
+        let after = signatures(&edited);
+        let moved: Vec<&str> = before
+            .iter()
+            .zip(&after)
+            .filter(|(b, a)| b.1 != a.1)
+            .map(|(b, _)| b.0.as_str())
+            .collect();
+        for expected in [
+            "stories/li/index.html",
+            "index.html",
+            "tags/chuang-ye/index.html",
+        ] {
+            assert!(
+                moved.contains(&expected),
+                "{expected} not re-rendered: {moved:?}"
+            );
+        }
+        assert!(!moved.contains(&"stations/tinghu/index.html"), "{moved:?}");
+    }
 }

@@ -4,13 +4,12 @@
 
 use std::hash::{Hash, Hasher};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use tera::Context;
 
 use crate::content::site::Site;
 use crate::hash::{Fingerprint, fingerprint};
 use crate::render::context::page_full;
-use crate::render::plan::{paginator, tag_term};
 use crate::render::shared::Shared;
 
 /// What one HTML file shows: everything its context is made from.
@@ -196,4 +195,43 @@ impl Selection {
         }
         context
     }
+}
+
+/// `events/` for the first page, `events/page/2/` after it.
+pub(super) fn pager_path(list_path: &str, number: usize) -> String {
+    if number == 1 {
+        list_path.to_string()
+    } else {
+        format!("{list_path}page/{number}/")
+    }
+}
+
+pub(super) fn paginator(site: &Site, list_path: &str, number: usize, total: usize) -> Value {
+    let url = |n: usize| site.config.url_path(&pager_path(list_path, n));
+    let pagers: Vec<Value> = (1..=total)
+        .map(|n| json!({"number": n, "url": url(n), "current": n == number}))
+        .collect();
+    json!({
+        "current": number,
+        "total": total,
+        "previous": (number > 1).then(|| url(number - 1)),
+        "next": (number < total).then(|| url(number + 1)),
+        "first": url(1),
+        "last": url(total),
+        "pagers": pagers,
+    })
+}
+
+pub(super) fn tag_path(site: &Site, index: usize) -> String {
+    format!("tags/{}/", site.tags[index].slug)
+}
+
+pub(super) fn tag_term(site: &Site, index: usize) -> Value {
+    let tag = &site.tags[index];
+    json!({
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": site.config.url_path(&tag_path(site, index)),
+        "count": tag.pages.len(),
+    })
 }

@@ -1,0 +1,439 @@
+//! Publishing a build: one writer for both ways a site reaches the disk.
+//! A first build (or a rebuild touching much of the site) renders every
+//! file into a staging folder that is swapped in whole; a small rebuild
+//! renders only the files whose signature moved, and replaces them in the
+//! live site one by one, after every one of them rendered. Either way the
+//! same steps run in the same order (templates, feeds and screens, photos,
+//! copies) and one [`RebuildReport`] comes back; the memo in [`State`] is
+//! updated only once the files are on disk.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::build::output::{self, CopyJob, Staging};
+use crate::build::state::{RebuildReport, Scope, State};
+use crate::error::{Error, Errors};
+use crate::images;
+use crate::render::feeds;
+use crate::render::theme::StaticSource;
+use crate::render::{self, Output, Rendered, Selection};
+use crate::screens;
+
+/// A rebuild touching more than this share of the site's files is written
+/// as a whole new site and swapped in, like a first build.
+const SWAP_SHARE: usize = 4;
+
+/// How the files of a build reach the output folder.
+enum Sink<'a> {
+    /// Into a staging folder, as they are rendered; swapped in at the end.
+    Whole(Staging),
+    /// Into the live site, file by file, once everything rendered.
+    /// `touched` are source files whose copies must be refreshed even if
+    /// they come from the same place.
+    Live {
+        output_dir: &'a Path,
+        touched: &'a [PathBuf],
+    },
+}
+
+/// One file a build made, and what the memo keeps of it.
+struct Made {
+    path: String,
+    /// Set for files rendered from templates.
+    signature: Option<u64>,
+    hash: u64,
+    /// Whether its bytes differ from what is on disk.
+    changed: bool,
+    /// The bytes, kept for a live sink (a staging sink wrote them already).
+    output: Option<Output>,
+    /// Processed photos it refers to.
+    photos: Vec<String>,
+    /// A page's own file (written before lists on a live site).
+    is_page: bool,
+}
+
+/// Writes the whole site into a staging folder and swaps it in.
+pub(super) fn publish_whole(
+    state: &mut State,
+    output_dir: &Path,
+    scope: Scope,
+) -> Result<RebuildReport, Errors> {
+    let sink = Sink::Whole(Staging::begin(output_dir)?);
+    publish(state, sink, scope, true)
+}
+
+/// Renders what changed and updates the live site file by file; a rebuild
+/// that touches much of the site is swapped in whole instead.
+pub(super) fn publish_changes(
+    state: &mut State,
+    output_dir: &Path,
+    scope: Scope,
+    touched: &[PathBuf],
+) -> Result<RebuildReport, Errors> {
+    let sink = Sink::Live {
+        output_dir,
+        touched,
+    };
+    publish(state, sink, scope, false)
+}
+
+fn publish(
+    state: &mut State,
+    sink: Sink<'_>,
+    scope: Scope,
+    whole: bool,
+) -> Result<RebuildReport, Errors> {
+    let selected = select_all(state);
+    let chosen: Vec<&(Selection, u64)> = selected
+        .iter()
+        .filter(|(selection, signature)| {
+            whole || state.signatures.get(&selection.output) != Some(signature)
+        })
+        .collect();
+    if let Sink::Live { output_dir, .. } = sink
+        && chosen.len() > selected.len() / SWAP_SHARE
+        && chosen.len() > 64
+    {
+        return publish_whole(state, output_dir, scope);
+    }
+    let mut made = render_templates(state, &sink, &chosen)?;
+    let sitemap_signature = feeds::sitemap_signature(&state.site);
+    let with_sitemap = whole || sitemap_signature != state.sitemap_signature;
+    let mut machine_read = feeds::render_feeds(&state.site, with_sitemap);
+    let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
+    machine_read.extend(screen_files);
+    made.extend(put_all(state, &sink, machine_read)?);
+    let photos_of = photos_after(state, &made, whole);
+    let used = used_images(state, &photos_of, &screen_photos);
+    let images_made = produce_images(state, &used)?;
+    let copies = copy_jobs(state, &used);
+    let mut report = match sink {
+        Sink::Whole(staging) => finish_whole(state, staging, &made, &copies, &used)?,
+        Sink::Live {
+            output_dir,
+            touched,
+        } => {
+            let targets: BTreeSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
+            finish_live(state, output_dir, touched, (&made, &targets), &copies)?
+        }
+    };
+    state.photos_of = photos_of;
+    state.screen_photos = screen_photos;
+    state.sitemap_signature = sitemap_signature;
+    state.copies = copies.into_iter().map(|job| (job.to, job.source)).collect();
+    report.scope = scope;
+    report.rendered = chosen.len();
+    report.images_made = images_made;
+    report.pages = state.site.pages.len();
+    report.sections = state.site.sections.len();
+    Ok(report)
+}
+
+/// Every file's selection and signature, in plan order.
+fn select_all(state: &State) -> Vec<(Selection, u64)> {
+    let site = &state.site;
+    let lookup = render::Lookup::new(site);
+    render::plan(site)
+        .par_iter()
+        .map(|&target| {
+            let selection = render::select(site, &lookup, target);
+            let version = state
+                .template_versions
+                .get(&selection.template)
+                .copied()
+                .unwrap_or(0);
+            let signature = selection.signature(site, &state.shared, version);
+            (selection, signature)
+        })
+        .collect()
+}
+
+/// Renders the chosen files in parallel, each straight into a staging sink
+/// or kept for a live one; every failure is reported.
+fn render_templates(
+    state: &State,
+    sink: &Sink<'_>,
+    chosen: &[&(Selection, u64)],
+) -> Result<Vec<Made>, Errors> {
+    let results: Vec<Result<Made, Error>> = chosen
+        .par_iter()
+        .map(|(selection, signature)| {
+            let Rendered { output, photos } =
+                render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
+            let mut made = put(state, sink, output)?;
+            made.signature = Some(*signature);
+            made.photos = photos;
+            made.is_page = selection.is_page();
+            Ok(made)
+        })
+        .collect();
+    collect(results)
+}
+
+/// Feeds, sitemap and screen files into the sink.
+fn put_all(state: &State, sink: &Sink<'_>, outputs: Vec<Output>) -> Result<Vec<Made>, Errors> {
+    let results: Vec<Result<Made, Error>> = outputs
+        .into_iter()
+        .map(|output| put(state, sink, output))
+        .collect();
+    collect(results)
+}
+
+fn collect(results: Vec<Result<Made, Error>>) -> Result<Vec<Made>, Errors> {
+    let mut errors = Errors::default();
+    let made: Vec<Made> = results
+        .into_iter()
+        .filter_map(|result| errors.keep(result))
+        .collect();
+    errors.into_result(made)
+}
+
+/// Hands one file to the sink: a staging sink writes it now (hard-linking
+/// it from the current site if its bytes did not change); a live sink
+/// keeps it if its bytes changed.
+fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
+    let hash = output.content_hash();
+    let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
+    let changed = unchanged != Some(true);
+    let kept = match sink {
+        Sink::Whole(staging) => {
+            staging.write(&output, unchanged)?;
+            None
+        }
+        Sink::Live { .. } => changed.then_some(output.clone()),
+    };
+    Ok(Made {
+        path: output.path,
+        signature: None,
+        hash,
+        changed,
+        output: kept,
+        photos: Vec::new(),
+        is_page: false,
+    })
+}
+
+/// Output path → photos it refers to, after this build: the files it made,
+/// plus (on a live site) what the files it did not touch referred to.
+fn photos_after(state: &State, made: &[Made], whole: bool) -> HashMap<String, Vec<String>> {
+    let mut photos_of = if whole {
+        HashMap::new()
+    } else {
+        state.photos_of.clone()
+    };
+    for file in made.iter().filter(|m| m.signature.is_some()) {
+        if file.photos.is_empty() {
+            photos_of.remove(&file.path);
+        } else {
+            photos_of.insert(file.path.clone(), file.photos.clone());
+        }
+    }
+    photos_of
+}
+
+/// Copies into the staging folder, swaps it in, prunes the photo cache and
+/// replaces the memo.
+fn finish_whole(
+    state: &mut State,
+    staging: Staging,
+    made: &[Made],
+    copies: &[CopyJob],
+    used: &BTreeSet<String>,
+) -> Result<RebuildReport, Errors> {
+    staging.copy_all(copies)?;
+    let files = staging.files_written();
+    let hashes: HashMap<String, u64> = made.iter().map(|m| (m.path.clone(), m.hash)).collect();
+    let removed: Vec<String> = state
+        .hashes
+        .keys()
+        .filter(|path| !hashes.contains_key(*path))
+        .cloned()
+        .collect();
+    let stale = staging.commit()?;
+    state.images.prune(used);
+    state.signatures = made
+        .iter()
+        .filter_map(|m| m.signature.map(|s| (m.path.clone(), s)))
+        .collect();
+    state.hashes = hashes;
+    let mut written: Vec<String> = made
+        .iter()
+        .filter(|m| m.changed)
+        .map(|m| m.path.clone())
+        .collect();
+    written.sort();
+    Ok(RebuildReport {
+        written,
+        removed,
+        files,
+        stale,
+        ..RebuildReport::default()
+    })
+}
+
+/// Replaces changed files of the live site (copies, then pages, then
+/// lists and feeds, so a reader following a fresh link finds the page),
+/// removes files the site no longer has, and updates the memo.
+fn finish_live(
+    state: &mut State,
+    output_dir: &Path,
+    touched: &[PathBuf],
+    (made, targets): (&[Made], &BTreeSet<&str>),
+    copies: &[CopyJob],
+) -> Result<RebuildReport, Errors> {
+    let mut written = replace_copies(state, output_dir, touched, copies)?;
+    for pages_first in [true, false] {
+        made.par_iter()
+            .filter(|m| m.is_page == pages_first)
+            .filter_map(|m| m.output.as_ref())
+            .try_for_each(|o| output::replace_file(output_dir, &o.path, &o.bytes))?;
+    }
+    written.extend(made.iter().filter(|m| m.changed).map(|m| m.path.clone()));
+    for file in made {
+        state.hashes.insert(file.path.clone(), file.hash);
+        if let Some(signature) = file.signature {
+            state.signatures.insert(file.path.clone(), signature);
+        }
+    }
+    let removed = remove_gone(state, output_dir, made, targets, copies)?;
+    written.sort();
+    Ok(RebuildReport {
+        written,
+        removed,
+        files: state.hashes.len() + copies.len(),
+        ..RebuildReport::default()
+    })
+}
+
+/// Copies whose source is new, moved, or was itself edited.
+fn replace_copies(
+    state: &State,
+    output_dir: &Path,
+    touched: &[PathBuf],
+    copies: &[CopyJob],
+) -> Result<Vec<String>, Error> {
+    let mut written = Vec::new();
+    for job in copies {
+        let same_place = state
+            .copies
+            .get(&job.to)
+            .is_some_and(|old| same_source(old, &job.source));
+        let edited = matches!(&job.source, StaticSource::Disk(from) if touched.contains(from));
+        if !same_place || edited {
+            output::replace_with_copy(output_dir, &job.to, &job.source)?;
+            written.push(job.to.clone());
+        }
+    }
+    Ok(written)
+}
+
+/// Removes the files the site had and no longer makes: rendered files
+/// whose target is gone, and copies nothing asks for. The sitemap, when
+/// not re-rendered, is still the site's.
+fn remove_gone(
+    state: &mut State,
+    output_dir: &Path,
+    made: &[Made],
+    targets: &BTreeSet<&str>,
+    copies: &[CopyJob],
+) -> Result<Vec<String>, Error> {
+    let mut kept: BTreeSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
+    kept.extend(targets.iter().copied());
+    kept.insert(feeds::SITEMAP);
+    kept.extend(copies.iter().map(|job| job.to.as_str()));
+    let gone: BTreeSet<String> = state
+        .hashes
+        .keys()
+        .chain(state.copies.keys())
+        .filter(|path| !kept.contains(path.as_str()))
+        .cloned()
+        .collect();
+    for path in &gone {
+        output::remove_file(output_dir, path)?;
+        state.hashes.remove(path);
+        state.signatures.remove(path);
+    }
+    Ok(gone.into_iter().collect())
+}
+
+/// Whether two copies come from the same place.
+fn same_source(a: &StaticSource, b: &StaticSource) -> bool {
+    match (a, b) {
+        (StaticSource::Disk(a), StaticSource::Disk(b)) => a == b,
+        (StaticSource::Embedded(a), StaticSource::Embedded(b)) => std::ptr::eq(*a, *b),
+        (StaticSource::Generated(a), StaticSource::Generated(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Every processed photo the site uses: its pages' and sections' bodies
+/// and covers, what its rendered files refer to (`resize_image` in
+/// templates included), and what the screens show.
+fn used_images(
+    state: &State,
+    photos_of: &HashMap<String, Vec<String>>,
+    screen_photos: &[String],
+) -> BTreeSet<String> {
+    let mut used: BTreeSet<String> = photos_of
+        .values()
+        .flatten()
+        .filter(|name| state.images.knows(name))
+        .cloned()
+        .collect();
+    used.extend(screen_photos.iter().cloned());
+    for page in &state.site.pages {
+        used.extend(page.rendered.images.iter().cloned());
+        if let Some(cover) = &page.cover_image {
+            used.extend(cover.files.iter().cloned());
+        }
+    }
+    for section in &state.site.sections {
+        used.extend(section.rendered.images.iter().cloned());
+    }
+    used
+}
+
+/// Makes the photos the cache does not have yet.
+fn produce_images(state: &State, used: &BTreeSet<String>) -> Result<usize, Errors> {
+    let names: Vec<String> = used.iter().cloned().collect();
+    let progress = state.progress.as_ref().map(|p| p.0.as_ref());
+    state.images.produce(&names, progress)
+}
+
+/// Theme and site static files, section assets and bundle files (photos
+/// excepted: only their processed versions, without metadata, are
+/// published), and the processed photos.
+fn copy_jobs(state: &State, used_images: &BTreeSet<String>) -> Vec<CopyJob> {
+    let site = &state.site;
+    let mut jobs: Vec<CopyJob> = Vec::new();
+    for (to, source) in state.theme_files.statics.iter().cloned() {
+        jobs.retain(|job| job.to != to);
+        jobs.push(CopyJob { source, to });
+    }
+    let assets = site
+        .sections
+        .iter()
+        .flat_map(|s| s.assets.iter().map(move |a| (&s.path, a)))
+        .chain(
+            site.pages
+                .iter()
+                .flat_map(|p| p.assets.iter().map(move |a| (&p.path, a))),
+        );
+    for (path, (from, name)) in assets {
+        if !images::is_raster(name) {
+            jobs.push(CopyJob {
+                source: StaticSource::Disk(from.clone()),
+                to: format!("{path}{name}"),
+            });
+        }
+    }
+    for name in used_images {
+        jobs.push(CopyJob {
+            source: StaticSource::Generated(state.images.cached(name)),
+            to: format!("{}/{name}", images::OUTPUT_DIR),
+        });
+    }
+    jobs
+}
