@@ -160,3 +160,32 @@ pub fn assert_well_formed_xml(xml: &str) {
     }
     assert_eq!(depth, 0, "unbalanced XML");
 }
+
+/// The outer HTML of the first element of `html` matching the CSS
+/// `selector`, so a check compares the part that matters, not a page.
+pub fn fragment(html: &str, selector: &str) -> String {
+    let document = scraper::Html::parse_document(html);
+    let wanted = scraper::Selector::parse(selector).expect("a valid selector");
+    document
+        .select(&wanted)
+        .next()
+        .map(|element| element.html())
+        .unwrap_or_else(|| panic!("no `{selector}` in the page:\n{html}"))
+}
+
+/// The text of every element matching `selector`, whitespace collapsed.
+pub fn texts(html: &str, selector: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let wanted = scraper::Selector::parse(selector).expect("a valid selector");
+    document
+        .select(&wanted)
+        .map(|element| {
+            element
+                .text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
