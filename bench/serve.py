@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.environ.get("BENCH", "/tmp/linju-bench")
 PAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 15
-LINJU = os.path.join(HERE, "target/release/linju")
+LINJU = os.environ.get("LINJU", os.path.join(HERE, "target/release/linju"))
 HUGO = (glob.glob(f"{BENCH}/venv/lib/python3*/site-packages/hugo/binaries/hugo") or [None])[0]
 
 

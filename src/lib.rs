@@ -12,25 +12,30 @@
 //! [`changes`] and [`serve`]).
 
 // The ground floor: small leaves that import nothing above them.
-pub mod config;
-pub mod dates;
-pub mod error;
-pub mod fs;
-pub mod hash;
-pub mod options;
-pub mod slugs;
-pub mod suggest;
-pub mod yaml;
+mod config;
+mod dates;
+mod error;
+mod fs;
+mod hash;
+mod options;
+mod slugs;
+mod suggest;
+mod yaml;
 
 // The wings, lowest first: a wing may use the ground floor and the wings
 // listed before it, never one after it.
-pub mod build;
-pub mod content;
-pub mod images;
-pub mod markdown;
-pub mod render;
-pub mod screens;
-pub mod serve;
+mod build;
+mod content;
+mod images;
+mod markdown;
+mod render;
+mod screens;
+mod serve;
 
-pub use build::{BuildOptions, BuildReport, build};
+pub use build::output::remove_stale;
+pub use build::session::Session;
+pub use build::state::{RebuildReport, Scope};
+pub use build::{BuildReport, build};
 pub use error::{Error, Errors, Result};
+pub use options::{BuildOptions, Progress, ProgressFn};
+pub use serve::{Address, LiveEvent, serve, watch};

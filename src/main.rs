@@ -112,13 +112,13 @@ impl ServeArgs {
             output: None,
             base_url: None,
         });
-        let address = linju::serve::Address {
+        let address = linju::Address {
             bind: self.bind,
             port: self.port,
         };
         let open = self.open;
-        let result = linju::serve::serve(options, &address, &mut |event| {
-            if let linju::serve::LiveEvent::Serving(url) = &event
+        let result = linju::serve(options, &address, &mut |event| {
+            if let linju::LiveEvent::Serving(url) = &event
                 && open
             {
                 open_browser(url);
@@ -132,9 +132,7 @@ impl ServeArgs {
 impl WatchArgs {
     fn run(self) -> ExitCode {
         let options = self.site.options(self.output);
-        exit_after_live(linju::serve::watch(options, &mut |event| {
-            print_live_event(&event)
-        }))
+        exit_after_live(linju::watch(options, &mut |event| print_live_event(&event)))
     }
 }
 
@@ -149,8 +147,8 @@ fn exit_after_live(result: Result<(), linju::Errors>) -> ExitCode {
 }
 
 /// One line per event, for a writer watching the terminal.
-fn print_live_event(event: &linju::serve::LiveEvent<'_>) {
-    use linju::serve::LiveEvent;
+fn print_live_event(event: &linju::LiveEvent<'_>) {
+    use linju::LiveEvent;
     match event {
         LiveEvent::Serving(url) => {
             println!("serving the site at {url} (press Ctrl+C to stop)");
@@ -262,7 +260,7 @@ impl BuildArgs {
 
 /// A progress bar for photo work, on a terminal only (not in CI, not when
 /// output goes to a file), shown once there is real work (8 files or more).
-fn photo_progress_bar() -> Option<linju::build::Progress> {
+fn photo_progress_bar() -> Option<linju::Progress> {
     use std::io::IsTerminal;
     use std::sync::{Arc, Mutex};
     if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
@@ -290,7 +288,7 @@ fn photo_progress_bar() -> Option<linju::build::Progress> {
             bar.finish_and_clear();
         }
     };
-    Some(linju::build::Progress(Arc::new(report)))
+    Some(linju::Progress(Arc::new(report)))
 }
 
 /// Deleting the previous site can take seconds on a big site; a detached
@@ -310,7 +308,7 @@ fn remove_in_background(stale: &[PathBuf]) {
             .spawn()
     });
     if spawned.is_err() {
-        let _ = linju::build::output::remove_stale(stale);
+        let _ = linju::remove_stale(stale);
     }
 }
 
@@ -319,7 +317,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(),
         Command::Serve(args) => args.run(),
         Command::Watch(args) => args.run(),
-        Command::RemoveStale { paths } => match linju::build::output::remove_stale(&paths) {
+        Command::RemoveStale { paths } => match linju::remove_stale(&paths) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");

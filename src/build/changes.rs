@@ -69,6 +69,7 @@ impl Changes {
     }
 
     /// Whether nothing the site is made from changed.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         *self == Changes::default()
     }

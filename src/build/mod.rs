@@ -10,7 +10,7 @@ mod write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use crate::options::{BuildOptions, Progress};
+pub use crate::options::BuildOptions;
 
 use crate::build::session::Session;
 use crate::error::Errors;

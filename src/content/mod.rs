@@ -219,8 +219,6 @@ pub struct Section {
     pub sort_by: SortBy,
     /// Page size of its list.
     pub paginate_by: usize,
-    /// Parent section.
-    pub parent: Option<usize>,
     /// Child sections.
     pub subsections: Vec<usize>,
     /// Its pages, sorted.

@@ -346,7 +346,6 @@ fn fallback_section(
             SortBy::Date
         },
         paginate_by: config.paginate_by,
-        parent,
         subsections: Vec::new(),
         pages: Vec::new(),
         body: String::new(),

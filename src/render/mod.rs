@@ -16,7 +16,7 @@ pub mod select;
 pub mod shared;
 pub mod theme;
 
-pub use plan::{Lookup, Target, current_notices, plan, select, upcoming_events};
+pub use plan::{Lookup, plan, select};
 pub use select::Selection;
 pub use shared::Shared;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use linju::BuildOptions;
-use linju::build::session::{Scope, Session};
+use linju::{Scope, Session};
 
 use crate::harness::TestSite;
 
