@@ -331,6 +331,16 @@ mod tests {
             .collect()
     }
 
+    /// The outputs whose signature differs between two plans of one site.
+    fn moved<'a>(before: &'a [(String, u64)], after: &[(String, u64)]) -> Vec<&'a str> {
+        before
+            .iter()
+            .zip(after)
+            .filter(|(b, a)| b.1 != a.1)
+            .map(|(b, _)| b.0.as_str())
+            .collect()
+    }
+
     #[test]
     fn pagers_slice_the_list_and_name_their_folders() {
         let pages: Vec<usize> = (0..5).collect();
@@ -373,12 +383,7 @@ mod tests {
         let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
         edited.pages[li].rendered.html.push_str("<p>补充</p>");
         let after = signatures(&edited);
-        let moved: Vec<&str> = before
-            .iter()
-            .zip(&after)
-            .filter(|(b, a)| b.1 != a.1)
-            .map(|(b, _)| b.0.as_str())
-            .collect();
+        let moved = moved(&before, &after);
         assert_eq!(moved, ["stories/li/index.html"]);
     }
 
@@ -390,12 +395,7 @@ mod tests {
         let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
         edited.pages[li].title = "李明远（更正）".into();
         let after = signatures(&edited);
-        let moved: Vec<&str> = before
-            .iter()
-            .zip(&after)
-            .filter(|(b, a)| b.1 != a.1)
-            .map(|(b, _)| b.0.as_str())
-            .collect();
+        let moved = moved(&before, &after);
         for expected in [
             "stories/li/index.html",
             "index.html",
