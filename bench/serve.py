@@ -277,7 +277,7 @@ def main():
         peak_build = one_shot_peak_kb(linju_site)
         linju, linju_peak = bench_linju(linju_site)
         hugo = {}
-        if HUGO and os.path.isdir(source_hugo):
+        if HUGO and os.path.isdir(source_hugo) and not os.environ.get("SKIP_HUGO"):
             for fast in (True, False):
                 hugo_site = shutil.copytree(source_hugo, os.path.join(work, f"hugo-{fast}"))
                 hugo[fast] = bench_hugo(hugo_site, fast)

@@ -7,7 +7,7 @@
 //! copies) and one [`RebuildReport`] comes back; the memo in [`State`] is
 //! updated only once the files are on disk.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -60,8 +60,9 @@ pub(super) fn publish_whole(
     output_dir: &Path,
     scope: Scope,
 ) -> Result<RebuildReport, Errors> {
+    let selected = select_all(state);
     let sink = Sink::Whole(Staging::begin(output_dir)?);
-    publish(state, sink, scope, true)
+    publish(state, sink, scope, selected)
 }
 
 /// Renders what changed and updates the live site file by file; a rebuild
@@ -76,16 +77,18 @@ pub(super) fn publish_changes(
         output_dir,
         touched,
     };
-    publish(state, sink, scope, false)
+    publish(state, sink, scope, select_all(state))
 }
 
+/// Publishes the `selected` files (every file the site has, with its
+/// signature) through `sink`.
 fn publish(
     state: &mut State,
     sink: Sink<'_>,
     scope: Scope,
-    whole: bool,
+    selected: Vec<(Selection, u64)>,
 ) -> Result<RebuildReport, Errors> {
-    let selected = select_all(state);
+    let whole = matches!(sink, Sink::Whole(_));
     let chosen: Vec<&(Selection, u64)> = selected
         .iter()
         .filter(|(selection, signature)| {
@@ -96,7 +99,8 @@ fn publish(
         && chosen.len() > selected.len() / SWAP_SHARE
         && chosen.len() > 64
     {
-        return publish_whole(state, output_dir, scope);
+        let sink = Sink::Whole(Staging::begin(output_dir)?);
+        return publish(state, sink, scope, selected);
     }
     let mut made = render_templates(state, &sink, &chosen)?;
     let sitemap_signature = feeds::sitemap_signature(&state.site);
@@ -115,7 +119,7 @@ fn publish(
             output_dir,
             touched,
         } => {
-            let targets: BTreeSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
+            let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
             finish_live(state, output_dir, touched, (&made, &targets), &copies)?
         }
     };
@@ -280,7 +284,7 @@ fn finish_live(
     state: &mut State,
     output_dir: &Path,
     touched: &[PathBuf],
-    (made, targets): (&[Made], &BTreeSet<&str>),
+    (made, targets): (&[Made], &HashSet<&str>),
     copies: &[CopyJob],
 ) -> Result<RebuildReport, Errors> {
     let mut written = replace_copies(state, output_dir, touched, copies)?;
@@ -336,18 +340,19 @@ fn remove_gone(
     state: &mut State,
     output_dir: &Path,
     made: &[Made],
-    targets: &BTreeSet<&str>,
+    targets: &HashSet<&str>,
     copies: &[CopyJob],
 ) -> Result<Vec<String>, Error> {
-    let mut kept: BTreeSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
-    kept.extend(targets.iter().copied());
-    kept.insert(feeds::SITEMAP);
-    kept.extend(copies.iter().map(|job| job.to.as_str()));
+    // Template targets are most of the site and already in a set; the
+    // rest (feeds, screens, copies) is small.
+    let mut others: HashSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
+    others.insert(feeds::SITEMAP);
+    others.extend(copies.iter().map(|job| job.to.as_str()));
     let gone: BTreeSet<String> = state
         .hashes
         .keys()
         .chain(state.copies.keys())
-        .filter(|path| !kept.contains(path.as_str()))
+        .filter(|path| !targets.contains(path.as_str()) && !others.contains(path.as_str()))
         .cloned()
         .collect();
     for path in &gone {
