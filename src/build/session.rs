@@ -250,6 +250,7 @@ impl Session {
         }
         let mut copy_sources: Vec<PathBuf> = changes.statics.clone();
         copy_sources.extend(changes.content_other.iter().cloned());
+        forget_files_showing(state, &copy_sources);
         write::publish_changes(state, &self.output_dir, scope, &copy_sources)
     }
 }
@@ -268,6 +269,27 @@ fn tera_with_images(
         root.join("themes").join(&config.theme).join("static"),
     ];
     theme::build_tera(files, config, Some((Arc::clone(images), search)))
+}
+
+/// Forgets the signature of every file that refers to a processed photo
+/// made from one of `changed`, so it is rendered again: a photo a template
+/// asked for with `resize_image` is not in the file's selection, but its
+/// new bytes give the output a new name.
+fn forget_files_showing(state: &mut State, changed: &[PathBuf]) {
+    let images = &state.images;
+    let stale: Vec<String> = state
+        .photos_of
+        .iter()
+        .filter(|(_, names)| {
+            names
+                .iter()
+                .any(|name| images.source_of(name).is_some_and(|s| changed.contains(&s)))
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    for path in stale {
+        state.signatures.remove(&path);
+    }
 }
 
 /// Whether every non-page content change is an edit of a file the site

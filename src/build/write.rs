@@ -109,7 +109,8 @@ fn publish(
     let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
     machine_read.extend(screen_files);
     made.extend(put_all(state, &sink, machine_read)?);
-    let photos_of = photos_after(state, &made, whole);
+    let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
+    let photos_of = photos_after(state, &made, &targets);
     let used = used_images(state, &photos_of, &screen_photos);
     let images_made = produce_images(state, &used)?;
     let copies = copy_jobs(state, &used);
@@ -118,10 +119,7 @@ fn publish(
         Sink::Live {
             output_dir,
             touched,
-        } => {
-            let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
-            finish_live(state, output_dir, touched, (&made, &targets), &copies)?
-        }
+        } => finish_live(state, output_dir, touched, (&made, &targets), &copies)?,
     };
     state.photos_of = photos_of;
     state.screen_photos = screen_photos;
@@ -220,13 +218,19 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
 }
 
 /// Output path → photos it refers to, after this build: the files it made,
-/// plus (on a live site) what the files it did not touch referred to.
-fn photos_after(state: &State, made: &[Made], whole: bool) -> HashMap<String, Vec<String>> {
-    let mut photos_of = if whole {
-        HashMap::new()
-    } else {
-        state.photos_of.clone()
-    };
+/// plus what the site's other files referred to when they were last
+/// rendered (files the site no longer has are dropped).
+fn photos_after(
+    state: &State,
+    made: &[Made],
+    targets: &HashSet<&str>,
+) -> HashMap<String, Vec<String>> {
+    let mut photos_of: HashMap<String, Vec<String>> = state
+        .photos_of
+        .iter()
+        .filter(|(path, _)| targets.contains(path.as_str()))
+        .map(|(path, names)| (path.clone(), names.clone()))
+        .collect();
     for file in made.iter().filter(|m| m.signature.is_some()) {
         if file.photos.is_empty() {
             photos_of.remove(&file.path);

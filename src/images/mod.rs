@@ -386,6 +386,15 @@ impl Images {
         self.source(path).map(|s| (s.width, s.height))
     }
 
+    /// The photo output `name` is made from, if it was asked for during
+    /// this build.
+    pub fn source_of(&self, name: &str) -> Option<PathBuf> {
+        self.variants
+            .lock()
+            .ok()
+            .and_then(|variants| variants.get(name).map(|v| v.source.clone()))
+    }
+
     /// Whether `name` is an output this pipeline knows how to make (it was
     /// asked for during this build).
     pub fn knows(&self, name: &str) -> bool {

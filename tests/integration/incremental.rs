@@ -63,9 +63,18 @@ fn assert_same_as_fresh_build(site: &TestSite, live: &Path, context: &str) {
     let fresh = fresh_dir.path().join("site");
     linju::build(&options(site.root(), &fresh)).expect("fresh build");
     let (live_tree, fresh_tree) = (tree(live), tree(&fresh));
-    let live_paths: Vec<&String> = live_tree.keys().collect();
-    let fresh_paths: Vec<&String> = fresh_tree.keys().collect();
-    assert_eq!(live_paths, fresh_paths, "file lists differ after {context}");
+    let only_live: Vec<&String> = live_tree
+        .keys()
+        .filter(|p| !fresh_tree.contains_key(*p))
+        .collect();
+    let only_fresh: Vec<&String> = fresh_tree
+        .keys()
+        .filter(|p| !live_tree.contains_key(*p))
+        .collect();
+    assert!(
+        only_live.is_empty() && only_fresh.is_empty(),
+        "file lists differ after {context}:\n  only in the live site: {only_live:?}\n  only in a fresh build: {only_fresh:?}"
+    );
     for (path, bytes) in &fresh_tree {
         if live_tree[path] != *bytes {
             panic!(
