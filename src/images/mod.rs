@@ -24,7 +24,10 @@ use serde::{Deserialize, Serialize};
 
 mod header;
 mod produce;
+mod references;
 mod resize;
+
+pub use references::referenced_outputs;
 
 use header::read_header;
 use produce::{decode_upright, needed_source_width, render_variant};
@@ -98,30 +101,6 @@ impl Op {
             _ => None,
         }
     }
-}
-
-/// The names of processed photos an HTML file refers to
-/// (`…/processed_images/NAME`), in order of appearance, repeats included.
-pub fn referenced_outputs(html: &[u8]) -> Vec<String> {
-    let marker = format!("{OUTPUT_DIR}/");
-    memchr::memmem::find_iter(html, marker.as_bytes())
-        .filter_map(|at| {
-            let rest = &html[at + marker.len()..];
-            let len = rest
-                .iter()
-                .position(|&b| !is_output_name_byte(b))
-                .unwrap_or(rest.len());
-            std::str::from_utf8(&rest[..len])
-                .ok()
-                .filter(|name| !name.is_empty())
-                .map(str::to_string)
-        })
-        .collect()
-}
-
-/// Output names are `slug.hash.WxH.ext`: ASCII letters, digits, `-`, `.`.
-fn is_output_name_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.' || byte == b'_'
 }
 
 /// Whether a file name is a raster image linju processes (or must refuse
