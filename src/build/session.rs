@@ -276,6 +276,13 @@ fn tera_with_images(
 /// asked for with `resize_image` is not in the file's selection, but its
 /// new bytes give the output a new name.
 fn forget_files_showing(state: &mut State, changed: &[PathBuf]) {
+    // Most rebuilds (a page edited) change no photo: skip the walk.
+    if !changed
+        .iter()
+        .any(|p| images::is_raster(&p.to_string_lossy()))
+    {
+        return;
+    }
     let images = &state.images;
     let stale: Vec<String> = state
         .photos_of

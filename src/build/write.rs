@@ -199,15 +199,16 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
     let hash = output.content_hash();
     let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
     let changed = unchanged != Some(true);
+    let path = output.path.clone();
     let kept = match sink {
         Sink::Whole(staging) => {
             staging.write(&output, unchanged)?;
             None
         }
-        Sink::Live { .. } => changed.then_some(output.clone()),
+        Sink::Live { .. } => changed.then_some(output),
     };
     Ok(Made {
-        path: output.path,
+        path,
         signature: None,
         hash,
         changed,

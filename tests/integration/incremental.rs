@@ -432,12 +432,19 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
     }
 }
 
-#[test]
-fn a_body_edit_rebuilds_only_what_shows_the_page() {
+/// The basic fixture, a session publishing it into a temporary folder
+/// (kept alive by the returned guard), and that folder.
+fn live_session() -> (TestSite, tempfile::TempDir, PathBuf, Session) {
     let site = TestSite::fixture("basic");
     let live_dir = tempfile::tempdir().unwrap();
     let live = live_dir.path().join("site");
-    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    let session = Session::new(options(site.root(), &live)).unwrap();
+    (site, live_dir, live, session)
+}
+
+#[test]
+fn a_body_edit_rebuilds_only_what_shows_the_page() {
+    let (site, _live_dir, live, mut session) = live_session();
     let first = session.build().unwrap();
     let file = "content/stories/li.md";
     let text = std::fs::read_to_string(site.root().join(file)).unwrap();
@@ -470,10 +477,7 @@ fn a_body_edit_rebuilds_only_what_shows_the_page() {
 
 #[test]
 fn a_template_edit_rerenders_only_the_pages_that_use_it() {
-    let site = TestSite::fixture("basic");
-    let live_dir = tempfile::tempdir().unwrap();
-    let live = live_dir.path().join("site");
-    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    let (site, _live_dir, live, mut session) = live_session();
     session.build().unwrap();
     site.write(
         "templates/station.html",
@@ -489,10 +493,7 @@ fn a_template_edit_rerenders_only_the_pages_that_use_it() {
 
 #[test]
 fn a_failed_rebuild_keeps_the_site_and_the_fix_catches_up() {
-    let site = TestSite::fixture("basic");
-    let live_dir = tempfile::tempdir().unwrap();
-    let live = live_dir.path().join("site");
-    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    let (site, _live_dir, live, mut session) = live_session();
     session.build().unwrap();
     let before = tree(&live);
     let file = "content/stories/li.md";
@@ -516,10 +517,7 @@ fn a_failed_rebuild_keeps_the_site_and_the_fix_catches_up() {
 
 #[test]
 fn a_photo_a_template_stops_asking_for_leaves_the_site() {
-    let site = TestSite::fixture("basic");
-    let live_dir = tempfile::tempdir().unwrap();
-    let live = live_dir.path().join("site");
-    let mut session = Session::new(options(site.root(), &live)).unwrap();
+    let (site, _live_dir, live, mut session) = live_session();
     session.build().unwrap();
     let template = site.root().join("templates/notice.html");
     site.write("templates/notice.html", &notice_with_photo(48));
