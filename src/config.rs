@@ -28,6 +28,15 @@ struct RawConfig {
     images: RawImages,
     #[serde(default)]
     screens: Vec<RawScreen>,
+    search: Option<RawSearch>,
+}
+
+/// `search:` as written: `false`, `true`, or a map of settings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSearch {
+    Switch(bool),
+    Settings(SearchSettings),
 }
 
 /// One entry of `screens:` as written.
@@ -124,6 +133,31 @@ impl Default for ImageSettings {
     }
 }
 
+/// The site search (`search:` in `linju.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Whether the site has a search index and page (`search: false` turns it off).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Whether expired notices stay findable (ranked last, marked expired).
+    #[serde(default)]
+    pub expired_notices: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            enabled: true,
+            expired_notices: false,
+        }
+    }
+}
+
 /// The checked site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -157,6 +191,8 @@ pub struct Config {
     pub images: ImageSettings,
     /// Lobby display screens.
     pub screens: Vec<Screen>,
+    /// The site search.
+    pub search: SearchSettings,
 }
 
 /// The file name of the site configuration.
@@ -218,6 +254,14 @@ impl Config {
             icp: raw.icp,
             police_record: raw.police_record,
             extra: raw.extra,
+            search: match raw.search {
+                None => SearchSettings::default(),
+                Some(RawSearch::Switch(enabled)) => SearchSettings {
+                    enabled,
+                    ..SearchSettings::default()
+                },
+                Some(RawSearch::Settings(settings)) => settings,
+            },
         })
     }
 

@@ -30,6 +30,7 @@ mod images;
 mod markdown;
 mod render;
 mod screens;
+mod search;
 mod serve;
 
 pub use build::output::remove_stale;

@@ -20,6 +20,7 @@ use crate::render::feeds;
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output, Rendered, Selection};
 use crate::screens;
+use crate::search;
 
 /// A rebuild touching more than this share of the site's files is written
 /// as a whole new site and swapped in, like a first build.
@@ -108,6 +109,7 @@ fn publish(
     let mut machine_read = feeds::render_feeds(&state.site, with_sitemap);
     let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
     machine_read.extend(screen_files);
+    machine_read.extend(search::render_index(&state.site));
     made.extend(put_all(state, &sink, machine_read)?);
     let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
     let photos_of = photos_after(state, &made, &targets);

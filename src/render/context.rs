@@ -76,6 +76,8 @@ pub fn site_value(site: &Site) -> Value {
         "extra": config.extra,
         "menu": menu,
         "feed_url": config.url_path("atom.xml"),
+        "search_url": config.search.enabled.then(|| config.url_path("search/")),
+        "search_script": config.search.enabled.then(|| config.url_path("search/search.js")),
         "generator": format!("linju {}", env!("CARGO_PKG_VERSION")),
     })
 }

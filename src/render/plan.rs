@@ -39,11 +39,16 @@ pub enum Target {
     },
     /// `404.html`.
     NotFound,
+    /// `search/index.html`, the search page (unless `search: false`).
+    Search,
 }
 
 /// Every HTML file the site has.
 pub fn plan(site: &Site) -> Vec<Target> {
     let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
+    if site.config.search.enabled {
+        targets.push(Target::Search);
+    }
     for (index, section) in site.sections.iter().enumerate().skip(1) {
         let total = section.pages.len().div_ceil(section.paginate_by).max(1);
         targets.extend((1..=total).map(|number| Target::SectionPager {
@@ -125,6 +130,12 @@ pub fn select(site: &Site, lookup: &Lookup, target: Target) -> Selection {
             "404.html".into(),
             Source::Named("404"),
             "",
+        ),
+        Target::Search => Selection::new(
+            "search/index.html".into(),
+            "search.html".into(),
+            Source::Named("search"),
+            "search/",
         ),
     }
 }

@@ -1,0 +1,295 @@
+//! What the search knows of each published page: its fields, each with a
+//! rank (title above names and typed fields, above summary and tags, above
+//! the body), the tokens they give, and the fragment a result shows.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+
+use crate::content::frontmatter::PageFrontMatter;
+use crate::content::site::Site;
+use crate::content::{Page, PageType};
+use crate::render::context::is_expired;
+use crate::search::pinyin;
+use crate::search::tokens::{self, Piece};
+
+/// How much a hit in a field counts; a query ranks a page by the weakest
+/// field its tokens were found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// The body text.
+    Body = 0,
+    /// Summary, tags, community.
+    Meta = 1,
+    /// Names and typed fields (occupation, place, address, areas, hours).
+    Field = 2,
+    /// The title.
+    Title = 3,
+}
+
+/// The most text of one page a result fragment carries.
+const FRAGMENT_CHARS: usize = 8000;
+
+/// One page as the index sees it.
+#[derive(Debug)]
+pub struct Document {
+    /// Index into `Site::pages`.
+    pub page: usize,
+    /// Whether it is an expired notice (kept only when the site asks).
+    pub expired: bool,
+    /// Han tokens (pairs, and single characters of titles and names) with
+    /// the best rank each was found at.
+    pub han: Vec<(u64, Rank)>,
+    /// Word and pinyin tokens with their best rank.
+    pub words: Vec<(String, Rank)>,
+    /// The fragment file's JSON.
+    pub fragment: String,
+}
+
+/// The pages the index holds: everything the site publishes, less expired
+/// notices unless `keep_expired` (drafts and future pages never reach the
+/// `Site` of a build that does not show them).
+pub fn published(site: &Site, keep_expired: bool) -> Vec<(usize, bool)> {
+    site.pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| {
+            let expired = page.page_type == PageType::Notice && is_expired(site, page);
+            (index, expired)
+        })
+        .filter(|&(_, expired)| keep_expired || !expired)
+        .collect()
+}
+
+/// Reads one page into a document.
+pub fn document(site: &Site, page: usize, expired: bool) -> Document {
+    let p = &site.pages[page];
+    let fields = fields(site, p);
+    let mut collector = Collector::default();
+    for (rank, name, text) in &fields {
+        collector.add(text, *rank, *name);
+    }
+    let mut han: Vec<(u64, Rank)> = collector.han.into_iter().collect();
+    han.sort_unstable();
+    let mut words: Vec<(String, Rank)> = collector.words.into_iter().collect();
+    words.sort_unstable();
+    Document {
+        page,
+        expired,
+        han,
+        words,
+        fragment: fragment(site, p, &fields),
+    }
+}
+
+/// Whether a field is a title or a person's name (which also get single
+/// characters and pinyin), and a name (which gets initials too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Title,
+    Name,
+    Text,
+}
+
+#[derive(Default)]
+struct Collector {
+    han: HashMap<u64, Rank>,
+    words: HashMap<String, Rank>,
+}
+
+impl Collector {
+    fn add(&mut self, text: &str, rank: Rank, kind: Kind) {
+        for piece in tokens::pieces(text) {
+            match piece {
+                Piece::Han(run) => self.add_han(&run, rank, kind),
+                Piece::Words(group) => {
+                    tokens::word_tokens(&group, |t| keep_best(&mut self.words, t, rank));
+                }
+            }
+        }
+    }
+
+    fn add_han(&mut self, run: &[char], rank: Rank, kind: Kind) {
+        let han = &mut self.han;
+        let mut keep = |key: u64| {
+            let best = han.entry(key).or_insert(rank);
+            *best = (*best).max(rank);
+        };
+        tokens::han_pairs(run, &mut keep);
+        if kind == Kind::Text {
+            return;
+        }
+        for &c in run {
+            keep(tokens::han_key(c, None));
+        }
+        let words = &mut self.words;
+        pinyin::full_tokens(run, |t| keep_best(words, t, rank));
+        if kind == Kind::Name {
+            pinyin::initials_tokens(run, |t| keep_best(words, t, rank));
+        }
+    }
+}
+
+fn keep_best(words: &mut HashMap<String, Rank>, token: &str, rank: Rank) {
+    match words.get_mut(token) {
+        Some(best) => *best = (*best).max(rank),
+        None => {
+            words.insert(token.to_string(), rank);
+        }
+    }
+}
+
+type Field = (Rank, Kind, String);
+
+/// Every searchable field of a page, with its rank.
+fn fields(site: &Site, page: &Page) -> Vec<Field> {
+    let meta = &page.meta;
+    let mut fields: Vec<Field> = vec![(Rank::Title, Kind::Title, page.title.clone())];
+    let mut add = |rank: Rank, kind: Kind, text: Option<&String>| {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            fields.push((rank, kind, text.clone()));
+        }
+    };
+    add(Rank::Field, Kind::Name, meta.person.as_ref());
+    add(Rank::Field, Kind::Name, meta.family.as_ref());
+    for member in &meta.members {
+        add(Rank::Field, Kind::Name, Some(&member.name));
+    }
+    for text in typed_texts(meta) {
+        add(Rank::Field, Kind::Text, Some(&text));
+    }
+    add(Rank::Meta, Kind::Text, meta.summary.as_ref());
+    add(Rank::Meta, Kind::Text, meta.description.as_ref());
+    for tag in &meta.tags {
+        add(Rank::Meta, Kind::Text, Some(tag));
+    }
+    if let Some(community) = page.community {
+        add(Rank::Meta, Kind::Text, Some(&site.pages[community].title));
+    }
+    add(Rank::Body, Kind::Text, Some(&plain_text(&page.rendered.html)));
+    fields
+}
+
+/// The typed fields residents look for: occupation, honours, quote and
+/// motto, an event's place and organiser, a station's address, hours,
+/// phone and areas, a community's street and brand.
+fn typed_texts(meta: &PageFrontMatter) -> Vec<String> {
+    let singles = [
+        &meta.occupation,
+        &meta.quote,
+        &meta.motto,
+        &meta.location,
+        &meta.organizer,
+        &meta.address,
+        &meta.hours,
+        &meta.phone,
+        &meta.street,
+        &meta.brand,
+    ];
+    let mut texts: Vec<String> = singles.into_iter().flatten().cloned().collect();
+    texts.extend(meta.honors.iter().cloned());
+    for area in &meta.areas {
+        texts.push(area.name.clone());
+        texts.extend(area.description.iter().cloned());
+    }
+    texts
+}
+
+/// The text of rendered HTML: tags dropped (block ends become spaces),
+/// entities decoded.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(start) = rest.find(['<', '&']) {
+        text.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            let tag = &rest[..end];
+            if !text.ends_with(' ') && is_block_boundary(tag) {
+                text.push(' ');
+            }
+            rest = &rest[end..];
+        } else {
+            let (decoded, used) = decode_entity(rest);
+            text.push_str(&decoded);
+            rest = &rest[used..];
+        }
+    }
+    text.push_str(rest);
+    text.trim().to_string()
+}
+
+fn is_block_boundary(tag: &str) -> bool {
+    const INLINE: [&str; 10] = ["a", "em", "strong", "code", "span", "b", "i", "mark", "sup", "sub"];
+    let name: String = tag
+        .trim_start_matches(['<', '/'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    !INLINE.contains(&name.as_str())
+}
+
+/// Decodes the entity at the start of `text` (`&amp;`, `&#39;`, `&#x4e2d;`);
+/// a lone `&` stays as it is.
+fn decode_entity(text: &str) -> (String, usize) {
+    let Some(end) = text[..text.len().min(12)].find(';') else {
+        return ("&".into(), 1);
+    };
+    let name = &text[1..end];
+    let decoded = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" | "#39" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => name
+            .strip_prefix("#x")
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+            .and_then(char::from_u32),
+    };
+    match decoded {
+        Some(c) => (c.to_string(), end + 1),
+        None => ("&".into(), 1),
+    }
+}
+
+/// What a result shows: address (relative to the site's base, so the index
+/// works under any base URL), title, type, community, date and text.
+fn fragment(site: &Site, page: &Page, fields: &[Field]) -> String {
+    let text: String = fields[1..]
+        .iter()
+        .map(|(_, _, text)| text.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let text: String = text.chars().take(FRAGMENT_CHARS).collect();
+    let community = page.community.map(|c| site.pages[c].title.as_str());
+    let date = page.date.as_ref().map(|d| d.date().to_string());
+    json!({
+        "u": page.path,
+        "t": page.title,
+        "k": page.page_type.name(),
+        "c": community,
+        "d": date,
+        "x": text,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_decodes_entities() {
+        let html = "<h2 id=\"a\">法律&amp;调解</h2><p>每周三<strong>下午</strong>，电话&#x30;571</p>";
+        assert_eq!(plain_text(html), "法律&调解 每周三下午，电话0571");
+    }
+
+    #[test]
+    fn a_lone_ampersand_stays() {
+        assert_eq!(plain_text("A & B &c"), "A & B &c");
+    }
+}

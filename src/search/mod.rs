@@ -1,0 +1,177 @@
+//! The site search: an index written with the site, searched in the
+//! reader's browser by `search.js` (plain ES5, no WebAssembly), fetching a
+//! small entry file and then only the shards a query's tokens hash to.
+//!
+//! Files under `search/` in the output:
+//! - `index.json`: the entry (shard count, version, filters, suggestions);
+//! - `s/N.json`: shard N, `{"token": "postings"}`;
+//! - `t/N.json`: the page table chunk N (type and community per page, for
+//!   the filters, fetched only when a filter is used);
+//! - `f/ID.json`: what result ID shows (address, title, text);
+//! - `search.js`: the searcher and the default theme's behaviour.
+//!
+//! Page ids follow the date, oldest first, so a new page is added at the
+//! end (an edit rewrites only the shards whose tokens it touches) and
+//! "newer first" is "higher id first". Kept expired notices come before
+//! every other page, so they rank last.
+
+pub mod documents;
+pub mod index;
+pub mod pinyin;
+pub mod tokens;
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::content::PageType;
+use crate::content::site::Site;
+use crate::hash::hash_bytes;
+use crate::render::Output;
+use crate::search::documents::Document;
+
+/// Where the index lives in the output.
+pub const DIR: &str = "search";
+
+/// The searcher, with the syllable table filled in at build time.
+const SCRIPT: &str = include_str!("search.js");
+/// The default behaviour of search forms, spliced into [`SCRIPT`].
+const UI: &str = include_str!("ui.js");
+
+/// The index files of a site, or nothing when `search: false`.
+pub fn render_index(site: &Site) -> Vec<Output> {
+    let settings = site.config.search;
+    if !settings.enabled {
+        return Vec::new();
+    }
+    let mut documents: Vec<Document> = documents::published(site, settings.expired_notices)
+        .into_par_iter()
+        .map(|(page, expired)| documents::document(site, page, expired))
+        .collect();
+    documents.sort_by(|a, b| id_order(site, a).cmp(&id_order(site, b)));
+    let postings = index::merge(&documents);
+    let shard_count = postings.shard_count();
+    let mut outputs: Vec<Output> = Vec::new();
+    for (n, shard) in postings.shards(shard_count).into_iter().enumerate() {
+        outputs.push(output(format!("s/{n}.json"), shard));
+    }
+    let communities: Vec<usize> = site.communities.clone();
+    let codes: Vec<u64> = documents
+        .iter()
+        .map(|d| table_code(site, &communities, d))
+        .collect();
+    for (n, chunk) in index::table_chunks(&codes).into_iter().enumerate() {
+        outputs.push(output(format!("t/{n}.json"), chunk));
+    }
+    for (id, document) in documents.iter_mut().enumerate() {
+        let fragment = std::mem::take(&mut document.fragment);
+        outputs.push(output(format!("f/{id}.json"), fragment));
+    }
+    let version = version_of(&outputs);
+    let entry = entry(site, &documents, shard_count, &communities, &version);
+    outputs.push(output("index.json".into(), entry));
+    outputs.push(output("search.js".into(), script()));
+    outputs
+}
+
+/// Sort key of the page ids: kept expired notices first, then by date
+/// (undated pages first), then by address.
+fn id_order<'a>(
+    site: &'a Site,
+    document: &Document,
+) -> (bool, Option<jiff::Timestamp>, &'a str) {
+    let page = &site.pages[document.page];
+    (
+        !document.expired,
+        page.date.as_ref().map(|d| d.timestamp()),
+        page.path.as_str(),
+    )
+}
+
+fn table_code(site: &Site, communities: &[usize], document: &Document) -> u64 {
+    let page = &site.pages[document.page];
+    let type_code = crate::content::PAGE_TYPES
+        .iter()
+        .position(|t| *t == page.page_type)
+        .unwrap_or(0) as u64;
+    let community = page
+        .community
+        .and_then(|c| communities.iter().position(|&x| x == c))
+        .map_or(0, |position| position as u64 + 1);
+    community * 8 + type_code
+}
+
+fn output(name: String, text: String) -> Output {
+    Output {
+        path: format!("{DIR}/{name}"),
+        bytes: text.into_bytes(),
+    }
+}
+
+/// A hash of every index file, which the searcher adds to the addresses
+/// it fetches so a browser never mixes two builds' shards.
+fn version_of(outputs: &[Output]) -> String {
+    let mut all: u64 = 0;
+    for output in outputs {
+        all = all.rotate_left(5) ^ hash_bytes(&output.bytes);
+    }
+    format!("{:x}", all & 0xFFFF_FFFF_FFFF)
+}
+
+/// What a type is called in the filters.
+pub fn type_label(page_type: PageType) -> &'static str {
+    match page_type {
+        PageType::Page => "页面",
+        PageType::Story => "身边的奋斗者",
+        PageType::Family => "最美家庭",
+        PageType::Event => "活动与议事",
+        PageType::Station => "服务站点",
+        PageType::Notice => "通知公告",
+        PageType::Community => "社区",
+    }
+}
+
+/// The entry file: what the searcher needs before its first shard.
+fn entry(
+    site: &Site,
+    documents: &[Document],
+    shards: u32,
+    communities: &[usize],
+    version: &str,
+) -> String {
+    let types: Vec<serde_json::Value> = crate::content::PAGE_TYPES
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| documents.iter().any(|d| site.pages[d.page].page_type == **t))
+        .map(|(code, t)| json!([code, t.name(), type_label(*t)]))
+        .collect();
+    let community_names: Vec<&str> = communities
+        .iter()
+        .map(|&c| site.pages[c].title.as_str())
+        .collect();
+    let mut tags: Vec<(&str, usize)> = site
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.pages.len()))
+        .collect();
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let suggestions: Vec<&str> = tags.iter().take(6).map(|t| t.0).collect();
+    json!({
+        "version": version,
+        "shards": shards,
+        "pages": documents.len(),
+        "expired": documents.iter().filter(|d| d.expired).count(),
+        "chunk": index::TABLE_CHUNK,
+        "types": types,
+        "communities": community_names,
+        "suggest": suggestions,
+    })
+    .to_string()
+}
+
+/// `search.js` with the syllables `pinyin` knows.
+fn script() -> String {
+    let syllables: Vec<String> = pinyin::all_syllables().into_iter().collect();
+    SCRIPT
+        .replace("/*SYLLABLES*/", &syllables.join(" "))
+        .replace("  /*UI*/\n", UI)
+}
