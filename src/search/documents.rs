@@ -166,7 +166,11 @@ fn fields(site: &Site, page: &Page) -> Vec<Field> {
     if let Some(community) = page.community {
         add(Rank::Meta, Kind::Text, Some(&site.pages[community].title));
     }
-    add(Rank::Body, Kind::Text, Some(&plain_text(&page.rendered.html)));
+    add(
+        Rank::Body,
+        Kind::Text,
+        Some(&plain_text(&page.rendered.html)),
+    );
     fields
 }
 
@@ -221,7 +225,9 @@ pub fn plain_text(html: &str) -> String {
 }
 
 fn is_block_boundary(tag: &str) -> bool {
-    const INLINE: [&str; 10] = ["a", "em", "strong", "code", "span", "b", "i", "mark", "sup", "sub"];
+    const INLINE: [&str; 10] = [
+        "a", "em", "strong", "code", "span", "b", "i", "mark", "sup", "sub",
+    ];
     let name: String = tag
         .trim_start_matches(['<', '/'])
         .chars()
@@ -284,7 +290,8 @@ mod tests {
 
     #[test]
     fn plain_text_drops_tags_and_decodes_entities() {
-        let html = "<h2 id=\"a\">法律&amp;调解</h2><p>每周三<strong>下午</strong>，电话&#x30;571</p>";
+        let html =
+            "<h2 id=\"a\">法律&amp;调解</h2><p>每周三<strong>下午</strong>，电话&#x30;571</p>";
         assert_eq!(plain_text(html), "法律&调解 每周三下午，电话0571");
     }
 

@@ -83,10 +83,18 @@ impl Postings {
     /// How many shards keep each near [`SHARD_BYTES`]: a power of two, so
     /// the count moves only when the index doubles or halves.
     pub fn shard_count(&self) -> u32 {
-        let postings: usize = self.han.values().chain(self.words.values()).map(Vec::len).sum();
+        let postings: usize = self
+            .han
+            .values()
+            .chain(self.words.values())
+            .map(Vec::len)
+            .sum();
         let tokens = self.han.len() + self.words.len();
         let estimate = postings + postings / 4 + tokens * 10;
-        (estimate / SHARD_BYTES).max(1).next_power_of_two().min(1 << 16) as u32
+        (estimate / SHARD_BYTES)
+            .max(1)
+            .next_power_of_two()
+            .min(1 << 16) as u32
     }
 
     /// The shards' JSON, one per bucket (`{"token":"postings",...}`, tokens
@@ -163,6 +171,9 @@ mod tests {
         let mut out = String::new();
         // ids 0 (title), 1 (body), 9 (field).
         encode_list(&[3, 4, (9 << 2) | 2], &mut out);
-        assert_eq!(out, format!("{}{}{}", number(3), number(4), number((8 << 2) | 2)));
+        assert_eq!(
+            out,
+            format!("{}{}{}", number(3), number(4), number((8 << 2) | 2))
+        );
     }
 }

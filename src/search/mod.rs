@@ -75,10 +75,7 @@ pub fn render_index(site: &Site) -> Vec<Output> {
 
 /// Sort key of the page ids: kept expired notices first, then by date
 /// (undated pages first), then by address.
-fn id_order<'a>(
-    site: &'a Site,
-    document: &Document,
-) -> (bool, Option<jiff::Timestamp>, &'a str) {
+fn id_order<'a>(site: &'a Site, document: &Document) -> (bool, Option<jiff::Timestamp>, &'a str) {
     let page = &site.pages[document.page];
     (
         !document.expired,
@@ -141,7 +138,11 @@ fn entry(
     let types: Vec<serde_json::Value> = crate::content::PAGE_TYPES
         .iter()
         .enumerate()
-        .filter(|(_, t)| documents.iter().any(|d| site.pages[d.page].page_type == **t))
+        .filter(|(_, t)| {
+            documents
+                .iter()
+                .any(|d| site.pages[d.page].page_type == **t)
+        })
         .map(|(code, t)| json!([code, t.name(), type_label(*t)]))
         .collect();
     let community_names: Vec<&str> = communities

@@ -87,7 +87,10 @@ pub fn initials_tokens(run: &[char], mut emit: impl FnMut(&str)) {
 mod tests {
     use super::*;
 
-    fn collect(run: &str, f: fn(&[char], &mut dyn FnMut(&str))) -> Vec<String> {
+    /// A tokeniser under test: a run of characters and where its tokens go.
+    type Tokeniser = fn(&[char], &mut dyn FnMut(&str));
+
+    fn collect(run: &str, f: Tokeniser) -> Vec<String> {
         let chars: Vec<char> = run.chars().collect();
         let mut out = Vec::new();
         f(&chars, &mut |t| out.push(t.to_string()));
@@ -99,13 +102,23 @@ mod tests {
         let tokens = collect("张桂兰", |r, e| full_tokens(r, e));
         assert_eq!(
             tokens,
-            ["~zhangg", "~zhanggu", "~zhanggui", "~guil", "~guila", "~guilan"]
+            [
+                "~zhangg",
+                "~zhanggu",
+                "~zhanggui",
+                "~guil",
+                "~guila",
+                "~guilan"
+            ]
         );
     }
 
     #[test]
     fn initials_pair_up() {
-        assert_eq!(collect("张桂兰", |r, e| initials_tokens(r, e)), ["^zg", "^gl"]);
+        assert_eq!(
+            collect("张桂兰", |r, e| initials_tokens(r, e)),
+            ["^zg", "^gl"]
+        );
     }
 
     #[test]
@@ -114,7 +127,11 @@ mod tests {
         assert_eq!(syllable('桩').as_deref(), Some("zhuang"));
         assert_eq!(syllable('a'), None);
         let all = all_syllables();
-        assert!(all.len() > 380 && all.len() < 440, "{} syllables", all.len());
+        assert!(
+            all.len() > 380 && all.len() < 440,
+            "{} syllables",
+            all.len()
+        );
         assert!(all.iter().all(|s| is_syllable(s)));
     }
 }

@@ -189,22 +189,34 @@ mod tests {
     #[test]
     fn han_runs_become_overlapping_pairs() {
         assert_eq!(tokens_of("充电桩安装"), ["充电", "电桩", "桩安", "安装"]);
-        assert_eq!(tokens_of("法律诊所，每周三"), ["法律", "律诊", "诊所", "每周", "周三"]);
+        assert_eq!(
+            tokens_of("法律诊所，每周三"),
+            ["法律", "律诊", "诊所", "每周", "周三"]
+        );
     }
 
     #[test]
     fn punctuation_and_latin_break_han_runs() {
-        assert_eq!(pieces("张桂兰：3号楼"), [han("张桂兰"), words(&["3"]), han("号楼")]);
+        assert_eq!(
+            pieces("张桂兰：3号楼"),
+            [han("张桂兰"), words(&["3"]), han("号楼")]
+        );
     }
 
     #[test]
     fn full_width_letters_and_digits_are_ascii() {
-        assert_eq!(pieces("ＷｉＦｉ　１２３"), [words(&["wifi"]), words(&["123"])]);
+        assert_eq!(
+            pieces("ＷｉＦｉ　１２３"),
+            [words(&["wifi"]), words(&["123"])]
+        );
     }
 
     #[test]
     fn phone_numbers_are_found_however_they_are_typed() {
-        assert_eq!(pieces("电话0571-8600 0000。"), [han("电话"), words(&["0571", "8600", "0000"])]);
+        assert_eq!(
+            pieces("电话0571-8600 0000。"),
+            [han("电话"), words(&["0571", "8600", "0000"])]
+        );
         let tokens = tokens_of("0571-8600 0000");
         for typed in ["0571", "057186000000", "86000000", "8600", "860000", "0000"] {
             assert!(tokens.iter().any(|t| t == typed), "{typed} in {tokens:?}");
@@ -213,7 +225,15 @@ mod tests {
 
     #[test]
     fn latin_words_apart_by_a_space_stay_apart() {
-        assert_eq!(pieces("Wi-Fi free 2 go"), [words(&["wi", "fi"]), words(&["free"]), words(&["2"]), words(&["go"])]);
+        assert_eq!(
+            pieces("Wi-Fi free 2 go"),
+            [
+                words(&["wi", "fi"]),
+                words(&["free"]),
+                words(&["2"]),
+                words(&["go"])
+            ]
+        );
         assert_eq!(tokens_of("Wi-Fi"), ["wi", "wif", "wifi", "fi"]);
     }
 

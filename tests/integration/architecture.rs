@@ -14,8 +14,8 @@ const GROUND: [&str; 9] = [
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the
 /// wings before it.
-const WINGS: [&str; 7] = [
-    "images", "markdown", "content", "render", "screens", "build", "serve",
+const WINGS: [&str; 8] = [
+    "images", "markdown", "content", "render", "screens", "search", "build", "serve",
 ];
 
 /// Longest file and function the house allows (lines).

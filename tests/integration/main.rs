@@ -10,4 +10,5 @@ mod images;
 mod incremental;
 mod rendering;
 mod screens;
+mod search;
 mod serve;

@@ -1,0 +1,81 @@
+// One tool's side of the search benchmark, in headless Chromium.
+//   node bench/search_browser.js TOOL PORT QUERIES.json   (TOOL: linju | pagefind)
+// Needs playwright-core (NODE_PATH) and Debian's chromium. The site is
+// served by bench/search.py's counting server on PORT; for each query it
+// prints one JSON line: bytes the server sent for the query and the first
+// 8 results a resident sees (library and entry included on the first),
+// the total, and every result's address (for recall and precision).
+'use strict';
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+
+const [tool, port, queryFile] = process.argv.slice(2);
+const queries = JSON.parse(fs.readFileSync(queryFile, 'utf8'));
+const origin = `http://127.0.0.1:${port}`;
+const SHOWN = 8;
+
+async function bytesSent(page) {
+  return page.evaluate(async (o) => +(await (await fetch(o + '/__bytes', { cache: 'no-store' })).text()), origin);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage();
+  await page.goto(origin + '/bench-blank.html');
+  for (let i = 0; i < queries.length; i++) {
+    const query = queries[i].query;
+    const before = await bytesSent(page);
+    const started = Date.now();
+    const shown = await page.evaluate(tool === 'linju' ? linjuShown : pagefindShown, { query, shown: SHOWN, first: i === 0 });
+    const ms = Date.now() - started;
+    const after = await bytesSent(page);
+    const all = await page.evaluate(tool === 'linju' ? linjuAll : pagefindAll, { query });
+    process.stdout.write(JSON.stringify({ query, bytes: after - before, ms, total: shown.total, urls: all }) + '\n');
+  }
+  await browser.close();
+}
+
+// In the page: load the library on the first query, search, fetch what
+// the first screen of results shows.
+async function linjuShown({ query, shown, first }) {
+  if (first) {
+    await new Promise((ok, fail) => {
+      const s = document.createElement('script');
+      s.src = '/search/search.js'; s.onload = ok; s.onerror = fail;
+      document.head.appendChild(s);
+    });
+    window.searcher = new window.linjuSearch.Searcher('/');
+  }
+  const found = await new Promise((ok) => window.searcher.search(query, ok));
+  window.lastFound = found;
+  const top = found.results.slice(0, shown).map((r) => 'f/' + r.id + '.json');
+  await new Promise((ok) => window.searcher.fetchAll(top, ok));
+  return { total: found.results.length };
+}
+
+async function linjuAll() {
+  const ids = window.lastFound.results.map((r) => 'f/' + r.id + '.json');
+  const fragments = await new Promise((ok) => window.searcher.fetchAll(ids, ok));
+  return fragments.map((f) => '/' + f.u);
+}
+
+async function pagefindShown({ query, shown, first }) {
+  if (first) {
+    window.pagefind = await import('/pagefind/pagefind.js');
+    await window.pagefind.init();
+  }
+  const found = await window.pagefind.search(query);
+  window.lastFound = found;
+  await Promise.all(found.results.slice(0, shown).map((r) => r.data()));
+  return { total: found.results.length };
+}
+
+async function pagefindAll() {
+  const data = await Promise.all(window.lastFound.results.map((r) => r.data()));
+  return data.map((d) => d.url.replace(/index\.html$/, ''));
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });

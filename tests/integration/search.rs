@@ -1,0 +1,317 @@
+//! The site search: what the index holds (and never holds), what a query
+//! finds, in which order, and what an edit rewrites. Queries run through
+//! the real `search.js` under Node (`tests/search/query.js`); the browser
+//! tests that type into the search box are in `search_browser.rs`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use linju::{BuildOptions, Session};
+use serde_json::Value;
+
+use crate::harness::TestSite;
+
+const CLOCK: &str = "2025-12-01 10:00";
+
+/// The search fixture, built at a fixed clock.
+pub fn built_fixture() -> TestSite {
+    let site = TestSite::fixture("search");
+    site.build(&["--clock", CLOCK]).ok();
+    site
+}
+
+/// Runs queries through search.js against a built site: one JSON value
+/// per query (`total`, `urls` and `titles` of the first 20, `ranks`).
+/// Node is required: without it the test fails rather than pass unchecked.
+pub fn search(public: &Path, queries: &[&str]) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.js");
+    let output = Command::new("node")
+        .arg(script)
+        .arg(public)
+        .args(queries)
+        .output()
+        .expect("node is needed for the search tests (apt-get install nodejs)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), queries.len());
+    lines
+}
+
+fn urls(result: &Value) -> Vec<String> {
+    result["urls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every file under `dir` (relative path → bytes).
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn residents_find_names_places_areas_phones_and_words() {
+    let site = built_fixture();
+    let cases: [(&str, &str); 13] = [
+        ("张桂兰", "stories/zhang-guilan/"),
+        ("zhangguilan", "stories/zhang-guilan/"),
+        ("zhanggui", "stories/zhang-guilan/"),
+        ("zgl", "stories/zhang-guilan/"),
+        ("ZGL", "stories/zhang-guilan/"),
+        ("豆浆", "stories/zhang-guilan/"),
+        ("法律诊所", "stations/tinghu/"),
+        ("听湖路", "stations/tinghu/"),
+        ("0571-8600 1101", "stations/tinghu/"),
+        ("057186001101", "stations/tinghu/"),
+        ("86001101", "stations/tinghu/"),
+        ("wi-fi", "stories/wang/"),
+        ("ＷｉＦｉ", "stories/wang/"),
+    ];
+    let queries: Vec<&str> = cases.iter().map(|(q, _)| *q).collect();
+    for ((query, want), result) in cases.iter().zip(search(&site.public(), &queries)) {
+        assert_eq!(
+            urls(&result).first().map(String::as_str),
+            Some(*want),
+            "{query}: {result}"
+        );
+    }
+}
+
+#[test]
+fn a_query_with_nothing_behind_it_finds_nothing() {
+    let site = built_fixture();
+    for result in search(&site.public(), &["火星基地", "qqqq", "99999"]) {
+        assert_eq!(result["total"], 0, "{result}");
+    }
+}
+
+/// Every piece of two to four Han characters of a page's own text finds
+/// the page: the tokeniser in Rust and in search.js agree.
+#[test]
+fn every_two_to_four_characters_of_a_page_find_it() {
+    let site = built_fixture();
+    // Each text is one contiguous run of the page (a field or the body):
+    // pieces that straddle two fields are not on the page.
+    let texts = [
+        (
+            "stories/zhang-guilan/",
+            "每天清晨四点，她就揉好了第一盆面。街坊说她家的豆浆最地道。",
+        ),
+        ("stories/zhang-guilan/", "早餐店店主"),
+        ("stations/tinghu/", "一楼无台阶，轮椅可以直接进来。"),
+        ("stations/tinghu/", "每周三下午律师坐诊"),
+        ("stations/tinghu/", "就业服务台"),
+        ("events/charging/", "居民代表讨论了充电桩的位置和收费。"),
+        ("events/charging/", "听湖社区居委会"),
+    ];
+    for (url, text) in texts {
+        let chars: Vec<char> = text.chars().collect();
+        let mut queries: Vec<String> = Vec::new();
+        for len in 2..=4 {
+            for window in chars.windows(len) {
+                if window.iter().all(|c| ('\u{4e00}'..='\u{9fff}').contains(c)) {
+                    queries.push(window.iter().collect());
+                }
+            }
+        }
+        let refs: Vec<&str> = queries.iter().map(String::as_str).collect();
+        for (query, result) in refs.iter().zip(search(&site.public(), &refs)) {
+            assert!(
+                urls(&result).iter().any(|u| u == url),
+                "{query} did not find {url}: {result}"
+            );
+        }
+    }
+}
+
+#[test]
+fn title_and_name_hits_rank_above_body_hits_and_newer_above_older() {
+    let site = built_fixture();
+    let found = search(&site.public(), &["充电桩", "张桂兰", "议事会", "王"]);
+    // 充电桩: in the newer page's title, in the older one's body.
+    assert_eq!(
+        urls(&found[0]),
+        ["events/charging/", "events/old-charging/"]
+    );
+    // 张桂兰: a striver's own name above a mention in another's body.
+    assert_eq!(urls(&found[1]), ["stories/zhang-guilan/", "stories/wang/"]);
+    // 议事会: in both titles, newer first.
+    assert_eq!(
+        urls(&found[2]),
+        ["events/charging/", "events/old-charging/"]
+    );
+    // One character searches titles and names only.
+    assert_eq!(urls(&found[3]), ["stories/wang/"]);
+}
+
+#[test]
+fn nothing_unpublished_reaches_any_output_file() {
+    let site = built_fixture();
+    for (path, bytes) in tree(&site.public()) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "草稿正文",
+            "草稿人",
+            "定时正文",
+            "未来人",
+            "还没写完",
+            "明年才发布",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {path}");
+        }
+        if path.starts_with("search/") {
+            assert!(!text.contains("年检"), "an expired notice in {path}");
+        }
+    }
+    // The expired notice keeps its own page (marked expired), outside the index.
+    assert!(site.exists("notices/expired/index.html"));
+    let found = search(&site.public(), &["年检", "草稿", "定时正文"]);
+    assert!(found.iter().all(|r| r["total"] == 0), "{found:?}");
+}
+
+#[test]
+fn expired_notices_are_found_last_when_the_site_keeps_them() {
+    let site = TestSite::fixture("search");
+    let config = std::fs::read_to_string(site.root().join("linju.yaml")).unwrap();
+    site.write(
+        "linju.yaml",
+        &format!("{config}search:\n  expired_notices: true\n"),
+    );
+    site.build(&["--clock", CLOCK]).ok();
+    let found = search(&site.public(), &["年检", "通知"]);
+    assert_eq!(urls(&found[0]), ["notices/expired/"]);
+    assert_eq!(urls(&found[1]), ["notices/water/", "notices/expired/"]);
+}
+
+#[test]
+fn search_false_leaves_out_the_index_the_page_and_the_box() {
+    let site = TestSite::fixture("search");
+    let config = std::fs::read_to_string(site.root().join("linju.yaml")).unwrap();
+    site.write("linju.yaml", &format!("{config}search: false\n"));
+    site.build(&["--clock", CLOCK]).ok();
+    assert!(!site.exists("search"));
+    let home = site.read("index.html");
+    assert!(!home.contains("data-linju-search"), "{home}");
+    assert!(!home.contains("search.js"));
+}
+
+#[test]
+fn the_box_and_the_page_work_under_the_sites_base_path() {
+    let site = built_fixture();
+    let home = site.read("index.html");
+    assert!(home.contains(r#"action="/linjiang/search/""#), "{home}");
+    assert!(home.contains(r#"src="/linjiang/search/search.js""#));
+    let page = site.read("search/index.html");
+    assert!(page.contains("data-linju-results") && page.contains(r#"aria-live="polite""#));
+    // Addresses in the index are relative to the base, so the folder can
+    // be served anywhere.
+    let fragment = site.read("search/f/0.json");
+    assert!(
+        !fragment.contains("linjiang") && !fragment.contains("https:"),
+        "{fragment}"
+    );
+}
+
+/// Enough pages of varied text that the index needs many shards: each
+/// body is a deterministic run of Han characters, so most bigrams are new.
+fn many_pages(site: &TestSite) {
+    let mut seed: u32 = 7;
+    for n in 0..200 {
+        let body: String = (0..60)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                char::from_u32(0x4e00 + (seed >> 16) % 3000).unwrap_or('一')
+            })
+            .collect();
+        site.write(
+            &format!("content/events/extra-{n:03}.md"),
+            &format!(
+                "---\ntitle: 第{n}次楼道议事\ndate: 2024-01-{:02}\n---\n{body}\n",
+                n % 28 + 1
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_body_edit_rewrites_only_the_shards_it_touches() {
+    let site = TestSite::fixture("search");
+    many_pages(&site);
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let options = |output: &Path| BuildOptions {
+        root: site.root().to_path_buf(),
+        output: Some(output.to_path_buf()),
+        clock: Some(CLOCK.into()),
+        ..Default::default()
+    };
+    let mut session = Session::new(options(&live)).unwrap();
+    session.build().unwrap();
+    let shards = std::fs::read_dir(live.join("search/s")).unwrap().count();
+    assert!(
+        shards >= 4,
+        "the fixture should need several shards, has {shards}"
+    );
+    let file = site.root().join("content/stories/wang.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    site.write(
+        "content/stories/wang.md",
+        &text.replace("修理铺", "修理铺和理发角"),
+    );
+    let report = session.rebuild(&[file]).unwrap();
+    let written: Vec<&String> = report
+        .written
+        .iter()
+        .filter(|p| p.starts_with("search/"))
+        .collect();
+    let shards_written = written
+        .iter()
+        .filter(|p| p.starts_with("search/s/"))
+        .count();
+    assert!(
+        shards_written >= 1 && shards_written < shards / 2,
+        "{written:?} of {shards} shards"
+    );
+    assert!(
+        written
+            .iter()
+            .all(|p| !p.starts_with("search/f/") || p.ends_with(".json"))
+    );
+    assert_eq!(
+        written
+            .iter()
+            .filter(|p| p.starts_with("search/f/"))
+            .count(),
+        1,
+        "{written:?}"
+    );
+    assert_eq!(search(&live, &["理发角"])[0]["urls"][0], "stories/wang/");
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = fresh_dir.path().join("site");
+    Session::new(options(&fresh)).unwrap().build().unwrap();
+    assert!(
+        tree(&live.join("search")) == tree(&fresh.join("search")),
+        "the live index differs from a fresh build's"
+    );
+}
