@@ -42,6 +42,8 @@
 
   function snippet(text, terms) {
     var found = hits(text, terms), start = found.length ? Math.max(0, found[0][0] - 24) : 0;
+    // Begin at a word, not on the separator between two fields.
+    while (start > 0 && start < text.length && ' ·，。、；'.indexOf(text.charAt(start)) >= 0) { start++; }
     var end = Math.min(text.length, start + 90);
     return (start > 0 ? '…' : '') + marked(text, terms, start, end) + (end < text.length ? '…' : '');
   }
@@ -126,6 +128,14 @@
     if (this.status) { this.status.innerHTML = html || escapeHtml(text); }
   };
 
+  /* Whether a filter narrows the results. */
+  Panel.prototype.filtered = function () {
+    for (var i = 0; i < this.filters.length; i++) {
+      if (this.filters[i].value !== '') { return true; }
+    }
+    return false;
+  };
+
   Panel.prototype.filter = function (results, done) {
     var wanted = {};
     for (var i = 0; i < this.filters.length; i++) {
@@ -177,6 +187,11 @@
     if (count) {
       this.setStatus('找到 ' + count + ' 条结果' +
         (this.titleOnly ? '（只搜了标题和姓名，输入两个字以上可以搜正文）' : ''));
+      return;
+    }
+    if (this.filtered()) {
+      this.setStatus('', '<strong>在所选的类别和社区里没有找到“' + escapeHtml(this.query) + '”。</strong>' +
+        '把上面的筛选改回“全部类别”“全部社区”再看看。');
       return;
     }
     var tips = '<strong>没有找到“' + escapeHtml(this.query) + '”。</strong>试试：少输几个字或换个说法；' +

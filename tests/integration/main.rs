@@ -11,4 +11,5 @@ mod incremental;
 mod rendering;
 mod screens;
 mod search;
+mod search_browser;
 mod serve;
