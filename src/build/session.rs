@@ -167,7 +167,11 @@ impl Session {
                 return Err(errors);
             }
         };
-        let previous = self.state.take();
+        let (hashes, search_memo) = self
+            .state
+            .take()
+            .map(|p| (p.hashes, p.search_memo))
+            .unwrap_or_default();
         let mut state = State {
             config,
             template_versions: theme::template_versions(&theme_files),
@@ -176,13 +180,14 @@ impl Session {
             theme_files,
             site,
             signatures: HashMap::new(),
-            hashes: previous.map(|p| p.hashes).unwrap_or_default(),
+            hashes,
             copies: HashMap::new(),
             sitemap_signature: 0,
             images,
             progress: self.options.progress.clone(),
             screen_photos: Vec::new(),
             photos_of: HashMap::new(),
+            search_memo,
         };
         let result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);
         if result.is_ok() {

@@ -97,4 +97,6 @@ pub struct State {
     pub(super) screen_photos: Vec<String>,
     /// Output path → processed photos that rendered file refers to.
     pub(super) photos_of: HashMap<String, Vec<String>>,
+    /// The search index's tokens of each page, for the next rebuild.
+    pub(super) search_memo: crate::search::Memo,
 }

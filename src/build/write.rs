@@ -103,13 +103,19 @@ fn publish(
         let sink = Sink::Whole(Staging::begin(output_dir)?);
         return publish(state, sink, scope, selected);
     }
-    let mut made = render_templates(state, &sink, &chosen)?;
+    // The index needs only the loaded site: it is made while the templates
+    // render, on whichever thread is free.
+    let (rendered, (search_files, search_memo)) = rayon::join(
+        || render_templates(state, &sink, &chosen),
+        || search::render_index(&state.site, &state.search_memo),
+    );
+    let mut made = rendered?;
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let with_sitemap = whole || sitemap_signature != state.sitemap_signature;
     let mut machine_read = feeds::render_feeds(&state.site, with_sitemap);
     let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
     machine_read.extend(screen_files);
-    machine_read.extend(search::render_index(&state.site));
+    machine_read.extend(search_files);
     made.extend(put_all(state, &sink, machine_read)?);
     let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
     let photos_of = photos_after(state, &made, &targets);
@@ -124,6 +130,7 @@ fn publish(
         } => finish_live(state, output_dir, touched, (&made, &targets), &copies)?,
     };
     state.photos_of = photos_of;
+    state.search_memo = search_memo;
     state.screen_photos = screen_photos;
     state.sitemap_signature = sitemap_signature;
     state.copies = copies.into_iter().map(|job| (job.to, job.source)).collect();
@@ -176,10 +183,11 @@ fn render_templates(
     collect(results)
 }
 
-/// Feeds, sitemap and screen files into the sink.
+/// Feeds, sitemap, screen and search files into the sink, in parallel
+/// (the search index alone is thousands of small files).
 fn put_all(state: &State, sink: &Sink<'_>, outputs: Vec<Output>) -> Result<Vec<Made>, Errors> {
     let results: Vec<Result<Made, Error>> = outputs
-        .into_iter()
+        .into_par_iter()
         .map(|output| put(state, sink, output))
         .collect();
     collect(results)

@@ -2,13 +2,17 @@
 //! rank (title above names and typed fields, above summary and tags, above
 //! the body), the tokens they give, and the fragment a result shows.
 
-use std::collections::HashMap;
+use std::hash::Hasher;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use serde_json::json;
 
 use crate::content::frontmatter::PageFrontMatter;
 use crate::content::site::Site;
 use crate::content::{Page, PageType};
+use crate::hash::{fingerprint as fingerprint_hasher, hash_bytes, hash_json};
 use crate::render::context::is_expired;
 use crate::search::pinyin;
 use crate::search::tokens::{self, Piece};
@@ -31,12 +35,21 @@ pub enum Rank {
 const FRAGMENT_CHARS: usize = 8000;
 
 /// One page as the index sees it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// Index into `Site::pages`.
     pub page: usize,
     /// Whether it is an expired notice (kept only when the site asks).
     pub expired: bool,
+    /// A hash of everything the content was made from.
+    pub fingerprint: u64,
+    /// Its tokens and fragment, shared with the memo of the next rebuild.
+    pub content: Arc<Content>,
+}
+
+/// What a page gives the index: its tokens and its result fragment.
+#[derive(Debug)]
+pub struct Content {
     /// Han tokens (pairs, and single characters of titles and names) with
     /// the best rank each was found at.
     pub han: Vec<(u64, Rank)>,
@@ -44,6 +57,27 @@ pub struct Document {
     pub words: Vec<(String, Rank)>,
     /// The fragment file's JSON.
     pub fragment: String,
+}
+
+/// The contents of the last build's documents by page address, so a
+/// rebuild tokenises only the pages whose inputs changed.
+#[derive(Debug, Default)]
+pub struct Memo {
+    contents: FxHashMap<String, (u64, Arc<Content>)>,
+}
+
+impl Memo {
+    /// The memo of a set of documents.
+    pub fn of(site: &Site, documents: &[Document]) -> Memo {
+        let contents = documents
+            .iter()
+            .map(|d| {
+                let entry = (d.fingerprint, Arc::clone(&d.content));
+                (site.pages[d.page].path.clone(), entry)
+            })
+            .collect();
+        Memo { contents }
+    }
 }
 
 /// The pages the index holds: everything the site publishes, less expired
@@ -61,10 +95,44 @@ pub fn published(site: &Site, keep_expired: bool) -> Vec<(usize, bool)> {
         .collect()
 }
 
-/// Reads one page into a document.
-pub fn document(site: &Site, page: usize, expired: bool) -> Document {
+/// One page's document: its content from `memo` when nothing it is made
+/// from changed, read afresh otherwise.
+pub fn document(site: &Site, page: usize, expired: bool, memo: &Memo) -> Document {
     let p = &site.pages[page];
-    let fields = fields(site, p);
+    let fingerprint = fingerprint(site, p, expired);
+    let content = match memo.contents.get(&p.path) {
+        Some((known, content)) if *known == fingerprint => Arc::clone(content),
+        _ => Arc::new(content(site, p)),
+    };
+    Document {
+        page,
+        expired,
+        fingerprint,
+        content,
+    }
+}
+
+/// A hash of everything [`content`] reads.
+fn fingerprint(site: &Site, page: &Page, expired: bool) -> u64 {
+    let community = page.community.map(|c| site.pages[c].title.as_str());
+    let date = page.date.as_ref().map(|d| d.date().to_string());
+    let mut hasher = fingerprint_hasher();
+    hasher.write_u64(hash_json(&page.meta));
+    hasher.write_u64(hash_bytes(page.rendered.html.as_bytes()));
+    hasher.write_u64(hash_json(&(
+        &page.path,
+        &page.title,
+        page.page_type.name(),
+        community,
+        date,
+        expired,
+    )));
+    hasher.finish()
+}
+
+/// Reads one page's tokens and fragment.
+fn content(site: &Site, page: &Page) -> Content {
+    let fields = fields(site, page);
     let mut collector = Collector::default();
     for (rank, name, text) in &fields {
         collector.add(text, *rank, *name);
@@ -73,12 +141,10 @@ pub fn document(site: &Site, page: usize, expired: bool) -> Document {
     han.sort_unstable();
     let mut words: Vec<(String, Rank)> = collector.words.into_iter().collect();
     words.sort_unstable();
-    Document {
-        page,
-        expired,
+    Content {
         han,
         words,
-        fragment: fragment(site, p, &fields),
+        fragment: fragment(site, page, &fields),
     }
 }
 
@@ -91,10 +157,13 @@ enum Kind {
     Text,
 }
 
+/// A page's tokens as they are found: Han keys are pushed as they come
+/// (sorted and deduplicated once, cheaper than a map for thousands of
+/// pairs), words are kept in a map with their best rank.
 #[derive(Default)]
 struct Collector {
-    han: HashMap<u64, Rank>,
-    words: HashMap<String, Rank>,
+    han: FxHashMap<u64, Rank>,
+    words: FxHashMap<String, Rank>,
 }
 
 impl Collector {
@@ -130,7 +199,7 @@ impl Collector {
     }
 }
 
-fn keep_best(words: &mut HashMap<String, Rank>, token: &str, rank: Rank) {
+fn keep_best(words: &mut FxHashMap<String, Rank>, token: &str, rank: Rank) {
     match words.get_mut(token) {
         Some(best) => *best = (*best).max(rank),
         None => {

@@ -7,7 +7,7 @@
 //! number, one from the second means more follow), so the list of a pair
 //! found on every page costs one byte per page.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 
@@ -44,20 +44,20 @@ pub fn push_number(out: &mut String, mut value: u64) {
 
 /// Every token's postings: `id × 4 + rank`, ids ascending.
 pub struct Postings {
-    han: HashMap<u64, Vec<u32>>,
-    words: HashMap<String, Vec<u32>>,
+    han: FxHashMap<u64, Vec<u32>>,
+    words: FxHashMap<String, Vec<u32>>,
 }
 
 /// Merges the documents' tokens, in id order (the documents' order).
 pub fn merge(documents: &[Document]) -> Postings {
-    let mut han: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut han: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let mut words: FxHashMap<String, Vec<u32>> = FxHashMap::default();
     for (id, document) in documents.iter().enumerate() {
         let posting = |rank: Rank| ((id as u32) << 2) | rank as u32;
-        for &(key, rank) in &document.han {
+        for &(key, rank) in &document.content.han {
             han.entry(key).or_default().push(posting(rank));
         }
-        for (token, rank) in &document.words {
+        for (token, rank) in &document.content.words {
             match words.get_mut(token) {
                 Some(list) => list.push(posting(*rank)),
                 None => {

@@ -28,6 +28,7 @@ use crate::content::site::Site;
 use crate::hash::hash_bytes;
 use crate::render::Output;
 use crate::search::documents::Document;
+pub use crate::search::documents::Memo;
 
 /// Where the index lives in the output.
 pub const DIR: &str = "search";
@@ -37,15 +38,16 @@ const SCRIPT: &str = include_str!("search.js");
 /// The default behaviour of search forms, spliced into [`SCRIPT`].
 const UI: &str = include_str!("ui.js");
 
-/// The index files of a site, or nothing when `search: false`.
-pub fn render_index(site: &Site) -> Vec<Output> {
+/// The index files of a site (nothing when `search: false`) and the memo
+/// the next rebuild reuses unchanged pages' tokens from.
+pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
     let settings = site.config.search;
     if !settings.enabled {
-        return Vec::new();
+        return (Vec::new(), Memo::default());
     }
     let mut documents: Vec<Document> = documents::published(site, settings.expired_notices)
         .into_par_iter()
-        .map(|(page, expired)| documents::document(site, page, expired))
+        .map(|(page, expired)| documents::document(site, page, expired, memo))
         .collect();
     documents.sort_by(|a, b| id_order(site, a).cmp(&id_order(site, b)));
     let postings = index::merge(&documents);
@@ -62,15 +64,15 @@ pub fn render_index(site: &Site) -> Vec<Output> {
     for (n, chunk) in index::table_chunks(&codes).into_iter().enumerate() {
         outputs.push(output(format!("t/{n}.json"), chunk));
     }
-    for (id, document) in documents.iter_mut().enumerate() {
-        let fragment = std::mem::take(&mut document.fragment);
+    for (id, document) in documents.iter().enumerate() {
+        let fragment = document.content.fragment.clone();
         outputs.push(output(format!("f/{id}.json"), fragment));
     }
     let version = version_of(&outputs);
     let entry = entry(site, &documents, shard_count, &communities, &version);
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
-    outputs
+    (outputs, Memo::of(site, &documents))
 }
 
 /// Sort key of the page ids: kept expired notices first, then by date
