@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::browser::{browser_or_skip, headless};
+use crate::harness::TestSite;
 use crate::search::built_fixture;
 
 /// Where the fixture's `base_url` puts the site.
@@ -157,9 +158,14 @@ fn percent_decode(text: &str) -> String {
 /// Runs the steps in Chromium against the built search fixture and returns
 /// one record per step, or `None` when browser tests are skipped.
 fn run_steps(steps: Value) -> Option<Vec<Value>> {
-    let browser = browser_or_skip()?;
     let site = built_fixture();
-    let port = serve(&site.public(), PROBE.replace("STEPS", &steps.to_string()));
+    run_steps_on(&site.public(), steps)
+}
+
+/// Runs the steps against a built site in `public`.
+fn run_steps_on(public: &Path, steps: Value) -> Option<Vec<Value>> {
+    let browser = browser_or_skip()?;
+    let port = serve(public, PROBE.replace("STEPS", &steps.to_string()));
     let profile = tempfile::tempdir().unwrap();
     let output = headless(&browser, profile.path())
         .arg("--virtual-time-budget=60000")
@@ -330,4 +336,63 @@ fn the_header_box_on_any_page_shows_a_short_list_under_the_sub_path() {
     );
     assert_eq!(hrefs(typed)[5], "search/?q=%E7%A4%BE%E5%8C%BA", "{typed}");
     assert_eq!(cleared["hidden"], true, "{cleared}");
+}
+
+/// The example site in this repository, built under `/linjiang/`: what a
+/// resident types into its box finds what its pages say.
+#[test]
+fn the_example_sites_box_finds_names_pinyin_bodies_and_areas() {
+    let site = TestSite::empty();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = site.root().join("out");
+    let (root, output_arg) = (root.to_string_lossy(), output.to_string_lossy());
+    let base = "https://example.org/linjiang/";
+    site.run(&[
+        "build",
+        "--root",
+        &root,
+        "--output",
+        &output_arg,
+        "--base-url",
+        base,
+    ])
+    .ok();
+    let steps = serde_json::json!([
+        {"name": "word", "load": format!("{PREFIX}search/?q=%E5%85%85%E7%94%B5")},
+        {"name": "name", "type": "张桂兰"},
+        {"name": "pinyin", "type": "zhangguilan"},
+        {"name": "initials", "type": "zgl"},
+        {"name": "body", "type": "雷打不动"},
+        {"name": "area", "type": "法律服务室"},
+        {"name": "stations", "type": "社区", "filters": [["type", "服务站点"]]},
+        {"name": "none", "type": "火星基地"},
+    ]);
+    let Some(records) = run_steps_on(&output, steps) else {
+        return;
+    };
+    let [word, name, pinyin, initials, body, area, stations, none] = &records[..] else {
+        unreachable!()
+    };
+    assert_eq!(hrefs(word), ["events/charging-piles/"], "{word}");
+    for found in [name, pinyin, initials] {
+        assert_eq!(hrefs(found)[0], "stories/zhang-guilan/", "{found}");
+    }
+    assert_eq!(hrefs(body), ["stories/zhang-guilan/"], "{body}");
+    assert!(
+        body["results"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>雷打不动</mark>"),
+        "{body}"
+    );
+    assert!(
+        hrefs(area).contains(&"stations/tinghu-station/".to_string()),
+        "{area}"
+    );
+    let stations = hrefs(stations);
+    assert!(
+        stations.len() >= 2 && stations.iter().all(|h| h.starts_with("stations/")),
+        "{stations:?}"
+    );
+    assert!(status(none).contains("没有找到"), "{none}");
 }
