@@ -12,6 +12,7 @@ from the corpus's own text. Environment: BENCH (work dir, default
 /tmp/linju-bench), RUNS (timing runs, default 3), SKIP_PAGEFIND=1 (linju only,
 for the 100,000-page run).
 """
+import gzip
 import html
 import http.server
 import json
@@ -180,7 +181,11 @@ def make_queries(pages):
 
 
 class Counting(http.server.SimpleHTTPRequestHandler):
+    """Counts the bytes it sends, and what they would be from a server that
+    gzips responses (nginx `gzip on`; Pagefind's files are gzipped already,
+    so for it the two are close)."""
     sent = 0
+    gzipped = 0
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -188,7 +193,7 @@ class Counting(http.server.SimpleHTTPRequestHandler):
 
     def do_GET(self):
         if self.path.startswith("/__bytes"):
-            body = str(Counting.sent).encode()
+            body = f"{Counting.sent} {Counting.gzipped}".encode()
             self.send_response(200)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -201,6 +206,7 @@ class Counting(http.server.SimpleHTTPRequestHandler):
         data = source.read()
         with Counting.lock:
             Counting.sent += len(data)
+            Counting.gzipped += len(gzip.compress(data, 6))
         outputfile.write(data)
 
 
@@ -236,12 +242,16 @@ def score(queries, rows):
 def report(name, rows):
     first = rows[0]["bytes"]
     later = [r["bytes"] for r in rows[1:]]
+    gz_first, gz_later = rows[0]["gzipped"], [r["gzipped"] for r in rows[1:]]
     rec = statistics.mean(r["recall"] for r in rows)
     prec = statistics.mean(r["precision"] for r in rows)
     two = [r["recall"] for r in rows if r["kind"] not in ("pinyin", "initials")]
     print(f"{name:9} first query {first/1024:7.1f} KB · next queries median {statistics.median(later)/1024:6.1f} KB, "
           f"max {max(later)/1024:6.1f} KB · recall {rec:6.1%} (characters and digits: {statistics.mean(two):6.1%}) "
           f"· precision {prec:6.1%}")
+    print(f"{'':9} from a gzip server: first {gz_first/1024:7.1f} KB · next median {statistics.median(gz_later)/1024:6.1f} KB, "
+          f"max {max(gz_later)/1024:6.1f} KB · all {len(rows)} queries {sum(r['gzipped'] for r in rows)/1024:7.1f} KB "
+          f"(plain {sum(r['bytes'] for r in rows)/1024:7.1f} KB)")
 
 
 def main():

@@ -15,7 +15,7 @@ const origin = `http://127.0.0.1:${port}`;
 const SHOWN = 8;
 
 async function bytesSent(page) {
-  return page.evaluate(async (o) => +(await (await fetch(o + '/__bytes', { cache: 'no-store' })).text()), origin);
+  return page.evaluate(async (o) => (await (await fetch(o + '/__bytes', { cache: 'no-store' })).text()).split(' ').map(Number), origin);
 }
 
 async function main() {
@@ -33,7 +33,7 @@ async function main() {
     const ms = Date.now() - started;
     const after = await bytesSent(page);
     const all = await page.evaluate(tool === 'linju' ? linjuAll : pagefindAll, { query });
-    process.stdout.write(JSON.stringify({ query, bytes: after - before, ms, total: shown.total, urls: all }) + '\n');
+    process.stdout.write(JSON.stringify({ query, bytes: after[0] - before[0], gzipped: after[1] - before[1], ms, total: shown.total, urls: all }) + '\n');
   }
   await browser.close();
 }
