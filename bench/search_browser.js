@@ -56,10 +56,20 @@ async function linjuShown({ query, shown, first }) {
   return { total: found.results.length };
 }
 
+// Every result's address, fetched 200 at a time (thousands of requests at
+// once overwhelm the bench's Python server, and a failed one is retried).
 async function linjuAll() {
   const ids = window.lastFound.results.map((r) => 'f/' + r.id + '.json');
-  const fragments = await new Promise((ok) => window.searcher.fetchAll(ids, ok));
-  return fragments.map((f) => '/' + f.u);
+  const urls = [];
+  for (let at = 0; at < ids.length; at += 200) {
+    const batch = ids.slice(at, at + 200);
+    for (let tries = 0; tries < 5; tries++) {
+      const fragments = await new Promise((ok) => window.searcher.fetchAll(batch, ok));
+      if (fragments.every((f) => f)) { fragments.forEach((f) => urls.push('/' + f.u)); break; }
+      if (tries === 4) { throw new Error('result files failed to load: ' + batch.join(' ')); }
+    }
+  }
+  return urls;
 }
 
 async function pagefindShown({ query, shown, first }) {
@@ -74,8 +84,13 @@ async function pagefindShown({ query, shown, first }) {
 }
 
 async function pagefindAll() {
-  const data = await Promise.all(window.lastFound.results.map((r) => r.data()));
-  return data.map((d) => d.url.replace(/index\.html$/, ''));
+  const urls = [];
+  const results = window.lastFound.results;
+  for (let at = 0; at < results.length; at += 200) {
+    const data = await Promise.all(results.slice(at, at + 200).map((r) => r.data()));
+    data.forEach((d) => urls.push(d.url.replace(/index\.html$/, '')));
+  }
+  return urls;
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

@@ -39,4 +39,5 @@ pub use build::state::{RebuildReport, Scope};
 pub use build::{BuildReport, build};
 pub use error::{Error, Errors, Result};
 pub use options::{BuildOptions, Progress, ProgressFn};
+pub use search::unpack as unpack_search_file;
 pub use serve::{Address, LiveEvent, serve, watch};

@@ -14,6 +14,7 @@ use crate::content::site::Site;
 use crate::content::{Page, PageType};
 use crate::hash::{fingerprint as fingerprint_hasher, hash_bytes, hash_json};
 use crate::render::context::is_expired;
+use crate::search::packed::pack;
 use crate::search::pinyin;
 use crate::search::tokens::{self, Piece};
 
@@ -55,8 +56,8 @@ pub struct Content {
     pub han: Vec<(u64, Rank)>,
     /// Word and pinyin tokens with their best rank.
     pub words: Vec<(String, Rank)>,
-    /// The fragment file's JSON.
-    pub fragment: String,
+    /// The fragment file, packed (see [`pack`]).
+    pub fragment: Vec<u8>,
 }
 
 /// The contents of the last build's documents by page address, so a
@@ -144,7 +145,7 @@ fn content(site: &Site, page: &Page) -> Content {
     Content {
         han,
         words,
-        fragment: fragment(site, page, &fields),
+        fragment: pack(&fragment(site, page, &fields)),
     }
 }
 

@@ -17,6 +17,7 @@
 
 pub mod documents;
 pub mod index;
+pub mod packed;
 pub mod pinyin;
 pub mod tokens;
 
@@ -29,6 +30,8 @@ use crate::hash::hash_bytes;
 use crate::render::Output;
 use crate::search::documents::Document;
 pub use crate::search::documents::Memo;
+use crate::search::packed::pack;
+pub use crate::search::packed::unpack;
 
 /// Where the index lives in the output.
 pub const DIR: &str = "search";
@@ -37,6 +40,10 @@ pub const DIR: &str = "search";
 const SCRIPT: &str = include_str!("search.js");
 /// The default behaviour of search forms, spliced into [`SCRIPT`].
 const UI: &str = include_str!("ui.js");
+/// tiny-inflate 1.0.3 (MIT, `vendor/tiny-inflate.LICENSE`), spliced into
+/// [`SCRIPT`]: a small DEFLATE decoder for browsers without
+/// `DecompressionStream`, which older WebViews lack.
+const INFLATE: &str = include_str!("vendor/tiny-inflate.js");
 
 /// The index files of a site (nothing when `search: false`) and the memo
 /// the next rebuild reuses unchanged pages' tokens from.
@@ -53,9 +60,13 @@ pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
     let postings = index::merge(&documents);
     let shard_count = postings.shard_count();
     let mut outputs: Vec<Output> = Vec::new();
-    for (n, shard) in postings.shards(shard_count).into_iter().enumerate() {
-        outputs.push(output(format!("s/{n}.json"), shard));
-    }
+    let shards: Vec<Output> = postings
+        .shards(shard_count)
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, shard)| packed_output(format!("s/{n}.dz"), pack(&shard)))
+        .collect();
+    outputs.extend(shards);
     let communities: Vec<usize> = site.communities.clone();
     let codes: Vec<u64> = documents
         .iter()
@@ -66,7 +77,7 @@ pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
     }
     for (id, document) in documents.iter().enumerate() {
         let fragment = document.content.fragment.clone();
-        outputs.push(output(format!("f/{id}.json"), fragment));
+        outputs.push(packed_output(format!("f/{id}.dz"), fragment));
     }
     let version = version_of(&outputs);
     let entry = entry(site, &documents, shard_count, &communities, &version);
@@ -97,6 +108,13 @@ fn table_code(site: &Site, communities: &[usize], document: &Document) -> u64 {
         .and_then(|c| communities.iter().position(|&x| x == c))
         .map_or(0, |position| position as u64 + 1);
     community * 8 + type_code
+}
+
+fn packed_output(name: String, bytes: Vec<u8>) -> Output {
+    Output {
+        path: format!("{DIR}/{name}"),
+        bytes,
+    }
 }
 
 fn output(name: String, text: String) -> Output {
@@ -171,10 +189,12 @@ fn entry(
     .to_string()
 }
 
-/// `search.js` with the syllables `pinyin` knows.
+/// `search.js` with the syllables `pinyin` knows, the inflater and the
+/// default behaviour.
 fn script() -> String {
     let syllables: Vec<String> = pinyin::all_syllables().into_iter().collect();
     SCRIPT
         .replace("/*SYLLABLES*/", &syllables.join(" "))
+        .replace("  /*INFLATE*/\n", INFLATE)
         .replace("  /*UI*/\n", UI)
 }

@@ -17,6 +17,39 @@
     return (low + (high << 16)) | 0;
   };
 
+  // ---- packed files: shards and results are raw DEFLATE after their
+  // length (4 bytes, little-endian), as src/search/mod.rs writes them ----
+
+  var PACKED = /^[fs]\//;
+
+  /*INFLATE*/
+
+  /* UTF-8 bytes to a string, where TextDecoder is missing. */
+  function utf8(bytes) {
+    var out = '', i = 0;
+    while (i < bytes.length) {
+      var b = bytes[i++], c;
+      if (b < 0x80) { c = b; }
+      else if (b < 0xe0) { c = ((b & 0x1f) << 6) | (bytes[i++] & 0x3f); }
+      else if (b < 0xf0) { c = ((b & 0x0f) << 12) | ((bytes[i++] & 0x3f) << 6) | (bytes[i++] & 0x3f); }
+      else {
+        c = ((b & 0x07) << 18) | ((bytes[i++] & 0x3f) << 12) | ((bytes[i++] & 0x3f) << 6) | (bytes[i++] & 0x3f);
+        c -= 0x10000;
+        out += String.fromCharCode(0xd800 + (c >> 10));
+        c = 0xdc00 + (c & 0x3ff);
+      }
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+
+  function unpack(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var length = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
+    var out = tinf_uncompress(bytes.subarray(4), new Uint8Array(length));
+    return typeof TextDecoder === 'function' ? new TextDecoder('utf-8').decode(out) : utf8(out);
+  }
+
   // ---- the tokeniser (tokens.rs) ----
 
   function normaliseChar(c) {
@@ -172,15 +205,18 @@
     if (self.files.hasOwnProperty(path)) { done(self.files[path]); return; }
     if (self.waiting[path]) { self.waiting[path].push(done); return; }
     self.waiting[path] = [done];
+    var packed = PACKED.test(path);
     var xhr = new XMLHttpRequest();
-    var url = self.base + 'search/' + path + (self.entry ? '?v=' + self.entry.version : '');
+    var url = self.base + 'search/' + (packed ? path.replace(/\.json$/, '.dz') : path) +
+      (self.entry ? '?v=' + self.entry.version : '');
     xhr.open('GET', url, true);
+    if (packed) { xhr.responseType = 'arraybuffer'; }
     if (fresh) { xhr.setRequestHeader('Cache-Control', 'no-cache'); }
     xhr.onreadystatechange = function () {
       if (xhr.readyState !== 4) { return; }
       var value = null;
-      if (xhr.status === 200 || (xhr.status === 0 && xhr.responseText)) {
-        try { value = JSON.parse(xhr.responseText); } catch (e) { value = null; }
+      if (xhr.status === 200 || (xhr.status === 0 && xhr.response)) {
+        try { value = JSON.parse(packed ? unpack(xhr.response) : xhr.responseText); } catch (e) { value = null; }
       }
       if (value !== null) { self.files[path] = value; }
       var callbacks = self.waiting[path];

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use linju::{BuildOptions, Session};
+use linju::{BuildOptions, Session, unpack_search_file};
 use serde_json::Value;
 
 use crate::harness::TestSite;
@@ -25,8 +25,18 @@ pub fn built_fixture() -> TestSite {
 /// per query (`total`, `urls` and `titles` of the first 20, `ranks`).
 /// Node is required: without it the test fails rather than pass unchecked.
 pub fn search(public: &Path, queries: &[&str]) -> Vec<Value> {
+    search_with(public, queries, false)
+}
+
+/// [`search`], optionally as a browser without `TextDecoder` (the packed
+/// files are then decoded by search.js's own UTF-8 reader).
+fn search_with(public: &Path, queries: &[&str], without_text_decoder: bool) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.js");
     let output = Command::new("node")
+        .env(
+            "LINJU_NO_TEXTDECODER",
+            if without_text_decoder { "1" } else { "0" },
+        )
         .arg(script)
         .arg(public)
         .args(queries)
@@ -54,18 +64,27 @@ fn urls(result: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Every file under `dir` (relative path → bytes).
+/// Every file under `dir` (relative path → bytes), packed search files
+/// unpacked so their text can be read.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let relative = e.path().strip_prefix(dir).unwrap();
-            (
-                relative.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(e.path()).unwrap();
+            if relative.ends_with(".dz") {
+                let text = unpack_search_file(&bytes)
+                    .unwrap_or_else(|| panic!("{relative} is not packed"));
+                return (relative, text.into_bytes());
+            }
+            (relative, bytes)
         })
         .collect()
 }
@@ -226,7 +245,8 @@ fn the_box_and_the_page_work_under_the_sites_base_path() {
     assert!(page.contains("data-linju-results") && page.contains(r#"aria-live="polite""#));
     // Addresses in the index are relative to the base, so the folder can
     // be served anywhere.
-    let fragment = site.read("search/f/0.json");
+    let fragment =
+        unpack_search_file(&std::fs::read(site.public().join("search/f/0.dz")).unwrap()).unwrap();
     assert!(
         !fragment.contains("linjiang") && !fragment.contains("https:"),
         "{fragment}"
@@ -293,20 +313,15 @@ fn a_body_edit_rewrites_only_the_shards_it_touches() {
         shards_written >= 1 && shards_written < shards / 2,
         "{written:?} of {shards} shards"
     );
-    assert!(
-        written
-            .iter()
-            .all(|p| !p.starts_with("search/f/") || p.ends_with(".json"))
-    );
-    assert_eq!(
-        written
-            .iter()
-            .filter(|p| p.starts_with("search/f/"))
-            .count(),
-        1,
-        "{written:?}"
-    );
-    assert_eq!(search(&live, &["理发角"])[0]["urls"][0], "stories/wang/");
+    // The edited page's own result file, and no other.
+    let found = &search(&live, &["理发角"])[0];
+    assert_eq!(found["urls"][0], "stories/wang/");
+    let own = format!("search/f/{}.dz", found["ids"][0]);
+    let fragments: Vec<&&String> = written
+        .iter()
+        .filter(|p| p.starts_with("search/f/"))
+        .collect();
+    assert_eq!(fragments, [&&own], "{written:?}");
     let fresh_dir = tempfile::tempdir().unwrap();
     let fresh = fresh_dir.path().join("site");
     Session::new(options(&fresh)).unwrap().build().unwrap();
@@ -314,4 +329,23 @@ fn a_body_edit_rewrites_only_the_shards_it_touches() {
         tree(&live.join("search")) == tree(&fresh.join("search")),
         "the live index differs from a fresh build's"
     );
+}
+
+/// Old WebViews have no `TextDecoder`: search.js's own UTF-8 reader gives
+/// the same results and titles (Han, Latin, digits, and a character
+/// outside the Basic Multilingual Plane).
+#[test]
+fn without_text_decoder_the_results_are_the_same() {
+    let site = TestSite::fixture("search");
+    site.write(
+        "content/stories/rare.md",
+        "---\ntitle: 𠮷野家的老顾客\ndate: 2024-06-01\nperson: 𠮷田\n---\n常来吃早饭。\n",
+    );
+    site.build(&["--clock", CLOCK]).ok();
+    let queries = ["张桂兰", "zgl", "wi-fi", "0571", "𠮷野", "早饭"];
+    let modern = search_with(&site.public(), &queries, false);
+    let old = search_with(&site.public(), &queries, true);
+    assert_eq!(modern, old);
+    assert_eq!(old[4]["titles"][0], "𠮷野家的老顾客", "{}", old[4]);
+    assert!(old.iter().all(|r| r["total"].as_u64() > Some(0)), "{old:?}");
 }

@@ -7,13 +7,22 @@ var fs = require('fs');
 var path = require('path');
 var site = process.argv[2];
 var read = {};
+// LINJU_NO_TEXTDECODER=1: run as an old WebView without TextDecoder would.
+if (process.env.LINJU_NO_TEXTDECODER === '1') { global.TextDecoder = undefined; }
 global.XMLHttpRequest = function () {};
 global.XMLHttpRequest.prototype.open = function (method, url) { this.url = url; };
 global.XMLHttpRequest.prototype.setRequestHeader = function () {};
 global.XMLHttpRequest.prototype.send = function () {
   var self = this, file = path.join(site, self.url.replace(/^site:\/\//, '').replace(/\?.*$/, ''));
-  try { self.responseText = fs.readFileSync(file, 'utf8'); self.status = 200; } catch (e) { self.status = 404; self.responseText = ''; }
-  if (self.status === 200 && !read[file]) { read[file] = Buffer.byteLength(self.responseText); }
+  var bytes = null;
+  try { bytes = fs.readFileSync(file); self.status = 200; } catch (e) { self.status = 404; }
+  if (bytes && self.responseType === 'arraybuffer') {
+    self.response = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+  } else {
+    self.responseText = bytes ? bytes.toString('utf8') : '';
+    self.response = self.responseText;
+  }
+  if (bytes && !read[file]) { read[file] = bytes.length; }
   self.readyState = 4;
   setImmediate(function () { self.onreadystatechange(); });
 };
