@@ -7,8 +7,6 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use serde_json::json;
-
 use crate::content::frontmatter::PageFrontMatter;
 use crate::content::site::Site;
 use crate::content::{Page, PageType};
@@ -138,13 +136,11 @@ fn content(site: &Site, page: &Page) -> Content {
     for (rank, name, text) in &fields {
         collector.add(text, *rank, *name);
     }
-    let mut han: Vec<(u64, Rank)> = collector.han.into_iter().collect();
-    han.sort_unstable();
-    let mut words: Vec<(String, Rank)> = collector.words.into_iter().collect();
-    words.sort_unstable();
+    // In the maps' order: merging appends to each token's list in page
+    // order, so the order within one page does not matter.
     Content {
-        han,
-        words,
+        han: collector.han.into_iter().collect(),
+        words: collector.words.into_iter().collect(),
         fragment: pack(&fragment(site, page, &fields)),
     }
 }
@@ -158,9 +154,8 @@ enum Kind {
     Text,
 }
 
-/// A page's tokens as they are found: Han keys are pushed as they come
-/// (sorted and deduplicated once, cheaper than a map for thousands of
-/// pairs), words are kept in a map with their best rank.
+/// A page's tokens as they are found, each with the best rank it was
+/// found at.
 #[derive(Default)]
 struct Collector {
     han: FxHashMap<u64, Rank>,
@@ -335,23 +330,37 @@ fn decode_entity(text: &str) -> (String, usize) {
 /// What a result shows: address (relative to the site's base, so the index
 /// works under any base URL), title, type, community, date and text.
 fn fragment(site: &Site, page: &Page, fields: &[Field]) -> String {
-    let text: String = fields[1..]
-        .iter()
-        .map(|(_, _, text)| text.as_str())
-        .collect::<Vec<_>>()
-        .join(" · ");
-    let text: String = text.chars().take(FRAGMENT_CHARS).collect();
-    let community = page.community.map(|c| site.pages[c].title.as_str());
-    let date = page.date.as_ref().map(|d| d.date().to_string());
-    json!({
-        "u": page.path,
-        "t": page.title,
-        "k": page.page_type.name(),
-        "c": community,
-        "d": date,
-        "x": text,
-    })
-    .to_string()
+    let mut text = String::new();
+    for (i, (_, _, field)) in fields[1..].iter().enumerate() {
+        if i > 0 {
+            text.push_str(" · ");
+        }
+        text.push_str(field);
+    }
+    if let Some((cut, _)) = text.char_indices().nth(FRAGMENT_CHARS) {
+        text.truncate(cut);
+    }
+    let fragment = Fragment {
+        u: &page.path,
+        t: &page.title,
+        k: page.page_type.name(),
+        c: page.community.map(|c| site.pages[c].title.as_str()),
+        d: page.date.as_ref().map(|d| d.date().to_string()),
+        x: &text,
+    };
+    // Serialising borrowed strings cannot fail.
+    serde_json::to_string(&fragment).unwrap_or_default()
+}
+
+/// A result file: address, title, type, community, date, text.
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    u: &'a str,
+    t: &'a str,
+    k: &'a str,
+    c: Option<&'a str>,
+    d: Option<String>,
+    x: &'a str,
 }
 
 #[cfg(test)]
