@@ -12,7 +12,7 @@ use crate::content::site::Site;
 use crate::content::{Page, PageType};
 use crate::hash::{fingerprint as fingerprint_hasher, hash_bytes, hash_json};
 use crate::render::context::is_expired;
-use crate::search::packed::pack;
+use crate::search::packed::Packer;
 use crate::search::pinyin;
 use crate::search::tokens::{self, Piece};
 
@@ -54,7 +54,7 @@ pub struct Content {
     pub han: Vec<(u64, Rank)>,
     /// Word and pinyin tokens with their best rank.
     pub words: Vec<(String, Rank)>,
-    /// The fragment file, packed (see [`pack`]).
+    /// The fragment file, packed (see [`Packer`]).
     pub fragment: Vec<u8>,
 }
 
@@ -96,12 +96,17 @@ pub fn published(site: &Site, keep_expired: bool) -> Vec<(usize, bool)> {
 
 /// One page's document: its content from `memo` when nothing it is made
 /// from changed, read afresh otherwise.
-pub fn document(site: &Site, page: usize, expired: bool, memo: &Memo) -> Document {
+pub fn document(
+    site: &Site,
+    (page, expired): (usize, bool),
+    memo: &Memo,
+    packer: &mut Packer,
+) -> Document {
     let p = &site.pages[page];
     let fingerprint = fingerprint(site, p, expired);
     let content = match memo.contents.get(&p.path) {
         Some((known, content)) if *known == fingerprint => Arc::clone(content),
-        _ => Arc::new(content(site, p)),
+        _ => Arc::new(content(site, p, packer)),
     };
     Document {
         page,
@@ -130,9 +135,15 @@ fn fingerprint(site: &Site, page: &Page, expired: bool) -> u64 {
 }
 
 /// Reads one page's tokens and fragment.
-fn content(site: &Site, page: &Page) -> Content {
+fn content(site: &Site, page: &Page, packer: &mut Packer) -> Content {
     let fields = fields(site, page);
-    let mut collector = Collector::default();
+    // About one pair per three bytes of Chinese text: sized once, the map
+    // is never rehashed while it fills.
+    let bytes: usize = fields.iter().map(|(_, _, text)| text.len()).sum();
+    let mut collector = Collector {
+        han: FxHashMap::with_capacity_and_hasher(bytes / 3, Default::default()),
+        words: FxHashMap::default(),
+    };
     for (rank, name, text) in &fields {
         collector.add(text, *rank, *name);
     }
@@ -141,7 +152,7 @@ fn content(site: &Site, page: &Page) -> Content {
     Content {
         han: collector.han.into_iter().collect(),
         words: collector.words.into_iter().collect(),
-        fragment: pack(&fragment(site, page, &fields)),
+        fragment: packer.pack(&fragment(site, page, &fields)),
     }
 }
 

@@ -30,7 +30,7 @@ use crate::hash::hash_bytes;
 use crate::render::Output;
 use crate::search::documents::Document;
 pub use crate::search::documents::Memo;
-use crate::search::packed::pack;
+use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
 
 /// Where the index lives in the output.
@@ -54,7 +54,9 @@ pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
     }
     let mut documents: Vec<Document> = documents::published(site, settings.expired_notices)
         .into_par_iter()
-        .map(|(page, expired)| documents::document(site, page, expired, memo))
+        .map_init(Packer::default, |packer, published| {
+            documents::document(site, published, memo, packer)
+        })
         .collect();
     documents.sort_by(|a, b| id_order(site, a).cmp(&id_order(site, b)));
     let postings = index::merge(&documents);
@@ -64,7 +66,9 @@ pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
         .shards(shard_count)
         .into_par_iter()
         .enumerate()
-        .map(|(n, shard)| packed_output(format!("s/{n}.dz"), pack(&shard)))
+        .map_init(Packer::default, |packer, (n, shard)| {
+            packed_output(format!("s/{n}.dz"), packer.pack(&shard))
+        })
         .collect();
     outputs.extend(shards);
     let communities: Vec<usize> = site.communities.clone();
