@@ -280,7 +280,12 @@
     root.innerHTML = '<p class="search-status" role="status" aria-live="polite" data-search-status></p>' +
       '<ol class="search-list" data-search-list></ol>';
     form.appendChild(root);
-    return new Panel([form], root, false);
+    var panel = new Panel([form], root, false);
+    root.addEventListener('click', function (event) {
+      var word = event.target.getAttribute && event.target.getAttribute('data-suggest');
+      if (word) { go(panel, word, true); inputOf(form).focus(); }
+    });
+    return panel;
   }
 
   function queryFromAddress() {

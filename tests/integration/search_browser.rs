@@ -42,7 +42,20 @@ function record(step) {
     hidden: panel ? panel.hidden : null, results: results,
     focus: d.activeElement ? d.activeElement.textContent : '',
     address: frame.contentWindow.location.pathname + frame.contentWindow.location.search,
-    suggestions: panel ? panel.querySelectorAll('.search-suggest').length : 0 });
+    suggestions: panel ? panel.querySelectorAll('.search-suggest').length : 0,
+    suggestion: suggestionColours(panel) });
+}
+function suggestionColours(panel) {
+  var button = panel ? panel.querySelector('.search-suggest') : null;
+  if (!button) { return null; }
+  // The text colour and the colour behind it (the button's own, or the
+  // panel's where the button is transparent).
+  var style = frame.contentWindow.getComputedStyle(button);
+  var behind = style.backgroundColor;
+  if (behind === 'rgba(0, 0, 0, 0)' || behind === 'transparent') {
+    behind = frame.contentWindow.getComputedStyle(panel).backgroundColor;
+  }
+  return [style.color, behind];
 }
 function input() { return doc().querySelector('form[data-linju-search] input[name="q"]'); }
 function act(step, then) {
@@ -317,11 +330,13 @@ fn the_header_box_on_any_page_shows_a_short_list_under_the_sub_path() {
         {"name": "home", "load": PREFIX},
         {"name": "typed", "type": "社区"},
         {"name": "cleared", "type": ""},
+        {"name": "none", "type": "火星基地"},
+        {"name": "suggested", "click": ".search-preview .search-suggest"},
     ]);
     let Some(records) = run_steps(steps) else {
         return;
     };
-    let [home, typed, cleared] = &records[..] else {
+    let [home, typed, cleared, none, suggested] = &records[..] else {
         unreachable!()
     };
     assert_eq!(home["hidden"], true, "{home}");
@@ -336,6 +351,13 @@ fn the_header_box_on_any_page_shows_a_short_list_under_the_sub_path() {
     );
     assert_eq!(hrefs(typed)[5], "search/?q=%E7%A4%BE%E5%8C%BA", "{typed}");
     assert_eq!(cleared["hidden"], true, "{cleared}");
+    // No result: what to try, with the suggestions readable (not white on
+    // white) and working from the header too.
+    assert!(status(none).contains("没有找到“火星基地”"), "{none}");
+    let colours = none["suggestion"].as_array().expect("a suggestion button");
+    assert_ne!(colours[0], colours[1], "{none}");
+    assert!(status(suggested).contains("找到 1 条结果"), "{suggested}");
+    assert_eq!(hrefs(suggested), ["stories/zhang-guilan/"], "{suggested}");
 }
 
 /// The example site in this repository, built under `/linjiang/`: what a
