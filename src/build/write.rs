@@ -105,9 +105,11 @@ fn publish(
     }
     // The index needs only the loaded site: it is made while the templates
     // render, on whichever thread is free.
+    let search_memo = std::mem::take(&mut state.search_memo);
+    let state_now: &State = state;
     let (rendered, (search_files, search_memo)) = rayon::join(
-        || render_templates(state, &sink, &chosen),
-        || search::render_index(&state.site, &state.search_memo),
+        || render_templates(state_now, &sink, &chosen),
+        || search::render_index(&state_now.site, search_memo),
     );
     let mut made = rendered?;
     let sitemap_signature = feeds::sitemap_signature(&state.site);

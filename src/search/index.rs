@@ -9,9 +9,7 @@
 
 use rustc_hash::FxHashMap;
 
-use rayon::prelude::*;
-
-use crate::search::documents::{Document, Rank};
+use crate::search::documents::{Content, Document, Rank};
 use crate::search::tokens::{self, han_key_text};
 
 /// Digits that end a number.
@@ -97,38 +95,159 @@ impl Postings {
             .min(1 << 16) as u32
     }
 
-    /// The shards' JSON, one per bucket (`{"token":"postings",...}`, tokens
-    /// sorted so the bytes depend on nothing but the content).
-    pub fn shards(&self, count: u32) -> Vec<String> {
-        let mut buckets: Vec<Vec<(String, &[u32])>> = (0..count).map(|_| Vec::new()).collect();
-        for (&key, list) in &self.han {
-            let text = han_key_text(key);
-            let bucket = tokens::bucket(&text, count) as usize;
-            buckets[bucket].push((text, list));
+    /// Which tokens fall in each of `count` buckets.
+    pub fn buckets(&self, count: u32) -> Vec<Vec<Token>> {
+        let mut buckets: Vec<Vec<Token>> = (0..count).map(|_| Vec::new()).collect();
+        for &key in self.han.keys() {
+            buckets[Token::Han(key).bucket(count) as usize].push(Token::Han(key));
         }
-        for (token, list) in &self.words {
-            let bucket = tokens::bucket(token, count) as usize;
-            buckets[bucket].push((token.clone(), list));
+        for token in self.words.keys() {
+            let token = Token::Word(token.clone());
+            buckets[token.bucket(count) as usize].push(token);
         }
         buckets
-            .into_par_iter()
-            .map(|mut entries| {
-                entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                let mut json = String::from("{");
-                for (i, (token, list)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        json.push(',');
-                    }
-                    json.push('"');
-                    json.push_str(token);
-                    json.push_str("\":\"");
-                    encode_list(list, &mut json);
-                    json.push('"');
+    }
+
+    /// One shard's JSON (`{"token":"postings",...}`, tokens sorted so the
+    /// bytes depend on nothing but the content).
+    pub fn shard(&self, tokens: &[Token]) -> String {
+        let mut entries: Vec<(String, &[u32])> = tokens
+            .iter()
+            .filter_map(|token| Some((token.text(), self.list(token)?)))
+            .collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut json = String::from("{");
+        for (i, (token, list)) in entries.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push('"');
+            json.push_str(token);
+            json.push_str("\":\"");
+            encode_list(list, &mut json);
+            json.push('"');
+        }
+        json.push('}');
+        json
+    }
+
+    fn list(&self, token: &Token) -> Option<&[u32]> {
+        match token {
+            Token::Han(key) => self.han.get(key).map(Vec::as_slice),
+            Token::Word(word) => self.words.get(word).map(Vec::as_slice),
+        }
+    }
+
+    /// Replaces page `id`'s postings (`old` tokens out, `new` ones in),
+    /// adding the tokens that appear or vanish to `buckets` and every
+    /// bucket whose shard changed to `touched`.
+    pub fn replace(
+        &mut self,
+        id: u32,
+        old: &Content,
+        new: &Content,
+        buckets: &mut [Vec<Token>],
+        touched: &mut Vec<u32>,
+    ) {
+        let count = buckets.len() as u32;
+        let old_han: FxHashMap<u64, Rank> = old.han.iter().copied().collect();
+        let new_han: FxHashMap<u64, Rank> = new.han.iter().copied().collect();
+        for (&key, &rank) in &old_han {
+            if new_han.get(&key) != Some(&rank) {
+                let token = Token::Han(key);
+                touched.push(token.bucket(count));
+                if remove_posting(self.han.get_mut(&key), id) {
+                    self.han.remove(&key);
+                    forget(buckets, &token);
                 }
-                json.push('}');
-                json
-            })
-            .collect()
+            }
+        }
+        for (&key, &rank) in &new_han {
+            if old_han.get(&key) != Some(&rank) {
+                let token = Token::Han(key);
+                touched.push(token.bucket(count));
+                let list = self.han.entry(key).or_default();
+                if list.is_empty() {
+                    buckets[token.bucket(count) as usize].push(token);
+                }
+                insert_posting(list, id, rank);
+            }
+        }
+        let old_words: FxHashMap<&str, Rank> =
+            old.words.iter().map(|(t, r)| (t.as_str(), *r)).collect();
+        let new_words: FxHashMap<&str, Rank> =
+            new.words.iter().map(|(t, r)| (t.as_str(), *r)).collect();
+        for (&word, &rank) in &old_words {
+            if new_words.get(word) != Some(&rank) {
+                let token = Token::Word(word.to_string());
+                touched.push(token.bucket(count));
+                if remove_posting(self.words.get_mut(word), id) {
+                    self.words.remove(word);
+                    forget(buckets, &token);
+                }
+            }
+        }
+        for (&word, &rank) in &new_words {
+            if old_words.get(word) != Some(&rank) {
+                let token = Token::Word(word.to_string());
+                touched.push(token.bucket(count));
+                let list = self.words.entry(word.to_string()).or_default();
+                if list.is_empty() {
+                    buckets[token.bucket(count) as usize].push(token);
+                }
+                insert_posting(list, id, rank);
+            }
+        }
+    }
+}
+
+/// A token of the index: a Han key or a word (or pinyin) token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// One or two Han characters ([`tokens::han_key`]).
+    Han(u64),
+    /// A word, number or pinyin token.
+    Word(String),
+}
+
+impl Token {
+    fn text(&self) -> String {
+        match self {
+            Token::Han(key) => han_key_text(*key),
+            Token::Word(word) => word.clone(),
+        }
+    }
+
+    fn bucket(&self, count: u32) -> u32 {
+        match self {
+            Token::Han(key) => tokens::bucket(&han_key_text(*key), count),
+            Token::Word(word) => tokens::bucket(word, count),
+        }
+    }
+}
+
+/// Removes page `id` from a list; whether the list is now empty.
+fn remove_posting(list: Option<&mut Vec<u32>>, id: u32) -> bool {
+    let Some(list) = list else { return false };
+    if let Ok(at) = list.binary_search_by_key(&id, |posting| posting >> 2) {
+        list.remove(at);
+    }
+    list.is_empty()
+}
+
+/// Puts page `id` at its place in a list (ids ascending).
+fn insert_posting(list: &mut Vec<u32>, id: u32, rank: Rank) {
+    let posting = (id << 2) | rank as u32;
+    match list.binary_search_by_key(&id, |posting| posting >> 2) {
+        Ok(at) => list[at] = posting,
+        Err(at) => list.insert(at, posting),
+    }
+}
+
+fn forget(buckets: &mut [Vec<Token>], token: &Token) {
+    let bucket = &mut buckets[token.bucket(buckets.len() as u32) as usize];
+    if let Some(at) = bucket.iter().position(|t| t == token) {
+        bucket.swap_remove(at);
     }
 }
 

@@ -21,6 +21,8 @@ pub mod packed;
 pub mod pinyin;
 pub mod tokens;
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -28,8 +30,8 @@ use crate::content::PageType;
 use crate::content::site::Site;
 use crate::hash::hash_bytes;
 use crate::render::Output;
-use crate::search::documents::Document;
-pub use crate::search::documents::Memo;
+use crate::search::documents::{Content, Document, Memo as DocumentMemo};
+use crate::search::index::{Postings, Token};
 use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
 
@@ -45,9 +47,30 @@ const UI: &str = include_str!("ui.js");
 /// `DecompressionStream`, which older WebViews lack.
 const INFLATE: &str = include_str!("vendor/tiny-inflate.js");
 
+/// What a rebuild reuses from the last build's index.
+#[derive(Default)]
+pub struct Memo {
+    /// Each page's tokens and result file, by address.
+    documents: DocumentMemo,
+    /// The postings, shards and pages they were made from.
+    index: Option<IndexMemo>,
+}
+
+/// The last build's postings and shards, with the pages in id order.
+struct IndexMemo {
+    order: Vec<String>,
+    fingerprints: Vec<u64>,
+    contents: Vec<Arc<Content>>,
+    postings: Postings,
+    buckets: Vec<Vec<Token>>,
+    shards: Vec<Vec<u8>>,
+}
+
 /// The index files of a site (nothing when `search: false`) and the memo
-/// the next rebuild reuses unchanged pages' tokens from.
-pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
+/// the next rebuild reuses from: the tokens of unchanged pages, and, when
+/// no page moved to another id, the postings and shards, patched for the
+/// pages that changed.
+pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
     let settings = site.config.search;
     if !settings.enabled {
         return (Vec::new(), Memo::default());
@@ -55,22 +78,25 @@ pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
     let mut documents: Vec<Document> = documents::published(site, settings.expired_notices)
         .into_par_iter()
         .map_init(Packer::default, |packer, published| {
-            documents::document(site, published, memo, packer)
+            documents::document(site, published, &memo.documents, packer)
         })
         .collect();
     documents.sort_by(|a, b| id_order(site, a).cmp(&id_order(site, b)));
-    let postings = index::merge(&documents);
-    let shard_count = postings.shard_count();
-    let mut outputs: Vec<Output> = Vec::new();
-    let shards: Vec<Output> = postings
-        .shards(shard_count)
-        .into_par_iter()
-        .enumerate()
-        .map_init(Packer::default, |packer, (n, shard)| {
-            packed_output(format!("s/{n}.dz"), packer.pack(&shard))
-        })
+    let order: Vec<String> = documents
+        .iter()
+        .map(|d| site.pages[d.page].path.clone())
         .collect();
-    outputs.extend(shards);
+    let index = match memo.index {
+        Some(previous) if previous.order == order => patched(previous, &documents),
+        _ => fresh(index::merge(&documents)),
+    };
+    let (postings, buckets, shards) = index;
+    let shard_count = buckets.len() as u32;
+    let mut outputs: Vec<Output> = shards
+        .iter()
+        .enumerate()
+        .map(|(n, bytes)| packed_output(format!("s/{n}.dz"), bytes.clone()))
+        .collect();
     let communities: Vec<usize> = site.communities.clone();
     let codes: Vec<u64> = documents
         .iter()
@@ -87,7 +113,69 @@ pub fn render_index(site: &Site, memo: &Memo) -> (Vec<Output>, Memo) {
     let entry = entry(site, &documents, shard_count, &communities, &version);
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
-    (outputs, Memo::of(site, &documents))
+    let memo = Memo {
+        documents: DocumentMemo::of(site, &documents),
+        index: Some(IndexMemo {
+            order,
+            fingerprints: documents.iter().map(|d| d.fingerprint).collect(),
+            contents: documents.iter().map(|d| Arc::clone(&d.content)).collect(),
+            postings,
+            buckets,
+            shards,
+        }),
+    };
+    (outputs, memo)
+}
+
+type Index = (Postings, Vec<Vec<Token>>, Vec<Vec<u8>>);
+
+/// Shards made from scratch.
+fn fresh(postings: Postings) -> Index {
+    let buckets = postings.buckets(postings.shard_count());
+    let shards = buckets
+        .par_iter()
+        .map_init(Packer::default, |packer, tokens| {
+            packer.pack(&postings.shard(tokens))
+        })
+        .collect();
+    (postings, buckets, shards)
+}
+
+/// The last build's postings with the changed pages' tokens replaced, and
+/// only the shards they touch made again (all of them if the shard count
+/// moved).
+fn patched(previous: IndexMemo, documents: &[Document]) -> Index {
+    let IndexMemo {
+        fingerprints,
+        contents,
+        mut postings,
+        mut buckets,
+        mut shards,
+        ..
+    } = previous;
+    let mut touched: Vec<u32> = Vec::new();
+    for (id, document) in documents.iter().enumerate() {
+        if document.fingerprint != fingerprints[id] {
+            let (old, new) = (&contents[id], &document.content);
+            postings.replace(id as u32, old, new, &mut buckets, &mut touched);
+        }
+    }
+    if postings.shard_count() as usize != buckets.len() {
+        return fresh(postings);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    let remade: Vec<(usize, Vec<u8>)> = touched
+        .par_iter()
+        .map_init(Packer::default, |packer, &bucket| {
+            let tokens = &buckets[bucket as usize];
+            (bucket as usize, packer.pack(&postings.shard(tokens)))
+        })
+        .collect();
+    for (bucket, bytes) in remade {
+        shards[bucket] = bytes;
+    }
+    (postings, buckets, shards)
 }
 
 /// Sort key of the page ids: kept expired notices first, then by date
