@@ -47,7 +47,7 @@ pub struct Document {
 }
 
 /// What a page gives the index: its tokens and its result fragment.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Content {
     /// Han tokens (pairs, and single characters of titles and names) with
     /// the best rank each was found at.

@@ -68,8 +68,8 @@ struct IndexMemo {
 
 /// The index files of a site (nothing when `search: false`) and the memo
 /// the next rebuild reuses from: the tokens of unchanged pages, and, when
-/// no page moved to another id, the postings and shards, patched for the
-/// pages that changed.
+/// no page moved to another id (pages may be added at the end), the
+/// postings and shards, patched for the pages that changed.
 pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
     let settings = site.config.search;
     if !settings.enabled {
@@ -87,7 +87,7 @@ pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
         .map(|d| site.pages[d.page].path.clone())
         .collect();
     let index = match memo.index {
-        Some(previous) if previous.order == order => patched(previous, &documents),
+        Some(previous) if order.starts_with(&previous.order) => patched(previous, &documents),
         _ => fresh(index::merge(&documents)),
     };
     let (postings, buckets, shards) = index;
@@ -141,9 +141,9 @@ fn fresh(postings: Postings) -> Index {
     (postings, buckets, shards)
 }
 
-/// The last build's postings with the changed pages' tokens replaced, and
-/// only the shards they touch made again (all of them if the shard count
-/// moved).
+/// The last build's postings with the changed (or added) pages' tokens
+/// replaced, and only the shards they touch made again (all of them if
+/// the shard count moved).
 fn patched(previous: IndexMemo, documents: &[Document]) -> Index {
     let IndexMemo {
         fingerprints,
@@ -154,10 +154,18 @@ fn patched(previous: IndexMemo, documents: &[Document]) -> Index {
         ..
     } = previous;
     let mut touched: Vec<u32> = Vec::new();
+    // Pages added after the last one (a page dated today) have no tokens yet.
+    let nothing = Content::default();
     for (id, document) in documents.iter().enumerate() {
-        if document.fingerprint != fingerprints[id] {
-            let (old, new) = (&contents[id], &document.content);
-            postings.replace(id as u32, old, new, &mut buckets, &mut touched);
+        if fingerprints.get(id) != Some(&document.fingerprint) {
+            let old = contents.get(id).map_or(&nothing, |content| &**content);
+            postings.replace(
+                id as u32,
+                old,
+                &document.content,
+                &mut buckets,
+                &mut touched,
+            );
         }
     }
     if postings.shard_count() as usize != buckets.len() {

@@ -349,3 +349,56 @@ fn without_text_decoder_the_results_are_the_same() {
     assert_eq!(old[4]["titles"][0], "𠮷野家的老顾客", "{}", old[4]);
     assert!(old.iter().all(|r| r["total"].as_u64() > Some(0)), "{old:?}");
 }
+
+/// A page dated after every other (what a writer adds today) takes the
+/// next id: nothing is renumbered, and the index equals a fresh build's.
+#[test]
+fn a_new_page_of_today_is_added_without_renumbering() {
+    let site = TestSite::fixture("search");
+    many_pages(&site);
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let options = |output: &Path| BuildOptions {
+        root: site.root().to_path_buf(),
+        output: Some(output.to_path_buf()),
+        clock: Some(CLOCK.into()),
+        ..Default::default()
+    };
+    let mut session = Session::new(options(&live)).unwrap();
+    session.build().unwrap();
+    let shards = std::fs::read_dir(live.join("search/s")).unwrap().count();
+    let pages = std::fs::read_dir(live.join("search/f")).unwrap().count();
+    site.write(
+        "content/events/today.md",
+        "---\ntitle: 晾衣\ndate: 2025-12-01\n---\n晾衣架\n",
+    );
+    let report = session
+        .rebuild(&[site.root().join("content/events/today.md")])
+        .unwrap();
+    let written: Vec<&String> = report
+        .written
+        .iter()
+        .filter(|p| p.starts_with("search/"))
+        .collect();
+    let fragments: Vec<&&String> = written
+        .iter()
+        .filter(|p| p.starts_with("search/f/"))
+        .collect();
+    assert_eq!(fragments, [&&format!("search/f/{pages}.dz")], "{written:?}");
+    let shards_written = written
+        .iter()
+        .filter(|p| p.starts_with("search/s/"))
+        .count();
+    assert!(
+        shards_written < shards / 2,
+        "{written:?} of {shards} shards"
+    );
+    assert_eq!(search(&live, &["晾衣架"])[0]["urls"][0], "events/today/");
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = fresh_dir.path().join("site");
+    Session::new(options(&fresh)).unwrap().build().unwrap();
+    assert!(
+        tree(&live.join("search")) == tree(&fresh.join("search")),
+        "the live index differs from a fresh build's"
+    );
+}
