@@ -274,20 +274,59 @@ fn many_pages(site: &TestSite) {
     }
 }
 
-#[test]
-fn a_body_edit_rewrites_only_the_shards_it_touches() {
-    let site = TestSite::fixture("search");
-    many_pages(&site);
-    let live_dir = tempfile::tempdir().unwrap();
-    let live = live_dir.path().join("site");
-    let options = |output: &Path| BuildOptions {
+/// The many-page search fixture built by a live session (as under
+/// `serve`), which rebuilds after edits.
+struct LiveSite {
+    _dir: tempfile::TempDir,
+    output: std::path::PathBuf,
+    session: Session,
+}
+
+fn options(site: &TestSite, output: &Path) -> BuildOptions {
+    BuildOptions {
         root: site.root().to_path_buf(),
         output: Some(output.to_path_buf()),
         clock: Some(CLOCK.into()),
         ..Default::default()
-    };
-    let mut session = Session::new(options(&live)).unwrap();
-    session.build().unwrap();
+    }
+}
+
+impl LiveSite {
+    fn start() -> (TestSite, LiveSite) {
+        let site = TestSite::fixture("search");
+        many_pages(&site);
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("site");
+        let mut session = Session::new(options(&site, &output)).unwrap();
+        session.build().unwrap();
+        let live = LiveSite {
+            _dir: dir,
+            output,
+            session,
+        };
+        (site, live)
+    }
+}
+
+/// The live index is byte for byte a fresh build's.
+fn assert_same_as_fresh(site: &TestSite, live: &Path) {
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = fresh_dir.path().join("site");
+    Session::new(options(site, &fresh))
+        .unwrap()
+        .build()
+        .unwrap();
+    assert!(
+        tree(&live.join("search")) == tree(&fresh.join("search")),
+        "the live index differs from a fresh build's"
+    );
+}
+
+#[test]
+fn a_body_edit_rewrites_only_the_shards_it_touches() {
+    let (site, mut running) = LiveSite::start();
+    let live = running.output.clone();
+    let session = &mut running.session;
     let shards = std::fs::read_dir(live.join("search/s")).unwrap().count();
     assert!(
         shards >= 4,
@@ -322,13 +361,7 @@ fn a_body_edit_rewrites_only_the_shards_it_touches() {
         .filter(|p| p.starts_with("search/f/"))
         .collect();
     assert_eq!(fragments, [&&own], "{written:?}");
-    let fresh_dir = tempfile::tempdir().unwrap();
-    let fresh = fresh_dir.path().join("site");
-    Session::new(options(&fresh)).unwrap().build().unwrap();
-    assert!(
-        tree(&live.join("search")) == tree(&fresh.join("search")),
-        "the live index differs from a fresh build's"
-    );
+    assert_same_as_fresh(&site, &live);
 }
 
 /// Old WebViews have no `TextDecoder`: search.js's own UTF-8 reader gives
@@ -354,18 +387,9 @@ fn without_text_decoder_the_results_are_the_same() {
 /// next id: nothing is renumbered, and the index equals a fresh build's.
 #[test]
 fn a_new_page_of_today_is_added_without_renumbering() {
-    let site = TestSite::fixture("search");
-    many_pages(&site);
-    let live_dir = tempfile::tempdir().unwrap();
-    let live = live_dir.path().join("site");
-    let options = |output: &Path| BuildOptions {
-        root: site.root().to_path_buf(),
-        output: Some(output.to_path_buf()),
-        clock: Some(CLOCK.into()),
-        ..Default::default()
-    };
-    let mut session = Session::new(options(&live)).unwrap();
-    session.build().unwrap();
+    let (site, mut running) = LiveSite::start();
+    let live = running.output.clone();
+    let session = &mut running.session;
     let shards = std::fs::read_dir(live.join("search/s")).unwrap().count();
     let pages = std::fs::read_dir(live.join("search/f")).unwrap().count();
     site.write(
@@ -394,11 +418,5 @@ fn a_new_page_of_today_is_added_without_renumbering() {
         "{written:?} of {shards} shards"
     );
     assert_eq!(search(&live, &["晾衣架"])[0]["urls"][0], "events/today/");
-    let fresh_dir = tempfile::tempdir().unwrap();
-    let fresh = fresh_dir.path().join("site");
-    Session::new(options(&fresh)).unwrap().build().unwrap();
-    assert!(
-        tree(&live.join("search")) == tree(&fresh.join("search")),
-        "the live index differs from a fresh build's"
-    );
+    assert_same_as_fresh(&site, &live);
 }
