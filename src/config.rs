@@ -28,15 +28,9 @@ struct RawConfig {
     images: RawImages,
     #[serde(default)]
     screens: Vec<RawScreen>,
-    search: Option<RawSearch>,
-}
-
-/// `search:` as written: `false`, `true`, or a map of settings.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawSearch {
-    Switch(bool),
-    Settings(SearchSettings),
+    /// `search:` as written (`false`, `true` or settings), checked by
+    /// [`search_settings`] so a mistake gets a message of its own.
+    search: Option<serde_json::Value>,
 }
 
 /// One entry of `screens:` as written.
@@ -134,19 +128,12 @@ impl Default for ImageSettings {
 }
 
 /// The site search (`search:` in `linju.yaml`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchSettings {
     /// Whether the site has a search index and page (`search: false` turns it off).
-    #[serde(default = "yes")]
     pub enabled: bool,
     /// Whether expired notices stay findable (ranked last, marked expired).
-    #[serde(default)]
     pub expired_notices: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl Default for SearchSettings {
@@ -254,14 +241,7 @@ impl Config {
             icp: raw.icp,
             police_record: raw.police_record,
             extra: raw.extra,
-            search: match raw.search {
-                None => SearchSettings::default(),
-                Some(RawSearch::Switch(enabled)) => SearchSettings {
-                    enabled,
-                    ..SearchSettings::default()
-                },
-                Some(RawSearch::Settings(settings)) => settings,
-            },
+            search: search_settings(path, text, raw.search)?,
         })
     }
 
@@ -282,6 +262,45 @@ impl Config {
     pub fn permalink(&self, relative: &str) -> String {
         format!("{}{}", self.base_url, relative.trim_start_matches('/'))
     }
+}
+
+/// `search:` as settings: `true`/`false`, or a map of `enabled` and
+/// `expired_notices`.
+fn search_settings(
+    path: &Path,
+    text: &str,
+    raw: Option<serde_json::Value>,
+) -> Result<SearchSettings> {
+    use serde_json::Value;
+    let wrong = |message: String| {
+        at_key(path, line_of_key(text, "search"), message)
+            .with_hint("write `search: true`, `search: false` or `search: {expired_notices: true}`")
+    };
+    let mut settings = SearchSettings::default();
+    match raw {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(enabled)) => settings.enabled = enabled,
+        Some(Value::Object(map)) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("enabled", Value::Bool(b)) => settings.enabled = b,
+                    ("expired_notices", Value::Bool(b)) => settings.expired_notices = b,
+                    ("enabled" | "expired_notices", value) => {
+                        return Err(wrong(format!(
+                            "`search: {key}` must be true or false, not {value}"
+                        )));
+                    }
+                    _ => return Err(wrong(format!("`search:` has no setting `{key}`"))),
+                }
+            }
+        }
+        Some(other) => {
+            return Err(wrong(format!(
+                "`search:` must be true, false or settings, not {other}"
+            )));
+        }
+    }
+    Ok(settings)
 }
 
 fn check_screen(path: &Path, text: &str, raw: RawScreen) -> Result<Screen> {
