@@ -243,6 +243,9 @@ fn the_box_and_the_page_work_under_the_sites_base_path() {
     assert!(home.contains(r#"src="/linjiang/search/search.js""#));
     let page = site.read("search/index.html");
     assert!(page.contains("data-linju-results") && page.contains(r#"aria-live="polite""#));
+    // Result pages are for residents, not for search engines.
+    assert!(page.contains(r#"<meta name="robots" content="noindex">"#), "{page}");
+    assert!(!site.read("sitemap.xml").contains("search/"));
     // Addresses in the index are relative to the base, so the folder can
     // be served anywhere.
     let fragment =
