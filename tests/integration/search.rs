@@ -244,7 +244,10 @@ fn the_box_and_the_page_work_under_the_sites_base_path() {
     let page = site.read("search/index.html");
     assert!(page.contains("data-linju-results") && page.contains(r#"aria-live="polite""#));
     // Result pages are for residents, not for search engines.
-    assert!(page.contains(r#"<meta name="robots" content="noindex">"#), "{page}");
+    assert!(
+        page.contains(r#"<meta name="robots" content="noindex">"#),
+        "{page}"
+    );
     assert!(!site.read("sitemap.xml").contains("search/"));
     // Addresses in the index are relative to the base, so the folder can
     // be served anywhere.
@@ -422,4 +425,28 @@ fn a_new_page_of_today_is_added_without_renumbering() {
     );
     assert_eq!(search(&live, &["晾衣架"])[0]["urls"][0], "events/today/");
     assert_same_as_fresh(&site, &live);
+}
+
+/// search.js (with its inflater and the theme's behaviour spliced in) is
+/// plain ES5, for old Android WebViews and WeChat's browser. Checked by a
+/// real parser (acorn, `tests/js/`: `npm ci --prefix tests/js`, which
+/// `.ci/run` does); without it the test fails rather than pass unchecked.
+#[test]
+fn the_search_script_is_plain_es5() {
+    let site = built_fixture();
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js");
+    assert!(
+        tools.join("node_modules/acorn").exists(),
+        "acorn is missing: run `npm ci --prefix tests/js`"
+    );
+    let output = Command::new("node")
+        .arg(tools.join("es5.js"))
+        .arg(site.public().join("search/search.js"))
+        .output()
+        .expect("node is needed for the search tests (apt-get install nodejs)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
