@@ -32,14 +32,26 @@ pub fn search(public: &Path, queries: &[&str]) -> Vec<Value> {
 /// files are then decoded by search.js's own UTF-8 reader).
 fn search_with(public: &Path, queries: &[&str], without_text_decoder: bool) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/query.js");
-    let output = Command::new("node")
-        .env(
-            "LINJU_NO_TEXTDECODER",
-            if without_text_decoder { "1" } else { "0" },
-        )
+    let mut command = Command::new("node");
+    let flag = if without_text_decoder { "1" } else { "0" };
+    command
+        .env("LINJU_NO_TEXTDECODER", flag)
         .arg(script)
         .arg(public)
-        .args(queries)
+        .args(queries);
+    let output = node(command);
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), queries.len());
+    lines
+}
+
+/// Runs a Node command, which must succeed. Node is required: without it
+/// the test fails rather than pass unchecked.
+fn node(mut command: Command) -> std::process::Output {
+    let output = command
         .output()
         .expect("node is needed for the search tests (apt-get install nodejs)");
     assert!(
@@ -47,12 +59,7 @@ fn search_with(public: &Path, queries: &[&str], without_text_decoder: bool) -> V
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let lines: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
-    assert_eq!(lines.len(), queries.len());
-    lines
+    output
 }
 
 fn urls(result: &Value) -> Vec<String> {
@@ -439,14 +446,8 @@ fn the_search_script_is_plain_es5() {
         tools.join("node_modules/acorn").exists(),
         "acorn is missing: run `npm ci --prefix tests/js`"
     );
-    let output = Command::new("node")
-        .arg(tools.join("es5.js"))
-        .arg(site.public().join("search/search.js"))
-        .output()
-        .expect("node is needed for the search tests (apt-get install nodejs)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let mut es5 = Command::new("node");
+    es5.arg(tools.join("es5.js"))
+        .arg(site.public().join("search/search.js"));
+    node(es5);
 }
