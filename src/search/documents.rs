@@ -58,26 +58,10 @@ pub struct Content {
     pub fragment: Vec<u8>,
 }
 
-/// The contents of the last build's documents by page address, so a
-/// rebuild tokenises only the pages whose inputs changed.
-#[derive(Debug, Default)]
-pub struct Memo {
-    contents: FxHashMap<String, (u64, Arc<Content>)>,
-}
-
-impl Memo {
-    /// The memo of a set of documents.
-    pub fn of(site: &Site, documents: &[Document]) -> Memo {
-        let contents = documents
-            .iter()
-            .map(|d| {
-                let entry = (d.fingerprint, Arc::clone(&d.content));
-                (site.pages[d.page].path.clone(), entry)
-            })
-            .collect();
-        Memo { contents }
-    }
-}
+/// The last build's contents by page address, each with the fingerprint
+/// it was made from, so a rebuild tokenises only the pages whose inputs
+/// changed.
+pub type Known<'a> = FxHashMap<&'a str, (u64, &'a Arc<Content>)>;
 
 /// The pages the index holds: everything the site publishes, less expired
 /// notices unless `keep_expired` (drafts and future pages never reach the
@@ -94,18 +78,18 @@ pub fn published(site: &Site, keep_expired: bool) -> Vec<(usize, bool)> {
         .collect()
 }
 
-/// One page's document: its content from `memo` when nothing it is made
+/// One page's document: its content from `known` when nothing it is made
 /// from changed, read afresh otherwise.
 pub fn document(
     site: &Site,
     (page, expired): (usize, bool),
-    memo: &Memo,
+    known: &Known,
     packer: &mut Packer,
 ) -> Document {
     let p = &site.pages[page];
     let fingerprint = fingerprint(site, p, expired);
-    let content = match memo.contents.get(&p.path) {
-        Some((known, content)) if *known == fingerprint => Arc::clone(content),
+    let content = match known.get(p.path.as_str()) {
+        Some(&(made_from, content)) if made_from == fingerprint => Arc::clone(content),
         _ => Arc::new(content(site, p, packer)),
     };
     Document {

@@ -30,7 +30,7 @@ use crate::content::PageType;
 use crate::content::site::Site;
 use crate::hash::hash_bytes;
 use crate::render::Output;
-use crate::search::documents::{Content, Document, Memo as DocumentMemo};
+use crate::search::documents::{Content, Document, Known};
 use crate::search::index::{Postings, Token};
 use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
@@ -50,13 +50,12 @@ const INFLATE: &str = include_str!("vendor/tiny-inflate.js");
 /// What a rebuild reuses from the last build's index.
 #[derive(Default)]
 pub struct Memo {
-    /// Each page's tokens and result file, by address.
-    documents: DocumentMemo,
     /// The postings, shards and pages they were made from.
     index: Option<IndexMemo>,
 }
 
-/// The last build's postings and shards, with the pages in id order.
+/// The last build's postings and shards, with the pages in id order: the
+/// address, fingerprint and content of each.
 struct IndexMemo {
     order: Vec<String>,
     fingerprints: Vec<u64>,
@@ -64,6 +63,18 @@ struct IndexMemo {
     postings: Postings,
     buckets: Vec<Vec<Token>>,
     shards: Vec<Vec<u8>>,
+}
+
+impl IndexMemo {
+    /// Each page's content and fingerprint by address.
+    fn known(&self) -> Known<'_> {
+        self.order
+            .iter()
+            .zip(&self.fingerprints)
+            .zip(&self.contents)
+            .map(|((path, &fingerprint), content)| (path.as_str(), (fingerprint, content)))
+            .collect()
+    }
 }
 
 /// The index files of a site (nothing when `search: false`) and the memo
@@ -75,12 +86,18 @@ pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
     if !settings.enabled {
         return (Vec::new(), Memo::default());
     }
+    let known: Known = memo
+        .index
+        .as_ref()
+        .map(IndexMemo::known)
+        .unwrap_or_default();
     let mut documents: Vec<Document> = documents::published(site, settings.expired_notices)
         .into_par_iter()
         .map_init(Packer::default, |packer, published| {
-            documents::document(site, published, &memo.documents, packer)
+            documents::document(site, published, &known, packer)
         })
         .collect();
+    drop(known);
     documents.sort_by(|a, b| id_order(site, a).cmp(&id_order(site, b)));
     let order: Vec<String> = documents
         .iter()
@@ -114,7 +131,6 @@ pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
     let memo = Memo {
-        documents: DocumentMemo::of(site, &documents),
         index: Some(IndexMemo {
             order,
             fingerprints: documents.iter().map(|d| d.fingerprint).collect(),
