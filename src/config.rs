@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::lang::{Text, tr};
 use crate::yaml;
 
 /// The raw file, as written.
@@ -156,6 +157,9 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, always starting and ending in `/`.
     pub base_path: String,
+    /// Whether `base_url` was given (in the file or by `--base-url`); without
+    /// it feeds and the sitemap carry relative addresses.
+    pub base_url_given: bool,
     /// `lang` of every page.
     pub language: String,
     /// The time zone dates are written in.
@@ -190,8 +194,11 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|err| {
-            Error::io(&path, "read the site configuration", &err)
-                .with_hint("run linju in the site folder, or pass --root DIR; the folder needs a linju.yaml with at least `title:`")
+            Error::io(&path, ("读取网站配置", "read the site configuration"), &err)
+                .with_hint(tr!(
+                    "在网站文件夹里运行 linju，或用 --root 指定网站文件夹；那里要有一个至少写了 `title:` 的 linju.yaml（新网站用 `linju init` 创建）",
+                    "run linju in the site folder, or pass --root DIR; the folder needs a linju.yaml with at least `title:` (start a new site with `linju init`)"
+                ))
         })?;
         Config::parse(&path, &text)
     }
@@ -207,16 +214,22 @@ impl Config {
             at_key(
                 path,
                 line_of("timezone"),
-                format!("unknown time zone `{timezone_name}`"),
+                tr!(
+                    "没有 `{timezone_name}` 这个时区",
+                    "unknown time zone `{timezone_name}`"
+                ),
             )
-            .with_hint("use an IANA name such as Asia/Shanghai")
+            .with_hint(tr!(
+                "写 IANA 时区名，例如 Asia/Shanghai",
+                "use an IANA name such as Asia/Shanghai"
+            ))
         })?;
         let paginate_by = raw.paginate_by.unwrap_or(10);
         if paginate_by == 0 {
             return Err(at_key(
                 path,
                 line_of("paginate_by"),
-                "paginate_by must be at least 1",
+                tr!("paginate_by 至少是 1", "paginate_by must be at least 1"),
             ));
         }
         let images = check_images(path, text, raw.images)?;
@@ -231,6 +244,7 @@ impl Config {
             title: raw.title,
             description: raw.description,
             base_path: base_path_of(&base_url),
+            base_url_given: raw.base_url.is_some(),
             base_url,
             language: raw.language.unwrap_or_else(|| "zh-CN".to_string()),
             timezone,
@@ -248,8 +262,27 @@ impl Config {
     /// Replaces the base URL (the `--base-url` option).
     pub fn set_base_url(&mut self, url: &str) -> Result<()> {
         self.base_url = normalise_base_url(url).map_err(Error::new)?;
+        self.base_url_given = true;
         self.base_path = base_path_of(&self.base_url);
         Ok(())
+    }
+
+    /// What is allowed but probably not meant: no `base_url`.
+    pub fn warnings(&self) -> Vec<Error> {
+        if self.base_url_given {
+            return Vec::new();
+        }
+        vec![Error::in_file(
+            CONFIG_FILE,
+            tr!(
+                "没有写 `base_url`：订阅源（atom.xml）和站点地图里的网址只能是相对地址，搜索引擎和阅读器用不了",
+                "there is no `base_url`: feeds (atom.xml) and the sitemap will carry relative addresses, which search engines and feed readers cannot use"
+            ),
+        )
+        .with_hint(tr!(
+            "在 linju.yaml 里写上网站的正式网址，例如 base_url: https://www.example.gov.cn/tinghu/",
+            "add the site's public address to linju.yaml, e.g. base_url: https://example.org/tinghu/"
+        ))]
     }
 
     /// The site-relative URL path (`/tinghu/events/`) for an output path
@@ -272,9 +305,11 @@ fn search_settings(
     raw: Option<serde_json::Value>,
 ) -> Result<SearchSettings> {
     use serde_json::Value;
-    let wrong = |message: String| {
-        at_key(path, line_of_key(text, "search"), message)
-            .with_hint("write `search: true`, `search: false` or `search: {expired_notices: true}`")
+    let wrong = |message: Text| {
+        at_key(path, line_of_key(text, "search"), message).with_hint(tr!(
+            "写 `search: true`、`search: false` 或 `search: {{expired_notices: true}}`",
+            "write `search: true`, `search: false` or `search: {{expired_notices: true}}`"
+        ))
     };
     let mut settings = SearchSettings::default();
     match raw {
@@ -286,16 +321,23 @@ fn search_settings(
                     ("enabled", Value::Bool(b)) => settings.enabled = b,
                     ("expired_notices", Value::Bool(b)) => settings.expired_notices = b,
                     ("enabled" | "expired_notices", value) => {
-                        return Err(wrong(format!(
+                        return Err(wrong(tr!(
+                            "`search: {key}` 只能是 true 或 false，不能是 {value}",
                             "`search: {key}` must be true or false, not {value}"
                         )));
                     }
-                    _ => return Err(wrong(format!("`search:` has no setting `{key}`"))),
+                    _ => {
+                        return Err(wrong(tr!(
+                            "`search:` 没有 `{key}` 这一项",
+                            "`search:` has no setting `{key}`"
+                        )));
+                    }
                 }
             }
         }
         Some(other) => {
-            return Err(wrong(format!(
+            return Err(wrong(tr!(
+                "`search:` 只能是 true、false 或一组设置，不能是 {other}",
                 "`search:` must be true, false or settings, not {other}"
             )));
         }
@@ -304,58 +346,60 @@ fn search_settings(
 }
 
 fn check_screen(path: &Path, text: &str, raw: RawScreen) -> Result<Screen> {
-    let at = |message: String| at_key(path, line_of_key(text, "screens"), message);
-    let name_ok = !raw.name.is_empty()
-        && raw
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !name_ok {
-        return Err(at(format!(
-            "screen name `{}` must be lowercase letters, digits and -",
-            raw.name
-        ))
-        .with_hint("it becomes the address /screens/NAME/, e.g. name: tinghu-lobby-1"));
-    }
+    let at = |message: Text| at_key(path, line_of_key(text, "screens"), message);
+    let name = &raw.name;
+    check_screen_name(name).map_err(|hint| at(hint.0).with_hint(hint.1))?;
     let portrait = match raw.orientation.as_deref().unwrap_or("landscape") {
         "landscape" => false,
         "portrait" => true,
         other => {
-            return Err(at(format!(
-                "screen `{}`: orientation must be landscape or portrait, not `{other}`",
-                raw.name
+            return Err(at(tr!(
+                "屏幕 `{name}`：orientation 只能是 landscape 或 portrait，不能是 `{other}`",
+                "screen `{name}`: orientation must be landscape or portrait, not `{other}`"
             ))
-            .with_hint("landscape is wider than tall; portrait is a screen turned on its side"));
+            .with_hint(tr!(
+                "landscape 是横屏，portrait 是竖屏",
+                "landscape is wider than tall; portrait is a screen turned on its side"
+            )));
         }
     };
     let (width, height) = match raw.resolution.as_deref() {
         None if portrait => (1080, 1920),
         None => (1920, 1080),
         Some(text) => parse_resolution(text).ok_or_else(|| {
-            at(format!(
-                "screen `{}`: resolution `{text}` is not WIDTHxHEIGHT",
-                raw.name
+            at(tr!(
+                "屏幕 `{name}`：分辨率 `{text}` 不是“宽x高”的写法",
+                "screen `{name}`: resolution `{text}` is not WIDTHxHEIGHT"
             ))
-            .with_hint("for example resolution: 1920x1080")
+            .with_hint(tr!(
+                "例如 resolution: 1920x1080",
+                "for example resolution: 1920x1080"
+            ))
         })?,
     };
     let slide_seconds = raw.slide_seconds.unwrap_or(12);
     if !(3..=600).contains(&slide_seconds) {
-        return Err(at(format!(
-            "screen `{}`: slide_seconds must be from 3 to 600",
-            raw.name
+        return Err(at(tr!(
+            "屏幕 `{name}`：slide_seconds 要在 3 到 600 之间",
+            "screen `{name}`: slide_seconds must be from 3 to 600"
         ))
-        .with_hint("10 to 15 seconds suits a lobby"));
+        .with_hint(tr!(
+            "大堂屏幕每张 10 到 15 秒比较合适",
+            "10 to 15 seconds suits a lobby"
+        )));
     }
     for source in &raw.sources {
         if let Some(hours) = &source.hours
             && parse_hours(hours).is_none()
         {
-            return Err(at(format!(
-                "screen `{}`: hours `{hours}` is not HH:MM-HH:MM",
-                raw.name
+            return Err(at(tr!(
+                "屏幕 `{name}`：时段 `{hours}` 不是 HH:MM-HH:MM 的写法",
+                "screen `{name}`: hours `{hours}` is not HH:MM-HH:MM"
             ))
-            .with_hint("for example hours: \"07:00-09:30\""));
+            .with_hint(tr!(
+                "例如 hours: \"07:00-09:30\"",
+                "for example hours: \"07:00-09:30\""
+            )));
         }
     }
     Ok(Screen {
@@ -369,6 +413,27 @@ fn check_screen(path: &Path, text: &str, raw: RawScreen) -> Result<Screen> {
         poll_seconds: raw.poll_seconds.unwrap_or(60).max(5),
         sources: raw.sources,
     })
+}
+
+/// A screen's name becomes part of its address: lowercase, digits and `-`.
+fn check_screen_name(name: &str) -> Result<(), (Text, Text)> {
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if name_ok {
+        return Ok(());
+    }
+    Err((
+        tr!(
+            "屏幕名 `{name}` 只能用小写字母、数字和 -",
+            "screen name `{name}` must be lowercase letters, digits and -"
+        ),
+        tr!(
+            "它会成为网址 /screens/名字/，例如 name: tinghu-lobby-1",
+            "it becomes the address /screens/NAME/, e.g. name: tinghu-lobby-1"
+        ),
+    ))
 }
 
 fn parse_resolution(text: &str) -> Option<(u32, u32)> {
@@ -390,7 +455,7 @@ pub fn parse_hours(text: &str) -> Option<(u32, u32)> {
 
 fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings> {
     let defaults = ImageSettings::default();
-    let at = |key: &str, message: String| {
+    let at = |key: &str, message: Text| {
         at_key(
             path,
             line_of_key(text, key).or(line_of_key(text, "images")),
@@ -403,9 +468,15 @@ fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings
     if widths.is_empty() || widths.iter().any(|&w| !(16..=8192).contains(&w)) {
         return Err(at(
             "widths",
-            "images.widths must list widths from 16 to 8192 pixels".into(),
+            tr!(
+                "images.widths 要列出 16 到 8192 像素之间的宽度",
+                "images.widths must list widths from 16 to 8192 pixels"
+            ),
         )
-        .with_hint("for example widths: [480, 960, 1600]"));
+        .with_hint(tr!(
+            "例如 widths: [480, 960, 1600]",
+            "for example widths: [480, 960, 1600]"
+        )));
     }
     let quality = |key: &str, value: Option<u8>, default: u8| -> Result<u8> {
         let value = value.unwrap_or(default);
@@ -414,9 +485,12 @@ fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings
         } else {
             Err(at(
                 key,
-                format!("images.{key} must be from 1 to 100, not {value}"),
+                tr!(
+                    "images.{key} 要在 1 到 100 之间，不能是 {value}",
+                    "images.{key} must be from 1 to 100, not {value}"
+                ),
             )
-            .with_hint("80 suits photos"))
+            .with_hint(tr!("照片用 80 比较合适", "80 suits photos")))
         }
     };
     Ok(ImageSettings {
@@ -426,7 +500,7 @@ fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings
     })
 }
 
-fn at_key(path: &Path, line: Option<usize>, message: impl Into<String>) -> Error {
+fn at_key(path: &Path, line: Option<usize>, message: Text) -> Error {
     let error = Error::in_file(path, message);
     match line {
         Some(line) => error.with_line(line),
@@ -444,17 +518,19 @@ pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|index| index + 1)
 }
 
-fn normalise_base_url(url: &str) -> Result<String, String> {
+fn normalise_base_url(url: &str) -> Result<String, Text> {
     let url = url.trim();
     let is_path = url.starts_with('/');
     let is_http = url.starts_with("http://") || url.starts_with("https://");
     if !is_path && !is_http {
-        return Err(format!(
+        return Err(tr!(
+            "base_url `{url}` 要以 http://、https:// 或 / 开头",
             "base_url `{url}` must start with http://, https:// or /"
         ));
     }
     if url.contains(char::is_whitespace) || url.contains(['?', '#']) {
-        return Err(format!(
+        return Err(tr!(
+            "base_url `{url}` 里不能有空格、`?` 或 `#`",
             "base_url `{url}` may not contain spaces, `?` or `#`"
         ));
     }

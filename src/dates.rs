@@ -8,6 +8,8 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 use serde::{Deserialize, Deserializer};
 
+use crate::lang::{Text, tr};
+
 /// A date as written in front matter, before the site's time zone applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateInput {
@@ -18,12 +20,16 @@ pub enum DateInput {
 }
 
 /// What a writer may type, for error hints.
-pub const DATE_FORMS: &str =
-    "write it as 2025-11-10, 2025-11-10 09:30 or 2025-11-10T09:30:00+08:00";
+pub fn date_forms() -> Text {
+    tr!(
+        "写成 2025-11-10、2025-11-10 09:30 或 2025-11-10T09:30:00+08:00",
+        "write it as 2025-11-10, 2025-11-10 09:30 or 2025-11-10T09:30:00+08:00"
+    )
+}
 
 impl DateInput {
     /// Parses the three accepted forms.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, Text> {
         let text = text.trim();
         if let Some(Ok(date)) = (text.len() == 10).then(|| text.parse::<Date>()) {
             return Ok(DateInput::Civil(
@@ -34,13 +40,13 @@ impl DateInput {
             return text
                 .parse::<Timestamp>()
                 .map(DateInput::Instant)
-                .map_err(|err| format!("`{text}` is not a valid date: {err}"));
+                .map_err(|_| not_a_date(text));
         }
         let normalised = text.replacen(' ', "T", 1);
         normalised
             .parse::<DateTime>()
             .map(DateInput::Civil)
-            .map_err(|err| format!("`{text}` is not a valid date: {err}"))
+            .map_err(|_| not_a_date(text))
     }
 
     /// The instant in the site's time zone.
@@ -54,6 +60,12 @@ impl DateInput {
     }
 }
 
+/// The message for a value that is no date (jiff's own wording is for
+/// programmers, so it is left out).
+fn not_a_date(text: &str) -> Text {
+    tr!("`{text}` 不是有效的日期", "`{text}` is not a valid date")
+}
+
 fn has_offset(text: &str) -> bool {
     text.get(10..)
         .is_some_and(|time_part| time_part.contains('+') || time_part.contains('-'))
@@ -62,8 +74,17 @@ fn has_offset(text: &str) -> bool {
 impl<'de> Deserialize<'de> for DateInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        DateInput::parse(&text)
-            .map_err(|message| serde::de::Error::custom(format!("{message}; {DATE_FORMS}")))
+        DateInput::parse(&text).map_err(|message| {
+            let forms = date_forms();
+            serde::de::Error::custom(
+                message
+                    .append(&Text::new(
+                        format!("；{}", forms.zh),
+                        format!("; {}", forms.en),
+                    ))
+                    .marked(),
+            )
+        })
     }
 }
 

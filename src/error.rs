@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::lang::{Label, Lang, Text, tr};
+
 /// A problem found while loading or building a site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -15,9 +17,10 @@ pub struct Error {
     /// 1-based column in that line.
     pub column: Option<usize>,
     /// What is wrong, in one sentence.
-    pub message: String,
-    /// What the writer can do about it.
-    pub hint: Option<String>,
+    pub message: Text,
+    /// What the writer can do about it (boxed: most errors are passed
+    /// around far more often than they carry a hint).
+    pub hint: Option<Box<Text>>,
 }
 
 /// The result type used across linju.
@@ -25,29 +28,36 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error with a message and nothing else yet.
-    pub fn new(message: impl Into<String>) -> Self {
+    pub fn new(message: Text) -> Self {
         Error {
             path: None,
             line: None,
             column: None,
-            message: message.into(),
+            message,
             hint: None,
         }
     }
 
     /// An error in a file, without a known line.
-    pub fn in_file(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn in_file(path: impl AsRef<Path>, message: Text) -> Self {
         Error::new(message).with_path(path)
     }
 
     /// An error at a line of a file.
-    pub fn at_line(path: impl AsRef<Path>, line: usize, message: impl Into<String>) -> Self {
+    pub fn at_line(path: impl AsRef<Path>, line: usize, message: Text) -> Self {
         Error::in_file(path, message).with_line(line)
     }
 
-    /// An I/O failure on `path`, worded for a writer.
-    pub fn io(path: impl AsRef<Path>, action: &str, err: &std::io::Error) -> Self {
-        Error::in_file(path, format!("could not {action}: {err}"))
+    /// An I/O failure on `path`, worded for a writer; `action` is what was
+    /// being done, in Chinese and in English (`("读取文件", "read the file")`).
+    pub fn io(path: impl AsRef<Path>, action: (&str, &str), err: &std::io::Error) -> Self {
+        let (zh, en) = action;
+        let reason = io_reason(err);
+        let (zh_reason, en_reason) = (&reason.zh, &reason.en);
+        Error::in_file(
+            path,
+            tr!("无法{zh}：{zh_reason}", "could not {en}: {en_reason}"),
+        )
     }
 
     /// Sets the file.
@@ -69,37 +79,64 @@ impl Error {
     }
 
     /// Sets the hint.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: Text) -> Self {
+        self.hint = Some(Box::new(hint));
         self
     }
 
     /// Sets the hint only when there is one.
-    pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
-        if hint.is_some() {
-            self.hint = hint;
+    pub fn with_optional_hint(mut self, hint: Option<Text>) -> Self {
+        if let Some(hint) = hint {
+            self.hint = Some(Box::new(hint));
         }
         self
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// Why an operation on a file failed, in words a writer knows; the
+/// system's own text for the rarer cases.
+fn io_reason(err: &std::io::Error) -> Text {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::NotFound => tr!("文件或文件夹不存在", "it does not exist"),
+        ErrorKind::PermissionDenied => tr!("没有权限", "permission denied"),
+        ErrorKind::AlreadyExists => tr!("已经存在", "it already exists"),
+        ErrorKind::StorageFull => tr!("磁盘已满", "the disk is full"),
+        ErrorKind::ReadOnlyFilesystem => tr!("磁盘只读", "the disk is read-only"),
+        ErrorKind::InvalidData => tr!("内容不是 UTF-8 文本", "it is not UTF-8 text"),
+        _ => Text::same(err.to_string()),
+    }
+}
+
+impl Error {
+    /// The message as a writer reads it in `lang`: `file:line: what` and,
+    /// indented below, the hint.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
         if let Some(path) = &self.path {
-            write!(f, "{}", path.display())?;
+            out.push_str(&path.display().to_string());
             if let Some(line) = self.line {
-                write!(f, ":{line}")?;
+                out.push_str(&format!(":{line}"));
                 if let Some(column) = self.column {
-                    write!(f, ":{column}")?;
+                    out.push_str(&format!(":{column}"));
                 }
             }
-            write!(f, ": ")?;
+            out.push_str(": ");
         }
-        write!(f, "{}", self.message)?;
+        out.push_str(self.message.get(lang));
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            out.push_str("\n  ");
+            out.push_str(lang.label(Label::Hint));
+            out.push_str(hint.get(lang));
         }
-        Ok(())
+        out
+    }
+}
+
+/// English; what a writer sees is [`Error::render`] in the site's language.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -150,15 +187,23 @@ impl From<Error> for Errors {
     }
 }
 
+impl Errors {
+    /// Every problem, one after another, each starting with the `kind`
+    /// label in `lang` (`错误：`, `警告：`).
+    pub fn render(&self, lang: Lang, kind: Label) -> String {
+        let lines: Vec<String> = self
+            .0
+            .iter()
+            .map(|error| format!("{}{}", lang.label(kind), error.render(lang)))
+            .collect();
+        lines.join("\n")
+    }
+}
+
+/// English; what a writer sees is [`Errors::render`] in the site's language.
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "error: {error}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(Lang::En, Label::Error))
     }
 }
 
@@ -170,19 +215,24 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_hint() {
-        let error = Error::at_line("content/a.md", 3, "bad date").with_hint("write 2025-11-10");
+        let error = Error::at_line("content/a.md", 3, tr!("日期不对", "bad date"))
+            .with_hint(tr!("写成 2025-11-10", "write 2025-11-10"));
         assert_eq!(
-            error.to_string(),
+            error.render(Lang::En),
             "content/a.md:3: bad date\n  hint: write 2025-11-10"
+        );
+        assert_eq!(
+            error.render(Lang::Zh),
+            "content/a.md:3: 日期不对\n  提示：写成 2025-11-10"
         );
     }
 
     #[test]
     fn errors_are_sorted_by_file_and_line() {
         let mut errors = Errors::default();
-        errors.push(Error::at_line("b.md", 1, "x"));
-        errors.push(Error::at_line("a.md", 9, "y"));
-        errors.push(Error::at_line("a.md", 2, "z"));
+        errors.push(Error::at_line("b.md", 1, Text::same("x")));
+        errors.push(Error::at_line("a.md", 9, Text::same("y")));
+        errors.push(Error::at_line("a.md", 2, Text::same("z")));
         let sorted = errors.into_result(()).unwrap_err();
         let lines: Vec<_> = sorted.0.iter().map(|e| e.to_string()).collect();
         assert_eq!(lines, ["a.md:2: z", "a.md:9: y", "b.md:1: x"]);

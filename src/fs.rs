@@ -35,14 +35,16 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// `.gitignore` ignoring everything in `.linju/`, so nobody commits
 /// generated files.
 pub fn create_work_folder(folder: &Path) -> Result<()> {
-    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, "create the folder", &e))?;
+    std::fs::create_dir_all(folder)
+        .map_err(|e| Error::io(folder, ("创建文件夹", "create the folder"), &e))?;
     let work = folder
         .ancestors()
         .find(|dir| dir.file_name().is_some_and(|name| name == WORK_DIR));
     if let Some(work) = work {
         let ignore = work.join(".gitignore");
         if !ignore.exists() {
-            std::fs::write(&ignore, "*\n").map_err(|e| Error::io(&ignore, "write the file", &e))?;
+            std::fs::write(&ignore, "*\n")
+                .map_err(|e| Error::io(&ignore, ("写入文件", "write the file"), &e))?;
         }
     }
     Ok(())
@@ -59,14 +61,15 @@ pub fn replace_with(target: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Re
     }
     std::fs::rename(&temporary, target).map_err(|e| {
         let _ = std::fs::remove_file(&temporary);
-        Error::io(target, "replace the file", &e)
+        Error::io(target, ("替换文件", "replace the file"), &e)
     })
 }
 
 /// Writes `bytes` to `target` atomically (see [`replace_with`]).
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
     replace_with(target, |temporary| {
-        std::fs::write(temporary, bytes).map_err(|e| Error::io(temporary, "write the file", &e))
+        std::fs::write(temporary, bytes)
+            .map_err(|e| Error::io(temporary, ("写入文件", "write the file"), &e))
     })
 }
 
@@ -144,7 +147,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("a.html");
         std::fs::write(&target, "old").unwrap();
-        let failed = replace_with(&target, |_| Err(Error::new("disk full")));
+        let failed = replace_with(&target, |_| {
+            Err(Error::new(crate::lang::Text::same("disk full")))
+        });
         assert!(failed.is_err());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -106,8 +106,17 @@ struct WatchArgs {
     output: OutputArgs,
 }
 
+/// The wording in the writer's language.
+fn say<'a>(lang: linju::Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        linju::Lang::Zh => zh,
+        linju::Lang::En => en,
+    }
+}
+
 impl ServeArgs {
     fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.site.root);
         let options = self.site.options(OutputArgs {
             output: None,
             base_url: None,
@@ -123,36 +132,41 @@ impl ServeArgs {
             {
                 open_browser(url);
             }
-            print_live_event(&event);
+            print_live_event(&event, lang);
         });
-        exit_after_live(result)
+        exit_after_live(result, lang)
     }
 }
 
 impl WatchArgs {
     fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.site.root);
         let options = self.site.options(self.output);
-        exit_after_live(linju::watch(options, &mut |event| print_live_event(&event)))
+        exit_after_live(
+            linju::watch(options, &mut |event| print_live_event(&event, lang)),
+            lang,
+        )
     }
 }
 
-fn exit_after_live(result: Result<(), linju::Errors>) -> ExitCode {
+fn exit_after_live(result: Result<(), linju::Errors>, lang: linju::Lang) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", errors.render(lang, linju::Label::Error));
             ExitCode::FAILURE
         }
     }
 }
 
 /// One line per event, for a writer watching the terminal.
-fn print_live_event(event: &linju::LiveEvent<'_>) {
+fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
     use linju::LiveEvent;
     match event {
-        LiveEvent::Serving(url) => {
-            println!("serving the site at {url} (press Ctrl+C to stop)");
-        }
+        LiveEvent::Serving(url) => match lang {
+            linju::Lang::Zh => println!("预览网址：{url}（按 Ctrl+C 停止）"),
+            linju::Lang::En => println!("serving the site at {url} (press Ctrl+C to stop)"),
+        },
         LiveEvent::Changed(paths) => {
             let names: Vec<String> = paths
                 .iter()
@@ -160,49 +174,62 @@ fn print_live_event(event: &linju::LiveEvent<'_>) {
                 .map(|p| p.display().to_string())
                 .collect();
             let more = paths.len().saturating_sub(5);
-            let tail = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
+            let tail = match (more, lang) {
+                (0, _) => String::new(),
+                (_, linju::Lang::Zh) => format!(" 等另外 {more} 个"),
+                (_, linju::Lang::En) => format!(" and {more} more"),
             };
-            println!("changed: {}{tail}", names.join(", "));
+            println!(
+                "{}{}{tail}",
+                say(lang, "有改动：", "changed: "),
+                names.join(", ")
+            );
         }
         LiveEvent::Built {
             report,
             since_change,
         } => {
-            let timing = match since_change {
-                Some(total) => format!(
-                    "{} ms ({} ms since the change)",
-                    report.elapsed.as_millis(),
+            let elapsed = report.elapsed.as_millis();
+            let (rendered, written, removed) =
+                (report.rendered, report.written.len(), report.removed.len());
+            let (pages, sections, scope) =
+                (report.pages, report.sections, report.scope.describe(lang));
+            match (lang, since_change) {
+                (linju::Lang::Zh, Some(total)) => println!(
+                    "已重新生成（{scope}）：渲染 {rendered} 个，写入 {written} 个，删除 {removed} 个；共 {pages} 个页面、{sections} 个栏目；{elapsed} 毫秒（从改动起 {} 毫秒）",
                     total.as_millis()
                 ),
-                None => format!("{} ms", report.elapsed.as_millis()),
-            };
-            let verb = if since_change.is_some() {
-                "rebuilt"
-            } else {
-                "built"
-            };
-            println!(
-                "{verb} {}: {} rendered, {} written, {} removed; {} pages in {} sections; {timing}",
-                report.scope,
-                report.rendered,
-                report.written.len(),
-                report.removed.len(),
-                report.pages,
-                report.sections,
-            );
+                (linju::Lang::Zh, None) => println!(
+                    "已生成（{scope}）：渲染 {rendered} 个，写入 {written} 个；共 {pages} 个页面、{sections} 个栏目；{elapsed} 毫秒"
+                ),
+                (linju::Lang::En, Some(total)) => println!(
+                    "rebuilt {scope}: {rendered} rendered, {written} written, {removed} removed; {pages} pages in {sections} sections; {elapsed} ms ({} ms since the change)",
+                    total.as_millis()
+                ),
+                (linju::Lang::En, None) => println!(
+                    "built {scope}: {rendered} rendered, {written} written, {removed} removed; {pages} pages in {sections} sections; {elapsed} ms"
+                ),
+            }
         }
         LiveEvent::Polling => {
             eprintln!(
-                "warning: the system limit on watched folders is reached; checking for changes every half second instead.\n  hint: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`"
+                "{}",
+                say(
+                    lang,
+                    "警告：系统能监视的文件夹数已到上限，改为每半秒检查一次改动。\n  提示：用 `sudo sysctl fs.inotify.max_user_watches=524288` 调高上限",
+                    "warning: the system limit on watched folders is reached; checking for changes every half second instead.\n  hint: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`"
+                )
             );
         }
         LiveEvent::Failed(errors) => {
-            eprintln!("{errors}");
+            eprintln!("{}", errors.render(lang, linju::Label::Error));
             eprintln!(
-                "build failed; the last good site is still served. Fix the file and save to try again."
+                "{}",
+                say(
+                    lang,
+                    "生成失败；现在显示的仍是上一版好的网站。改好文件并保存，会再试一次。",
+                    "build failed; the last good site is still served. Fix the file and save to try again."
+                )
             );
         }
     }
@@ -227,34 +254,51 @@ fn open_browser(url: &str) {
 
 impl BuildArgs {
     fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.site.root);
         let options = linju::BuildOptions {
             clock: self.clock,
             ..self.site.options(self.output)
         };
         match linju::build(&options) {
             Ok(report) => {
-                println!(
-                    "built {} pages in {} sections ({} files, {} photo files made) into {} in {} ms",
-                    report.pages,
-                    report.sections,
-                    report.files,
-                    report.images_made,
-                    report.output.display(),
-                    report.elapsed.as_millis()
-                );
+                print_build_summary(&report, lang);
                 remove_in_background(&report.stale);
                 ExitCode::SUCCESS
             }
             Err(errors) => {
-                eprintln!("{errors}");
+                eprintln!("{}", errors.render(lang, linju::Label::Error));
                 let count = errors.0.len();
-                eprintln!(
-                    "\nbuild failed with {count} error{}; the previous site (if any) was left untouched",
-                    if count == 1 { "" } else { "s" }
-                );
+                match lang {
+                    linju::Lang::Zh => {
+                        eprintln!("\n生成失败，共 {count} 个错误；原来的网站（如果有）没有改动")
+                    }
+                    linju::Lang::En => eprintln!(
+                        "\nbuild failed with {count} error{}; the previous site (if any) was left untouched",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                }
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// What `linju build` tells the writer after a good build.
+fn print_build_summary(report: &linju::BuildReport, lang: linju::Lang) {
+    let (pages, sections, files, made) = (
+        report.pages,
+        report.sections,
+        report.files,
+        report.images_made,
+    );
+    let (output, elapsed) = (report.output.display(), report.elapsed.as_millis());
+    match lang {
+        linju::Lang::Zh => println!(
+            "已生成 {pages} 个页面、{sections} 个栏目（{files} 个文件，新做照片 {made} 张），写到 {output}，用时 {elapsed} 毫秒"
+        ),
+        linju::Lang::En => println!(
+            "built {pages} pages in {sections} sections ({files} files, {made} photo files made) into {output} in {elapsed} ms"
+        ),
     }
 }
 

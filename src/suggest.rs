@@ -1,5 +1,7 @@
 //! "Did you mean" hints: the closest known name to a misspelt one.
 
+use crate::lang::{Text, tr};
+
 /// The candidate closest to `unknown`, if any is close enough to be a typo.
 pub fn closest<'a>(
     unknown: &str,
@@ -18,10 +20,13 @@ pub fn closest<'a>(
 }
 
 /// A hint sentence: `did you mean `x`?` or a list of what is allowed.
-pub fn did_you_mean(unknown: &str, candidates: &[&str]) -> String {
+pub fn did_you_mean(unknown: &str, candidates: &[&str]) -> Text {
     match closest(unknown, candidates.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`?"),
-        None => format!("allowed here: {}", candidates.join(", ")),
+        Some(best) => tr!("是不是想写 `{best}`？", "did you mean `{best}`?"),
+        None => {
+            let allowed = candidates.join(", ");
+            tr!("这里可以写：{allowed}", "allowed here: {allowed}")
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::fs::absolute;
+use crate::lang::tr;
 use crate::render::Output;
 use crate::render::theme::StaticSource;
 
@@ -34,9 +35,15 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     if holds_site || inside_sources || output.join(crate::config::CONFIG_FILE).is_file() {
         return Err(Error::in_file(
             &output,
-            "refusing to use this folder for output: it is, or holds, the site's own files",
+            tr!(
+                "不能把网站输出到这个文件夹：它就是（或包含）网站自己的文件",
+                "refusing to use this folder for output: it is, or holds, the site's own files"
+            ),
         )
-        .with_hint("linju replaces the output folder on every build; use a folder of its own such as public/"));
+        .with_hint(tr!(
+            "每次生成都会替换输出文件夹；请用单独的文件夹，例如 public/",
+            "linju replaces the output folder on every build; use a folder of its own such as public/"
+        )));
     }
     Ok(())
 }
@@ -63,14 +70,21 @@ impl Staging {
     pub fn begin(output: &Path) -> Result<Staging> {
         let output = absolute(output);
         if output.exists() && !output.is_dir() {
-            return Err(
-                Error::in_file(&output, "the output path exists and is not a folder")
-                    .with_hint("remove the file or choose another --output"),
-            );
+            return Err(Error::in_file(
+                &output,
+                tr!(
+                    "输出路径已存在，但不是文件夹",
+                    "the output path exists and is not a folder"
+                ),
+            )
+            .with_hint(tr!(
+                "删掉这个文件，或用 --output 换一个位置",
+                "remove the file or choose another --output"
+            )));
         }
         let parent = parent_of(&output);
         std::fs::create_dir_all(&parent)
-            .map_err(|e| Error::io(&parent, "create the folder", &e))?;
+            .map_err(|e| Error::io(&parent, ("创建文件夹", "create the folder"), &e))?;
         let dir = parent.join(format!(
             ".{}{STAGING_MARKER}{}",
             name_of(&output),
@@ -78,7 +92,7 @@ impl Staging {
         ));
         remove_if_present(&dir)?;
         std::fs::create_dir_all(&dir)
-            .map_err(|e| Error::io(&dir, "create the staging folder", &e))?;
+            .map_err(|e| Error::io(&dir, ("创建暂存文件夹", "create the staging folder"), &e))?;
         Ok(Staging {
             dir,
             output,
@@ -101,7 +115,7 @@ impl Staging {
             .unwrap_or_else(|| std::fs::read(&previous).is_ok_and(|old| old == output.bytes));
         if !(unchanged && std::fs::hard_link(&previous, &target).is_ok()) {
             std::fs::write(&target, &output.bytes)
-                .map_err(|e| Error::io(&target, "write the file", &e))?;
+                .map_err(|e| Error::io(&target, ("写入文件", "write the file"), &e))?;
         }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -115,10 +129,10 @@ impl Staging {
             match &copy.source {
                 StaticSource::Disk(from) => std::fs::copy(from, &target)
                     .map(|_| ())
-                    .map_err(|e| Error::io(from, "copy the file", &e)),
+                    .map_err(|e| Error::io(from, ("复制文件", "copy the file"), &e)),
                 StaticSource::Generated(from) => link_or_copy(from, &target),
                 StaticSource::Embedded(bytes) => std::fs::write(&target, bytes)
-                    .map_err(|e| Error::io(&target, "write the file", &e)),
+                    .map_err(|e| Error::io(&target, ("写入文件", "write the file"), &e)),
             }?;
             self.written.fetch_add(1, Ordering::Relaxed);
             Ok(())
@@ -139,15 +153,29 @@ impl Staging {
         if self.output.exists() {
             let old = parent.join(format!(".{name}{OLD_MARKER}{}", std::process::id()));
             remove_if_present(&old)?;
-            std::fs::rename(&self.output, &old)
-                .map_err(|e| Error::io(&self.output, "move the previous site aside", &e))?;
+            std::fs::rename(&self.output, &old).map_err(|e| {
+                Error::io(
+                    &self.output,
+                    ("把上一版网站移开", "move the previous site aside"),
+                    &e,
+                )
+            })?;
             if let Err(e) = std::fs::rename(&self.dir, &self.output) {
                 let _ = std::fs::rename(&old, &self.output);
-                return Err(Error::io(&self.output, "move the new site into place", &e));
+                return Err(Error::io(
+                    &self.output,
+                    ("把新网站放到位", "move the new site into place"),
+                    &e,
+                ));
             }
         } else {
-            std::fs::rename(&self.dir, &self.output)
-                .map_err(|e| Error::io(&self.output, "move the new site into place", &e))?;
+            std::fs::rename(&self.dir, &self.output).map_err(|e| {
+                Error::io(
+                    &self.output,
+                    ("把新网站放到位", "move the new site into place"),
+                    &e,
+                )
+            })?;
         }
         self.committed = true;
         Ok(stale_sites(&parent, &name))
@@ -201,7 +229,10 @@ pub fn remove_stale(paths: &[PathBuf]) -> Result<()> {
         if !is_stale {
             return Err(Error::in_file(
                 path,
-                "not a previous site set aside by linju; left alone",
+                tr!(
+                    "这不是 linju 移开的旧网站，没有删除",
+                    "not a previous site set aside by linju; left alone"
+                ),
             ));
         }
         remove_if_present(path)?;
@@ -214,7 +245,8 @@ pub fn remove_stale(paths: &[PathBuf]) -> Result<()> {
 /// so a reader sees the old file or the new one, never half of one.
 pub fn replace_file(output_dir: &Path, relative: &str, bytes: &[u8]) -> Result<()> {
     replace_with(output_dir, relative, |temporary| {
-        std::fs::write(temporary, bytes).map_err(|e| Error::io(temporary, "write the file", &e))
+        std::fs::write(temporary, bytes)
+            .map_err(|e| Error::io(temporary, ("写入文件", "write the file"), &e))
     })
 }
 
@@ -228,7 +260,7 @@ pub fn replace_with_copy(output_dir: &Path, relative: &str, source: &StaticSourc
         StaticSource::Disk(from) => replace_with(output_dir, relative, |temporary| {
             std::fs::copy(from, temporary)
                 .map(|_| ())
-                .map_err(|e| Error::io(from, "copy the file", &e))
+                .map_err(|e| Error::io(from, ("复制文件", "copy the file"), &e))
         }),
     }
 }
@@ -251,7 +283,7 @@ pub fn remove_file(output_dir: &Path, relative: &str) -> Result<()> {
     match std::fs::remove_file(&target) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io(&target, "remove the file", &e)),
+        Err(e) => return Err(Error::io(&target, ("删除文件", "remove the file"), &e)),
     }
     let mut dir = target.parent();
     while let Some(current) = dir.filter(|d| *d != output_dir && d.starts_with(output_dir)) {
@@ -272,7 +304,7 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
     }
     std::fs::copy(from, to)
         .map(|_| ())
-        .map_err(|e| Error::io(from, "copy the file", &e))
+        .map_err(|e| Error::io(from, ("复制文件", "copy the file"), &e))
 }
 
 fn parent_of(output: &Path) -> PathBuf {
@@ -290,16 +322,16 @@ fn name_of(output: &Path) -> String {
 
 fn remove_if_present(path: &Path) -> Result<()> {
     if path.exists() {
-        std::fs::remove_dir_all(path).map_err(|e| Error::io(path, "remove an old folder", &e))?;
+        std::fs::remove_dir_all(path)
+            .map_err(|e| Error::io(path, ("删除旧文件夹", "remove an old folder"), &e))?;
     }
     Ok(())
 }
 
 fn create_parent(target: &Path) -> Result<()> {
     match target.parent() {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", &e))
-        }
+        Some(dir) => std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(dir, ("创建文件夹", "create the folder"), &e)),
         None => Ok(()),
     }
 }
@@ -311,7 +343,8 @@ fn safe_join(base: &Path, relative: &str) -> Result<PathBuf> {
         .components()
         .any(|c| !matches!(c, Component::Normal(_)));
     if escapes || relative.is_empty() {
-        return Err(Error::new(format!(
+        return Err(Error::new(tr!(
+            "拒绝写到输出文件夹以外：`{relative}`",
             "refusing to write outside the output folder: `{relative}`"
         )));
     }

@@ -25,9 +25,10 @@ use crate::build::write;
 use crate::config::Config;
 use crate::content::reload::Reload;
 use crate::content::site::{LoadOptions, Reuse, Site};
-use crate::dates::{DATE_FORMS, DateInput};
+use crate::dates::{DateInput, date_forms};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
+use crate::lang::Text;
 use crate::options::BuildOptions;
 use crate::render::Shared;
 use crate::render::theme::{self, StaticSource, ThemeFiles};
@@ -322,7 +323,9 @@ pub fn build_time(clock: Option<&str>, config: &Config) -> Result<ZonedDateTime,
         None => Ok(ZonedDateTime::now().with_time_zone(config.timezone.clone())),
         Some(text) => DateInput::parse(text)
             .map(|date| date.in_zone(&config.timezone))
-            .map_err(|message| Error::new(format!("--clock: {message}")).with_hint(DATE_FORMS)),
+            .map_err(|message| {
+                Error::new(Text::same("--clock: ").append(&message)).with_hint(date_forms())
+            }),
     }
 }
 

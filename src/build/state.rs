@@ -3,6 +3,7 @@
 //! it was rendered from, the hash of its bytes, where a copy came from,
 //! the photos it refers to). The memo always describes what is on disk.
 
+use crate::lang::Lang;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -58,6 +59,20 @@ pub enum Scope {
     Theme,
     /// Nothing the site is made from changed.
     Nothing,
+}
+
+impl Scope {
+    /// What was rebuilt, in the writer's language.
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Scope::Everything, Lang::Zh) => "全部".to_string(),
+            (Scope::Content, Lang::Zh) => "全部内容".to_string(),
+            (Scope::Pages(n), Lang::Zh) => format!("{n} 个页面"),
+            (Scope::Theme, Lang::Zh) => "主题".to_string(),
+            (Scope::Nothing, Lang::Zh) => "没有变化".to_string(),
+            (scope, Lang::En) => scope.to_string(),
+        }
+    }
 }
 
 impl std::fmt::Display for Scope {

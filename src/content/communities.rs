@@ -5,6 +5,7 @@
 
 use crate::content::{Page, PageType};
 use crate::error::{Error, Errors};
+use crate::lang::tr;
 use crate::suggest;
 
 /// The community page `wanted` names (its title or slug, spaces around it
@@ -26,14 +27,17 @@ pub fn unknown(page: &Page, wanted: &str, pages: &[Page], communities: &[usize])
         .map(|&i| pages[i].title.as_str())
         .collect();
     let hint = if titles.is_empty() {
-        "there are no community pages yet: add a section with `type: community` and a page per community".to_string()
+        tr!(
+            "还没有社区页面：新建一个 `type: community` 的栏目，每个社区一个页面",
+            "there are no community pages yet: add a section with `type: community` and a page per community"
+        )
     } else {
         suggest::did_you_mean(wanted, &titles)
     };
     Error::at_line(
         &page.file,
         page.community_line,
-        format!("unknown community `{wanted}`"),
+        tr!("没有叫 `{wanted}` 的社区", "unknown community `{wanted}`"),
     )
     .with_hint(hint)
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::error::{Error, Errors};
+use crate::lang::tr;
 
 /// A folder that is a section.
 #[derive(Debug, Clone)]
@@ -48,9 +49,15 @@ pub struct Discovered {
 /// Walks `content_dir`.
 pub fn discover(content_dir: &Path) -> Result<Discovered, Errors> {
     if !content_dir.is_dir() {
-        return Err(Error::in_file(content_dir, "there is no content folder")
-            .with_hint("create content/ with an _index.md for the home page, or pass --root to the site folder")
-            .into());
+        return Err(Error::in_file(
+            content_dir,
+            tr!("没有 content 文件夹", "there is no content folder"),
+        )
+        .with_hint(tr!(
+            "新建 content/ 文件夹，放一个首页用的 _index.md；或用 --root 指定网站文件夹",
+            "create content/ with an _index.md for the home page, or pass --root to the site folder"
+        ))
+        .into());
     }
     let mut found = Discovered::default();
     let mut errors = Errors::default();
@@ -60,7 +67,10 @@ pub fn discover(content_dir: &Path) -> Result<Discovered, Errors> {
             Ok(entry) => entry,
             Err(err) => {
                 let path = err.path().unwrap_or(content_dir).to_path_buf();
-                errors.push(Error::in_file(path, format!("could not read: {err}")));
+                errors.push(Error::in_file(
+                    path,
+                    tr!("无法读取：{err}", "could not read: {err}"),
+                ));
                 continue;
             }
         };

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::dates::DateInput;
 use crate::error::{Error, Result};
+use crate::lang::tr;
 use crate::yaml;
 
 /// A file cut into its front matter and body.
@@ -43,8 +44,15 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
         }
         offset += raw_line.len();
     }
-    Err(Error::at_line(path, 1, "the front matter is never closed")
-        .with_hint("end the front matter with a line holding only `---`"))
+    Err(Error::at_line(
+        path,
+        1,
+        tr!("前言没有结束", "the front matter is never closed"),
+    )
+    .with_hint(tr!(
+        "在前言末尾加一行，只写 `---`",
+        "end the front matter with a line holding only `---`"
+    )))
 }
 
 /// The top-level keys written in a front matter block, with their lines.

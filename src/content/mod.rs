@@ -16,13 +16,15 @@ use jiff::ZonedDateTime;
 
 use crate::content::frontmatter::{PageFrontMatter, SectionFrontMatter, top_level_keys};
 use crate::error::{Error, Result};
+use crate::lang::{Text, tr};
 use crate::markdown::Rendered;
 use crate::suggest;
 
 /// Which schema a section's pages follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum PageType {
     /// A plain page.
+    #[default]
     Page,
     /// 身边的奋斗者: a striver's profile.
     Story,
@@ -60,6 +62,19 @@ impl PageType {
             PageType::Station => "station",
             PageType::Notice => "notice",
             PageType::Community => "community",
+        }
+    }
+
+    /// What writers call a page of this type, in Chinese.
+    pub fn chinese_name(self) -> &'static str {
+        match self {
+            PageType::Page => "普通",
+            PageType::Story => "身边的奋斗者",
+            PageType::Family => "最美家庭",
+            PageType::Event => "活动",
+            PageType::Station => "服务站",
+            PageType::Notice => "通知",
+            PageType::Community => "社区",
         }
     }
 
@@ -118,9 +133,10 @@ impl PageType {
 }
 
 /// How a section orders its pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
     /// Newest first.
+    #[default]
     Date,
     /// Lightest first.
     Weight,
@@ -201,7 +217,7 @@ impl Page {
 }
 
 /// One section (a folder of content).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Section {
     /// `_index.md`, relative to the site root, or the folder if it has none.
     pub file: PathBuf,
@@ -245,8 +261,15 @@ pub fn check_section_meta(
         None => inherited,
         Some(name) => PageType::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = PAGE_TYPES.iter().map(|t| t.name()).collect();
-            Error::at_line(file, line("type"), format!("unknown section type `{name}`"))
-                .with_hint(suggest::did_you_mean(name, &names))
+            Error::at_line(
+                file,
+                line("type"),
+                tr!(
+                    "没有 `{name}` 这种栏目类型",
+                    "unknown section type `{name}`"
+                ),
+            )
+            .with_hint(suggest::did_you_mean(name, &names))
         })?,
     };
     let default_sort = if page_type == PageType::Page {
@@ -257,49 +280,58 @@ pub fn check_section_meta(
     let sort_by = match &meta.sort_by {
         None => default_sort,
         Some(name) => SortBy::from_name(name).ok_or_else(|| {
-            Error::at_line(file, line("sort_by"), format!("unknown sort_by `{name}`"))
-                .with_hint(suggest::did_you_mean(name, &["date", "weight", "title"]))
+            Error::at_line(
+                file,
+                line("sort_by"),
+                tr!("没有 `{name}` 这种排序方式", "unknown sort_by `{name}`"),
+            )
+            .with_hint(suggest::did_you_mean(name, &["date", "weight", "title"]))
         })?,
     };
     if meta.paginate_by == Some(0) {
         return Err(Error::at_line(
             file,
             line("paginate_by"),
-            "paginate_by must be at least 1",
+            tr!("paginate_by 至少是 1", "paginate_by must be at least 1"),
         ));
     }
     Ok((page_type, sort_by))
 }
 
-/// Checks that a page only uses fields of its type and has the required
-/// ones. Reports every problem in the page.
+/// Checks that a page only uses fields of its section's type and has the
+/// required ones. Reports every problem in the page.
 pub fn check_page_meta(
     file: &Path,
     yaml: &str,
     meta: &PageFrontMatter,
-    page_type: PageType,
+    section: &Section,
 ) -> Vec<Error> {
+    let page_type = section.page_type;
     let mut errors = Vec::new();
     for (key, line) in top_level_keys(yaml) {
         if !page_type.allows(key) {
+            let type_name = page_type.name();
+            let chinese = page_type.chinese_name();
             errors.push(
                 Error::at_line(
                     file,
                     line,
-                    format!("field `{key}` does not belong on a {} page", page_type.name()),
+                    tr!(
+                        "字段 `{key}` 不属于{chinese}（{type_name}）页面",
+                        "field `{key}` does not belong on {type_name} pages",
+                    ),
                 )
-                .with_hint(format!(
-                    "`{key}` is for {} pages; this page's section has type `{}`. Remove the field, move the page, or keep free data under `extra:`",
-                    PageType::owners_of(key).join("/"),
-                    page_type.name()
-                )),
+                .with_hint(misplaced_field_hint(key, section)),
             );
         }
     }
+    errors.extend(tags_joined_by_a_chinese_comma(file, yaml, &meta.tags));
     if meta.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         errors.push(
-            Error::at_line(file, 1, "the page has no title")
-                .with_hint("add `title: ...` to the front matter between the `---` lines"),
+            Error::at_line(file, 1, tr!("页面没有标题", "the page has no title")).with_hint(tr!(
+                "在两行 `---` 之间加上 `title: 标题`",
+                "add `title: ...` to the front matter between the `---` lines"
+            )),
         );
     }
     if let Some(field) = page_type.required_field() {
@@ -311,17 +343,72 @@ pub fn check_page_meta(
             _ => true,
         };
         if !present {
+            let type_name = page_type.name();
+            let chinese = page_type.chinese_name();
             errors.push(
                 Error::at_line(
                     file,
                     1,
-                    format!("a {} page needs `{field}`", page_type.name()),
+                    tr!(
+                        "{chinese}页面必须有 `{field}`",
+                        "{type_name} pages need `{field}`"
+                    ),
                 )
-                .with_hint(format!("add `{field}: ...` to the front matter")),
+                .with_hint(tr!(
+                    "在前言里加上 `{field}: ...`",
+                    "add `{field}: ...` to the front matter"
+                )),
             );
         }
     }
     errors
+}
+
+/// `tags: [志愿服务，邻里]` is valid YAML for one tag; a Chinese comma or
+/// 顿号 inside a tag is almost always meant to separate two.
+fn tags_joined_by_a_chinese_comma(file: &Path, yaml: &str, tags: &[String]) -> Option<Error> {
+    let joined = tags.iter().find(|tag| tag.contains(['，', '、']))?;
+    let items: Vec<&str> = tags
+        .iter()
+        .flat_map(|tag| tag.split(['，', '、']))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .collect();
+    let fixed = items.join(", ");
+    Some(
+        Error::at_line(
+            file,
+            key_line(yaml, "tags"),
+            tr!(
+                "标签“{joined}”里有中文逗号，会被当成一个标签",
+                "the tag \"{joined}\" holds a Chinese comma, so it is one tag"
+            ),
+        )
+        .with_hint(tr!(
+            "标签之间用英文逗号隔开：tags: [{fixed}]",
+            "separate tags with ASCII commas: tags: [{fixed}]"
+        )),
+    )
+}
+
+/// What to do about a field of another type: when the section never said
+/// its type and one type owns the field, the line to add to its
+/// `_index.md` (the usual cause: a new section without `type:`).
+fn misplaced_field_hint(key: &str, section: &Section) -> Text {
+    let owners = PageType::owners_of(key);
+    let index = format!("content/{}", section.source_key);
+    let type_name = section.page_type.name();
+    if let ([owner], None) = (owners.as_slice(), &section.meta.page_type) {
+        return tr!(
+            "`{key}` 是 {owner} 页面的字段，而这个栏目没有写类型。在 {index} 的前言里加一行 `type: {owner}`（没有这个文件就新建它，内容为三行：`---`、`type: {owner}`、`---`）",
+            "`{key}` is a field of {owner} pages and this section does not say its type. Add the line `type: {owner}` to the front matter of {index} (create the file with the three lines `---`, `type: {owner}`, `---` if it does not exist)"
+        );
+    }
+    let owners = owners.join("/");
+    tr!(
+        "`{key}` 是 {owners} 页面的字段，而 {index} 把这个栏目定为 `{type_name}`。把页面移到 {owners} 类型的栏目，删掉这个字段，或把自由数据放在 `extra:` 下",
+        "`{key}` is for {owners} pages; this page's section ({index}) has type `{type_name}`. Move the page, remove the field, or keep free data under `extra:`"
+    )
 }
 
 /// The line of a top-level key, or 1 (the front matter's first line).
@@ -339,7 +426,11 @@ mod tests {
 
     fn check(yaml: &str, page_type: PageType) -> Vec<Error> {
         let meta = parse_page(Path::new("a.md"), yaml).unwrap();
-        check_page_meta(Path::new("a.md"), yaml, &meta, page_type)
+        let section = Section {
+            page_type,
+            ..Section::default()
+        };
+        check_page_meta(Path::new("a.md"), yaml, &meta, &section)
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::content::{Page, Section};
 use crate::error::{Error, Errors};
+use crate::lang::tr;
 
 /// Output paths linju writes itself; content may not take them.
 const RESERVED_PATHS: [&str; 1] = ["tags/"];
@@ -25,8 +26,17 @@ pub fn check_unique_paths(sections: &[Section], pages: &[Page], errors: &mut Err
     for (path, file) in sources {
         if let Some(first) = seen.insert(path, file) {
             errors.push(
-                Error::in_file(file, format!("the URL /{path} is also used by {}", first.display()))
-                    .with_hint("give one of them another file name, or set a different `slug:` in its front matter"),
+                {
+                    let first = first.display();
+                    Error::in_file(
+                        file,
+                        tr!("网址 /{path} 已经被 {first} 用了", "the URL /{path} is also used by {first}"),
+                    )
+                    .with_hint(tr!(
+                        "给其中一个换个文件名，或在前言里写一个不同的 `slug:`",
+                        "give one of them another file name, or set a different `slug:` in its front matter"
+                    ))
+                },
             );
         }
     }

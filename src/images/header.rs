@@ -9,6 +9,7 @@ use std::path::Path;
 use image::{ImageDecoder, ImageReader, metadata::Orientation};
 
 use crate::images::{Kind, MAX_PIXELS, Problem};
+use crate::lang::tr;
 
 /// What a photo's header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,12 +29,16 @@ pub(super) fn read_header(path: &Path, bytes: &[u8]) -> Result<Header, Problem> 
         return Err(problem);
     }
     let corrupt = |detail: String| {
+        let shown = path.display();
         Problem::new(
-            format!(
-                "image `{}` is damaged or not an image ({detail})",
-                path.display()
+            tr!(
+                "图片 `{shown}` 已损坏或不是图片",
+                "image `{shown}` is damaged or not an image ({detail})"
             ),
-            "open it in a photo viewer; if it does not show, copy it from the camera or phone again",
+            tr!(
+                "用看图软件打开看看；打不开就从相机或手机重新拷一份",
+                "open it in a photo viewer; if it does not show, copy it from the camera or phone again"
+            ),
         )
     };
     let (stored_w, stored_h, orientation, kind) = if bytes.starts_with(&[0xFF, 0xD8]) {
@@ -73,14 +78,18 @@ pub(super) fn read_header(path: &Path, bytes: &[u8]) -> Result<Header, Problem> 
 pub(super) fn check_pixels(path: &Path, width: u32, height: u32) -> Result<(), Problem> {
     let pixels = u64::from(width) * u64::from(height);
     if pixels > MAX_PIXELS || width == 0 || height == 0 {
+        let shown = path.display();
+        let mega = pixels / 1_000_000;
+        let max = MAX_PIXELS / 1_000_000;
         return Err(Problem::new(
-            format!(
-                "image `{}` is {width}×{height} pixels ({} megapixels); linju takes photos up to {} megapixels",
-                path.display(),
-                pixels / 1_000_000,
-                MAX_PIXELS / 1_000_000
+            tr!(
+                "图片 `{shown}` 有 {width}×{height} 像素（{mega} 百万像素），linju 最多处理 {max} 百万像素",
+                "image `{shown}` is {width}×{height} pixels ({mega} megapixels); linju takes photos up to {max} megapixels"
             ),
-            "make it smaller in a photo editor (4000 pixels wide is plenty), or check that it is really a photo",
+            tr!(
+                "用修图软件缩小（宽 4000 像素足够），或确认它真是一张照片",
+                "make it smaller in a photo editor (4000 pixels wide is plenty), or check that it is really a photo"
+            ),
         ));
     }
     Ok(())
@@ -97,12 +106,16 @@ fn unsupported_format(path: &Path, bytes: &[u8]) -> Option<Problem> {
             && ["heic", "heix", "hevc", "heim", "heis", "mif1", "msf1"].contains(&&b[4..])
     });
     if is_heif {
+        let shown = path.display();
         return Some(Problem::new(
-            format!(
-                "image `{}` is an iPhone HEIC photo, which browsers cannot show",
-                path.display()
+            tr!(
+                "图片 `{shown}` 是苹果手机的 HEIC 格式，浏览器显示不了",
+                "image `{shown}` is an iPhone HEIC photo, which browsers cannot show"
             ),
-            "convert it to JPEG: on the iPhone, Settings › Camera › Formats › Most Compatible takes JPEGs from now on; to convert this one, share it by WeChat or mail as a photo, or open it in Preview (Mac) or Photos (Windows) and export as JPEG",
+            tr!(
+                "转成 JPEG：在 iPhone 的“设置 › 相机 › 格式”里选“兼容性最佳”，以后拍的就是 JPEG；这一张可以用微信以图片发送后另存，或在电脑的“照片”“预览”里导出为 JPEG",
+                "convert it to JPEG: on the iPhone, Settings › Camera › Formats › Most Compatible takes JPEGs from now on; to convert this one, share it by WeChat or mail as a photo, or open it in Preview (Mac) or Photos (Windows) and export as JPEG"
+            ),
         ));
     }
     let is_avif = brand
@@ -118,12 +131,16 @@ fn unsupported_format(path: &Path, bytes: &[u8]) -> Option<Problem> {
         } else {
             "BMP"
         };
+        let shown = path.display();
         return Some(Problem::new(
-            format!(
-                "image `{}` is a {kind} file, which linju does not read",
-                path.display()
+            tr!(
+                "图片 `{shown}` 是 {kind} 文件，linju 读不了",
+                "image `{shown}` is a {kind} file, which linju does not read"
             ),
-            "save it as JPEG (photos) or PNG (drawings, screenshots) and refer to that file",
+            tr!(
+                "另存为 JPEG（照片）或 PNG（图画、截图），再引用那个文件",
+                "save it as JPEG (photos) or PNG (drawings, screenshots) and refer to that file"
+            ),
         ));
     }
     None

@@ -36,6 +36,7 @@ use resize::{plan_resize, scaled_height};
 use crate::config::ImageSettings;
 use crate::error::{Error, Errors};
 use crate::fs::write_atomically;
+use crate::lang::{Text, tr};
 use crate::options::ProgressFn;
 
 /// Output folder of processed images, under the site root.
@@ -119,17 +120,14 @@ pub fn is_raster(name: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
     /// What to do.
-    pub hint: String,
+    pub hint: Text,
 }
 
 impl Problem {
-    fn new(message: impl Into<String>, hint: impl Into<String>) -> Problem {
-        Problem {
-            message: message.into(),
-            hint: hint.into(),
-        }
+    fn new(message: Text, hint: Text) -> Problem {
+        Problem { message, hint }
     }
 
     /// As an error about `file` at `line` (the page that uses the image).
@@ -446,9 +444,13 @@ impl Images {
     fn source(&self, path: &Path) -> Result<Source, Problem> {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
         let metadata = std::fs::metadata(path).map_err(|_| {
+            let shown = shown.display();
             Problem::new(
-                format!("image `{}` not found", shown.display()),
-                "check the file name (letters, extension) and that the photo sits beside the page, in its bundle folder",
+                tr!("找不到图片 `{shown}`", "image `{shown}` not found"),
+                tr!(
+                    "检查文件名（字母、扩展名），并确认照片和页面放在同一个文件夹（页面包）里",
+                    "check the file name (letters, extension) and that the photo sits beside the page, in its bundle folder"
+                ),
             )
         })?;
         let len = metadata.len();
@@ -466,9 +468,13 @@ impl Images {
             return Ok(source.clone());
         }
         let bytes = std::fs::read(path).map_err(|e| {
+            let shown = shown.display();
             Problem::new(
-                format!("cannot read image `{}`: {e}", shown.display()),
-                "check the file's permissions",
+                tr!(
+                    "无法读取图片 `{shown}`：{e}",
+                    "cannot read image `{shown}`: {e}"
+                ),
+                tr!("检查文件的权限", "check the file's permissions"),
             )
         })?;
         let header = read_header(shown, &bytes)?;
@@ -553,7 +559,7 @@ impl Images {
         let upright = decode_upright(path, &source, need_w)?;
         for (name, variant) in outputs {
             let bytes = render_variant(&upright, &source, variant)
-                .map_err(|message| Error::in_file(path, message))?;
+                .map_err(|message| Error::in_file(path, Text::same(message)))?;
             write_atomically(&self.cache_dir.join(name), &bytes)?;
         }
         Ok(())

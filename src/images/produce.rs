@@ -12,6 +12,7 @@ use image::{DynamicImage, ImageReader, RgbImage, metadata::Orientation};
 
 use crate::error::Error;
 use crate::images::{Format, Kind, MAX_PIXELS, Source, Variant};
+use crate::lang::tr;
 
 /// The decoded, upright source, at least `need_w` pixels wide where the
 /// source allows. RGB, or RGBA when it has transparency.
@@ -20,10 +21,17 @@ pub(super) fn decode_upright(
     source: &Source,
     need_w: u32,
 ) -> Result<DynamicImage, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the image", &e))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(path, ("读取图片", "read the image"), &e))?;
     let damaged = |e: String| {
-        Error::in_file(path, format!("image is damaged or cut short: {e}"))
-            .with_hint("open it in a photo viewer; if it does not show whole, copy it from the camera or phone again")
+        Error::in_file(
+            path,
+            tr!("图片已损坏或不完整", "image is damaged or cut short: {e}"),
+        )
+        .with_hint(tr!(
+            "用看图软件打开看看；显示不全就从相机或手机重新拷一份",
+            "open it in a photo viewer; if it does not show whole, copy it from the camera or phone again"
+        ))
     };
     match source.kind {
         Kind::Jpeg => {

@@ -2,6 +2,7 @@
 //! crop) and scale, never larger than the source.
 
 use crate::images::{Crop, Op, Problem};
+use crate::lang::tr;
 
 pub(super) fn scaled_height(width: u32, height: u32, new_width: u32) -> u32 {
     ((u64::from(height) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width.max(1)))
@@ -18,8 +19,14 @@ pub(super) fn plan_resize(
 ) -> Result<(Option<Crop>, u32, u32), Problem> {
     let missing = || {
         Problem::new(
-            "resize_image needs a width or a height",
-            "add width=... or height=...",
+            tr!(
+                "resize_image 需要宽度或高度",
+                "resize_image needs a width or a height"
+            ),
+            tr!(
+                "加上 width=... 或 height=...",
+                "add width=... or height=..."
+            ),
         )
     };
     let aspect = f64::from(source_w) / f64::from(source_h.max(1));
@@ -47,8 +54,11 @@ pub(super) fn plan_resize(
         Op::Fill => {
             let (Some(w), Some(h)) = (width, height) else {
                 return Err(Problem::new(
-                    "resize_image with op=\"fill\" needs width and height",
-                    "add both",
+                    tr!(
+                        "resize_image 用 op=\"fill\" 时要同时给宽度和高度",
+                        "resize_image with op=\"fill\" needs width and height"
+                    ),
+                    tr!("两个都加上", "add both"),
                 ));
             };
             let target_aspect = f64::from(w) / f64::from(h.max(1));

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::images::Images;
+use crate::lang::tr;
 use crate::slugs;
 use cjk_emphasis::Spanned;
 
@@ -284,8 +285,15 @@ fn rewrite_url<'a>(
             Some(resolved) => CowStr::from(format!("{resolved}#{anchor}")),
             None => {
                 errors.push(
-                    Error::at_line(context.path, line, format!("broken internal link `@/{target}`"))
-                        .with_hint("internal links name a file under content/, e.g. @/events/council-2025-11.md; check the spelling and that the page is not a draft"),
+                    Error::at_line(
+                        context.path,
+                        line,
+                        tr!("站内链接 `@/{target}` 指向的页面不存在", "broken internal link `@/{target}`"),
+                    )
+                    .with_hint(tr!(
+                        "站内链接写 content/ 下的文件名，例如 @/events/council-2025-11.md；检查拼写，并确认那个页面不是草稿",
+                        "internal links name a file under content/, e.g. @/events/council-2025-11.md; check the spelling and that the page is not a draft"
+                    )),
                 );
                 url
             }

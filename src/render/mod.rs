@@ -25,6 +25,7 @@ use tera::Tera;
 use crate::content::site::Site;
 use crate::error::Error;
 use crate::hash::hash_bytes;
+use crate::lang::tr;
 use crate::render::theme::template_error;
 
 /// One file to write: path relative to the output folder, and its bytes.
@@ -63,13 +64,17 @@ pub fn render_selection(
     let context = selection.context(site, shared);
     let html = tera.render(&selection.template, &context).map_err(|err| {
         let mut error = template_error(&err);
-        error.message = format!(
-            "while rendering {} with `{}`: {}",
-            selection.source.describe(site),
-            selection.template,
-            error.message
-        );
-        error.with_hint("the theme or the site's templates/ has a mistake; if you did not change templates, report this")
+        let source = selection.source.describe(site);
+        let template = &selection.template;
+        error.message = tr!(
+            "用 `{template}` 生成 {source} 时出错：",
+            "while rendering {source} with `{template}`: "
+        )
+        .append(&error.message);
+        error.with_hint(tr!(
+            "主题或网站的 templates/ 里有错误；如果你没有改过模板，请报告这个问题",
+            "the theme or the site's templates/ has a mistake; if you did not change templates, report this"
+        ))
     })?;
     let mut photos = crate::images::referenced_outputs(html.as_bytes());
     photos.sort_unstable();

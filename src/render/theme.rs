@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::images::{self, Images};
+use crate::lang::{Text, tr};
 
 /// The default theme, compiled in so a bare content folder builds.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -55,13 +56,17 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
     } else if config.theme == "default" {
         add_embedded(&mut files);
     } else {
-        return Err(Error::in_file(
-            root.join(crate::config::CONFIG_FILE),
-            format!("theme `{}` not found in themes/", config.theme),
-        )
-        .with_hint(
-            "put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme",
-        ));
+        return Err(Error::in_file(root.join(crate::config::CONFIG_FILE), {
+            let theme = &config.theme;
+            tr!(
+                "在 themes/ 里找不到主题 `{theme}`",
+                "theme `{theme}` not found in themes/"
+            )
+        })
+        .with_hint(tr!(
+            "把主题放在 themes/主题名/，或删掉 `theme:` 使用内置的默认主题",
+            "put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme"
+        )));
     }
     files
         .templates
@@ -110,7 +115,7 @@ fn read_dir_texts(dir: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (path, name) in list_files(dir) {
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::io(&path, "read the template", &e))?;
+            .map_err(|e| Error::io(&path, ("读取模板", "read the template"), &e))?;
         out.push((name, text));
     }
     Ok(out)
@@ -231,8 +236,12 @@ pub fn build_tera(
         register_image_functions(&mut tera, images, search);
     }
     let templates = effective_templates(files);
-    tera.add_raw_templates(templates)
-        .map_err(|err| template_error(&err).with_hint("fix the template named above; a site's templates/ folder overrides the theme's by name"))?;
+    tera.add_raw_templates(templates).map_err(|err| {
+        template_error(&err).with_hint(tr!(
+            "改正上面提到的模板；网站 templates/ 里的同名模板会替换主题里的",
+            "fix the template named above; a site's templates/ folder overrides the theme's by name"
+        ))
+    })?;
     Ok(tera)
 }
 
@@ -251,13 +260,25 @@ fn register_image_functions(tera: &mut Tera, images: Arc<Images>, search: Vec<Pa
                 .map(|dir| dir.join(relative))
                 .find(|candidate| candidate.is_file())
                 .ok_or_else(|| {
-                    tera::Error::message(format!(
-                        "image `{path}` not found in static/, content/ or the theme's static/"
-                    ))
+                    tera::Error::message(
+                        tr!(
+                            "在 static/、content/ 和主题的 static/ 里都找不到图片 `{path}`",
+                            "image `{path}` not found in static/, content/ or the theme's static/"
+                        )
+                        .marked(),
+                    )
                 })
         }
     };
-    let problem = |p: images::Problem| tera::Error::message(format!("{} ({})", p.message, p.hint));
+    let problem = |p: images::Problem| {
+        tera::Error::message(
+            Text::new(
+                format!("{}（{}）", p.message.zh, p.hint.zh),
+                format!("{} ({})", p.message.en, p.hint.en),
+            )
+            .marked(),
+        )
+    };
     let resize_images = Arc::clone(&images);
     let resize_find = find.clone();
     tera.register_function(
@@ -269,14 +290,22 @@ fn register_image_functions(tera: &mut Tera, images: Arc<Images>, search: Vec<Pa
             let op_name: String = kwargs.get("op")?.unwrap_or_else(|| "fit".to_string());
             let format_name: String = kwargs.get("format")?.unwrap_or_else(|| "jpg".to_string());
             let op = images::Op::parse(&op_name).ok_or_else(|| {
-                tera::Error::message(format!(
-                    "resize_image: op must be fit, fill or scale, not `{op_name}`"
-                ))
+                tera::Error::message(
+                    tr!(
+                        "resize_image：op 只能是 fit、fill 或 scale，不能是 `{op_name}`",
+                        "resize_image: op must be fit, fill or scale, not `{op_name}`"
+                    )
+                    .marked(),
+                )
             })?;
             let format = images::Format::parse(&format_name).ok_or_else(|| {
-                tera::Error::message(format!(
-                    "resize_image: format must be jpg or webp, not `{format_name}`"
-                ))
+                tera::Error::message(
+                    tr!(
+                        "resize_image：format 只能是 jpg 或 webp，不能是 `{format_name}`",
+                        "resize_image: format must be jpg or webp, not `{format_name}`"
+                    )
+                    .marked(),
+                )
             })?;
             let (url, w, h) = resize_images
                 .resize(&resize_find(&path)?, width, height, op, format)
@@ -303,11 +332,11 @@ pub fn template_error(err: &tera::Error) -> Error {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
-        message.push_str("\n  caused by: ");
+        message.push_str("\n  ← ");
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    Error::new(format!("template error: {message}"))
+    Error::new(tr!("模板出错：", "template error: ").append(&Text::from_marked(&message)))
 }
 
 fn register_helpers(tera: &mut Tera, config: &Config) {

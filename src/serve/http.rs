@@ -14,6 +14,7 @@ use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::error::Error;
+use crate::lang::tr;
 
 /// The URL path of the event stream pages listen to.
 pub const EVENTS_PATH: &str = "/__linju/events";
@@ -95,16 +96,21 @@ impl Hub {
 /// Binds the address, saying what to do when the port is taken.
 pub fn bind(address: &str, port: u16) -> Result<TcpListener, Error> {
     TcpListener::bind((address, port)).map_err(|e| {
-        let error = Error::new(format!("cannot listen on {address}:{port}: {e}"));
+        let error = Error::new(tr!(
+            "无法在 {address}:{port} 上监听：{e}",
+            "cannot listen on {address}:{port}: {e}"
+        ));
         if e.kind() == std::io::ErrorKind::AddrInUse {
-            error.with_hint(format!(
-                "another program (perhaps another `linju serve`) uses port {port}; try `--port {}`",
-                port.saturating_add(1)
+            let next = port.saturating_add(1);
+            error.with_hint(tr!(
+                "端口 {port} 已被别的程序占用（也许是另一个 `linju serve`）；试试 `--port {next}`",
+                "another program (perhaps another `linju serve`) uses port {port}; try `--port {next}`"
             ))
         } else {
-            error.with_hint(
-                "check --bind: it takes an address of this machine, such as 127.0.0.1 or 0.0.0.0",
-            )
+            error.with_hint(tr!(
+                "检查 --bind：要写本机的地址，例如 127.0.0.1 或 0.0.0.0",
+                "check --bind: it takes an address of this machine, such as 127.0.0.1 or 0.0.0.0"
+            ))
         }
     })
 }
@@ -118,8 +124,12 @@ pub fn run(
     base_path: String,
     hub: Arc<Hub>,
 ) -> Result<(), Error> {
-    let server = Server::from_listener(listener, None)
-        .map_err(|e| Error::new(format!("cannot start the server: {e}")))?;
+    let server = Server::from_listener(listener, None).map_err(|e| {
+        Error::new(tr!(
+            "无法启动预览服务器：{e}",
+            "cannot start the server: {e}"
+        ))
+    })?;
     let site = Arc::new(SiteFiles {
         output_dir,
         base_path,

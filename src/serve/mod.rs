@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::build::output;
 use crate::build::session::{RebuildReport, Session};
 use crate::error::Errors;
+use crate::lang::{Label, Lang};
 use crate::options::BuildOptions;
 use crate::serve::watch::Watcher;
 use http::{Hub, Notice};
@@ -55,7 +56,13 @@ pub fn watch(options: BuildOptions, on_event: &mut dyn FnMut(LiveEvent<'_>)) -> 
     if watcher.is_polling() {
         on_event(LiveEvent::Polling);
     }
-    report(session.build(), None, None, on_event);
+    report(
+        session.build(),
+        None,
+        None,
+        Lang::for_site(session.root()),
+        on_event,
+    );
     run_loop(&mut session, &mut watcher, None, on_event);
     Ok(())
 }
@@ -85,7 +92,13 @@ pub fn serve(
         on_event(LiveEvent::Polling);
     }
     let hub = Arc::new(Hub::default());
-    report(session.build(), None, Some(&hub), on_event);
+    report(
+        session.build(),
+        None,
+        Some(&hub),
+        Lang::for_site(session.root()),
+        on_event,
+    );
     let base_path = session
         .config()
         .map_or_else(|| "/".to_string(), |c| c.base_path.clone());
@@ -107,7 +120,8 @@ fn run_loop(
     while let Some(batch) = watcher.next_batch() {
         on_event(LiveEvent::Changed(&batch.paths));
         let result = session.rebuild(&batch.paths);
-        report(result, Some(batch.first_event), hub, on_event);
+        let lang = Lang::for_site(session.root());
+        report(result, Some(batch.first_event), hub, lang, on_event);
     }
 }
 
@@ -115,6 +129,7 @@ fn report(
     result: Result<RebuildReport, Errors>,
     first_event: Option<Instant>,
     hub: Option<&Arc<Hub>>,
+    lang: Lang,
     on_event: &mut dyn FnMut(LiveEvent<'_>),
 ) {
     match result {
@@ -141,7 +156,7 @@ fn report(
         }
         Err(errors) => {
             if let Some(hub) = hub {
-                hub.broadcast(&Notice::Failed(errors.to_string()));
+                hub.broadcast(&Notice::Failed(errors.render(lang, Label::Error)));
             }
             on_event(LiveEvent::Failed(&errors));
         }

@@ -18,6 +18,7 @@ use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher 
 use crate::config::CONFIG_FILE;
 use crate::error::Error;
 use crate::fs::is_scratch_file;
+use crate::lang::tr;
 
 /// The folders of a site that are watched, recursively.
 const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
@@ -173,6 +174,15 @@ impl Watcher {
 }
 
 fn watch_error(root: &Path, error: &notify::Error) -> Error {
-    Error::in_file(root, format!("cannot watch the site's folders: {error}"))
-        .with_hint("check that the folders exist and are readable")
+    Error::in_file(
+        root,
+        tr!(
+            "无法监视网站文件夹：{error}",
+            "cannot watch the site's folders: {error}"
+        ),
+    )
+    .with_hint(tr!(
+        "检查这些文件夹是否存在、能否读取",
+        "check that the folders exist and are readable"
+    ))
 }

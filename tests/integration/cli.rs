@@ -36,7 +36,7 @@ fn root_and_output_options_are_honoured() {
         .run(&["build", "--root", &root, "--output", &output])
         .ok()
         .stdout();
-    assert!(stdout.contains("built"), "{stdout}");
+    assert!(stdout.contains("已生成"), "{stdout}");
     assert!(elsewhere.root().join("out/index.html").is_file());
     assert!(!site.public().exists());
 }

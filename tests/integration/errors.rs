@@ -6,6 +6,17 @@
 
 use crate::harness::TestSite;
 
+/// What a YAML or serde parser says, which must never reach a writer.
+const RAW_PARSER_WORDS: [&str; 7] = [
+    "invalid type",
+    "expected u64",
+    "unknown variant",
+    "cannot start any token",
+    "did not find expected",
+    "more than one document",
+    "\\x",
+];
+
 #[test]
 fn missing_required_field_is_an_error() {
     let site = TestSite::fixture("basic");
@@ -38,7 +49,9 @@ fn every_bad_file_is_reported_not_just_the_first() {
     ] {
         assert!(stderr.contains(file), "{file} not reported: {stderr}");
     }
-    assert!(stderr.contains("build failed with 3 errors"), "{stderr}");
+    assert!(stderr.contains("生成失败，共 3 个错误"), "{stderr}");
+    let english = site.run_in_english(&["build"]).fails();
+    assert!(english.contains("build failed with 3 errors"), "{english}");
 }
 
 #[test]
@@ -75,7 +88,10 @@ fn refuses_to_write_over_the_site_itself() {
     let site = TestSite::fixture("basic");
     for output in [".", "content", ".."] {
         let stderr = site.build(&["--output", output]).fails();
-        assert!(stderr.contains("refusing"), "{output}: {stderr}");
+        assert!(
+            stderr.contains("不能把网站输出到这个文件夹"),
+            "{output}: {stderr}"
+        );
     }
     assert!(site.root().join("content/stories/li.md").exists());
 }
@@ -110,19 +126,19 @@ fn bad_screen_and_photo_settings_name_their_line() {
     for (broken, expected) in [
         (
             config.replace("orientation: portrait", "orientation: sideways"),
-            "landscape or portrait",
+            "只能是 landscape 或 portrait",
         ),
         (
             config.replace("name: lobby", "name: Lobby 1"),
-            "lowercase letters",
+            "只能用小写字母、数字和 -",
         ),
         (
             config.replace("hours: \"07:00-22:00\"", "hours: \"7 to 10\""),
-            "HH:MM-HH:MM",
+            "不是 HH:MM-HH:MM 的写法",
         ),
         (
             format!("{config}images:\n  jpeg_quality: 150\n"),
-            "from 1 to 100",
+            "要在 1 到 100 之间",
         ),
     ] {
         let site = TestSite::fixture("basic");
@@ -132,7 +148,7 @@ fn bad_screen_and_photo_settings_name_their_line() {
             stderr.contains("linju.yaml:") && stderr.contains(expected),
             "{stderr}"
         );
-        assert!(stderr.contains("hint:"), "{stderr}");
+        assert!(stderr.contains("提示："), "{stderr}");
     }
 }
 
@@ -165,18 +181,72 @@ fn writers_mistakes_get_the_message_in_their_snapshot() {
                 site.write(&relative.to_string_lossy(), &text);
             }
         }
-        let stderr = site.build(&[]).fails();
+        let chinese = site.build(&[]).fails();
+        let english = site.run_in_english(&["build"]).fails();
         assert!(
             !site.public().exists(),
             "{name}: a failed build wrote a site"
         );
-        for file in &named {
-            assert!(
-                stderr.contains(file.as_str()),
-                "{name}: {file} is not named:\n{stderr}"
-            );
+        for stderr in [&chinese, &english] {
+            for file in &named {
+                assert!(
+                    stderr.contains(file.as_str()),
+                    "{name}: {file} is not named:\n{stderr}"
+                );
+            }
+            for raw in RAW_PARSER_WORDS {
+                assert!(
+                    !stderr.contains(raw),
+                    "{name}: parser text `{raw}`:\n{stderr}"
+                );
+            }
         }
-        let shown = stderr.replace(&site.root().display().to_string(), "<site>");
-        insta::assert_snapshot!(name, shown);
+        assert!(
+            chinese.contains("错误：") && chinese.contains("生成失败"),
+            "{name}: not in Chinese:\n{chinese}"
+        );
+        let root = site.root().display().to_string();
+        insta::assert_snapshot!(name.clone(), chinese.replace(&root, "<site>"));
+        insta::assert_snapshot!(format!("{name}.en"), english.replace(&root, "<site>"));
     }
+}
+
+#[test]
+fn a_configuration_saved_with_a_byte_order_mark_builds() {
+    let site = TestSite::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("linju.yaml")).unwrap();
+    site.write("linju.yaml", &format!("\u{feff}{config}"));
+    site.write(
+        "content/notices/bom.md",
+        "\u{feff}---\ntitle: 记事本保存的通知\n---\n正文\n",
+    );
+    site.build(&[]).ok();
+    assert!(
+        site.read("notices/bom/index.html")
+            .contains("记事本保存的通知")
+    );
+}
+
+#[test]
+fn an_english_site_and_linju_lang_get_english_messages() {
+    let site = TestSite::fixture("basic");
+    site.write("content/stories/nobody.md", "---\ntitle: 无名\n---\n");
+    let chinese = site.build(&[]).fails();
+    assert!(
+        chinese.contains("身边的奋斗者页面必须有 `person`"),
+        "{chinese}"
+    );
+    let forced = site.run_in_english(&["build"]).fails();
+    assert!(forced.contains("story pages need `person`"), "{forced}");
+    let config = std::fs::read_to_string(site.root().join("linju.yaml")).unwrap();
+    site.write("linju.yaml", &format!("{config}language: en\n"));
+    let english = site.build(&[]).fails();
+    assert!(
+        english.contains("error: ") && english.contains("hint: "),
+        "{english}"
+    );
+    let back = site
+        .run_with_env(&["build"], &[("LINJU_LANG", "zh")])
+        .fails();
+    assert!(back.contains("错误："), "{back}");
 }

@@ -84,14 +84,28 @@ impl TestSite {
         self
     }
 
-    /// Runs `linju ARGS` in the site folder.
+    /// Runs `linju ARGS` in the site folder, in the site's own language
+    /// (whatever `LINJU_LANG` the test runner has is not passed on).
     pub fn run(&self, args: &[&str]) -> Run {
-        let output = Command::cargo_bin("linju")
-            .expect("binary")
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `linju ARGS` with messages in English (`LINJU_LANG=en`).
+    pub fn run_in_english(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[("LINJU_LANG", "en")])
+    }
+
+    /// Runs `linju ARGS` with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::cargo_bin("linju").expect("binary");
+        command
             .current_dir(self.root())
-            .args(args)
-            .output()
-            .expect("run linju");
+            .env_remove("LINJU_LANG")
+            .args(args);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("run linju");
         Run { output }
     }
 

@@ -262,9 +262,9 @@ fn a_second_build_does_no_image_work_and_unused_outputs_are_pruned() {
     // 1200 wide: three widths; 640 wide: 480 and 640; the fixture's 320-wide
     // stage photo: one; each in WebP and JPEG. And the stage photo cut for
     // the fixture's lobby screen.
-    assert!(first.contains("13 photo files made"), "{first}");
+    assert!(first.contains("新做照片 13 张"), "{first}");
     let second = site.build(&[]).ok().stdout();
-    assert!(second.contains("0 photo files made"), "{second}");
+    assert!(second.contains("新做照片 0 张"), "{second}");
     let cache = site.root().join(".linju/cache/images");
     let cached = |prefix: &str| {
         std::fs::read_dir(&cache)
@@ -327,7 +327,8 @@ fn bad_photos_are_explained_with_the_page_and_line() {
     );
     assert!(stderr.contains("40000×40000"), "{stderr}");
     assert!(
-        stderr.contains("index.md:13") && stderr.contains("missing.jpg` not found"),
+        stderr.contains("index.md:13")
+            && stderr.contains("找不到图片 `content/notices/photos/missing.jpg`"),
         "{stderr}"
     );
 }
@@ -342,7 +343,7 @@ fn a_photo_cut_short_is_named_when_it_is_decoded() {
     );
     let stderr = site.build(&[]).fails();
     assert!(
-        stderr.contains("cut.jpg") && stderr.contains("damaged"),
+        stderr.contains("cut.jpg") && stderr.contains("图片已损坏或不完整"),
         "{stderr}"
     );
     assert!(!site.exists("index.html"), "nothing is published");

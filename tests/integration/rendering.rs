@@ -444,7 +444,7 @@ fn the_example_site_builds() {
         &output.to_string_lossy(),
     ]);
     let run = run.ok();
-    assert!(run.stdout().contains("built"));
+    assert!(run.stdout().contains("已生成"), "{}", run.stdout());
     let home = std::fs::read_to_string(output.join("index.html")).unwrap();
     assert!(home.contains("邻里家园"));
     for council in ["charging-piles", "pipe-repair", "parking"] {

@@ -39,7 +39,14 @@ fn free_port() -> u16 {
 /// Starts the binary with `args` in `root`; its stdout and stderr lines
 /// arrive on a channel.
 fn start(root: &Path, args: &[&str], port: u16) -> Running {
+    start_in(root, args, port, "en")
+}
+
+/// [`start`] with messages in `lang` (`zh` or `en`); the tests that read
+/// addresses and counts from the output use English.
+fn start_in(root: &Path, args: &[&str], port: u16, lang: &str) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_linju"))
+        .env("LINJU_LANG", lang)
         .args(args)
         .arg("--root")
         .arg(root)
