@@ -38,6 +38,7 @@ pub use build::output::remove_stale;
 pub use build::session::Session;
 pub use build::state::{RebuildReport, Scope};
 pub use build::{BuildReport, build};
+pub use content::schedule::NextChange;
 pub use error::{Error, Errors, Result};
 pub use lang::{Label, Lang, Text};
 pub use options::{BuildOptions, Progress, ProgressFn};

@@ -42,6 +42,10 @@ struct SiteArgs {
     /// Include pages whose `publish` time has not come yet.
     #[arg(long)]
     future: bool,
+    /// Act as if it were this time, e.g. "2026-05-01 18:00" (under `serve`
+    /// and `watch` the clock runs on from there).
+    #[arg(long)]
+    clock: Option<String>,
 }
 
 /// Where a built site goes: shared by `build` and `watch`.
@@ -61,6 +65,7 @@ impl SiteArgs {
             root: self.root,
             drafts: self.drafts,
             future: self.future,
+            clock: self.clock,
             output: output.output,
             base_url: output.base_url,
             progress: photo_progress_bar(),
@@ -76,9 +81,10 @@ struct BuildArgs {
     site: SiteArgs,
     #[command(flatten)]
     output: OutputArgs,
-    /// Build as if it were this time, e.g. "2026-05-01 18:00".
+    /// Print only when the site next changes by itself (RFC 3339), for a
+    /// cron job or a CI schedule; nothing when nothing is scheduled.
     #[arg(long)]
-    clock: Option<String>,
+    next_change: bool,
 }
 
 /// Options of `linju serve`.
@@ -188,29 +194,7 @@ fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
         LiveEvent::Built {
             report,
             since_change,
-        } => {
-            let elapsed = report.elapsed.as_millis();
-            let (rendered, written, removed) =
-                (report.rendered, report.written.len(), report.removed.len());
-            let (pages, sections, scope) =
-                (report.pages, report.sections, report.scope.describe(lang));
-            match (lang, since_change) {
-                (linju::Lang::Zh, Some(total)) => println!(
-                    "已重新生成（{scope}）：渲染 {rendered} 个，写入 {written} 个，删除 {removed} 个；共 {pages} 个页面、{sections} 个栏目；{elapsed} 毫秒（从改动起 {} 毫秒）",
-                    total.as_millis()
-                ),
-                (linju::Lang::Zh, None) => println!(
-                    "已生成（{scope}）：渲染 {rendered} 个，写入 {written} 个；共 {pages} 个页面、{sections} 个栏目；{elapsed} 毫秒"
-                ),
-                (linju::Lang::En, Some(total)) => println!(
-                    "rebuilt {scope}: {rendered} rendered, {written} written, {removed} removed; {pages} pages in {sections} sections; {elapsed} ms ({} ms since the change)",
-                    total.as_millis()
-                ),
-                (linju::Lang::En, None) => println!(
-                    "built {scope}: {rendered} rendered, {written} written, {removed} removed; {pages} pages in {sections} sections; {elapsed} ms"
-                ),
-            }
-        }
+        } => print_built(report, *since_change, lang),
         LiveEvent::Polling => {
             eprintln!(
                 "{}",
@@ -220,6 +204,13 @@ fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
                     "warning: the system limit on watched folders is reached; checking for changes every half second instead.\n  hint: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`"
                 )
             );
+        }
+        LiveEvent::Scheduled(change) => {
+            let reason = change.reason.get(lang);
+            match lang {
+                linju::Lang::Zh => println!("到点自动更新：{reason}"),
+                linju::Lang::En => println!("scheduled rebuild: {reason}"),
+            }
         }
         LiveEvent::Failed(errors) => {
             eprintln!("{}", errors.render(lang, linju::Label::Error));
@@ -232,6 +223,42 @@ fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
                 )
             );
         }
+    }
+}
+
+/// One line for a good build or rebuild under `serve`/`watch`, then its
+/// warnings and the next scheduled change.
+fn print_built(
+    report: &linju::RebuildReport,
+    since_change: Option<std::time::Duration>,
+    lang: linju::Lang,
+) {
+    let elapsed = report.elapsed.as_millis();
+    let (rendered, written, removed) =
+        (report.rendered, report.written.len(), report.removed.len());
+    let (pages, sections, scope) = (report.pages, report.sections, report.scope.describe(lang));
+    match (lang, since_change) {
+        (linju::Lang::Zh, Some(total)) => println!(
+            "已重新生成（{scope}）：渲染 {rendered} 个，写入 {written} 个，删除 {removed} 个；共 {pages} 个页面、{sections} 个栏目；{elapsed} 毫秒（从改动起 {} 毫秒）",
+            total.as_millis()
+        ),
+        (linju::Lang::Zh, None) => println!(
+            "已生成（{scope}）：渲染 {rendered} 个，写入 {written} 个；共 {pages} 个页面、{sections} 个栏目；{elapsed} 毫秒"
+        ),
+        (linju::Lang::En, Some(total)) => println!(
+            "rebuilt {scope}: {rendered} rendered, {written} written, {removed} removed; {pages} pages in {sections} sections; {elapsed} ms ({} ms since the change)",
+            total.as_millis()
+        ),
+        (linju::Lang::En, None) => println!(
+            "built {scope}: {rendered} rendered, {written} written, {removed} removed; {pages} pages in {sections} sections; {elapsed} ms"
+        ),
+    }
+    if !report.warnings.is_empty() {
+        let warnings = linju::Errors(report.warnings.clone());
+        eprintln!("{}", warnings.render(lang, linju::Label::Warning));
+    }
+    if let Some(next) = &report.next_change {
+        println!("{}", next.describe().get(lang));
     }
 }
 
@@ -255,11 +282,15 @@ fn open_browser(url: &str) {
 impl BuildArgs {
     fn run(self) -> ExitCode {
         let lang = linju::Lang::for_site(&self.site.root);
-        let options = linju::BuildOptions {
-            clock: self.clock,
-            ..self.site.options(self.output)
-        };
+        let options = self.site.options(self.output);
         match linju::build(&options) {
+            Ok(report) if self.next_change => {
+                if let Some(next) = &report.next_change {
+                    println!("{}", next.rfc3339());
+                }
+                remove_in_background(&report.stale);
+                ExitCode::SUCCESS
+            }
             Ok(report) => {
                 print_build_summary(&report, lang);
                 remove_in_background(&report.stale);
@@ -283,8 +314,13 @@ impl BuildArgs {
     }
 }
 
-/// What `linju build` tells the writer after a good build.
+/// What `linju build` tells the writer after a good build: the warnings,
+/// what was built, and when the site next changes by itself.
 fn print_build_summary(report: &linju::BuildReport, lang: linju::Lang) {
+    if !report.warnings.is_empty() {
+        let warnings = linju::Errors(report.warnings.clone());
+        eprintln!("{}\n", warnings.render(lang, linju::Label::Warning));
+    }
     let (pages, sections, files, made) = (
         report.pages,
         report.sections,
@@ -299,6 +335,9 @@ fn print_build_summary(report: &linju::BuildReport, lang: linju::Lang) {
         linju::Lang::En => println!(
             "built {pages} pages in {sections} sections ({files} files, {made} photo files made) into {output} in {elapsed} ms"
         ),
+    }
+    if let Some(next) = &report.next_change {
+        println!("{}", next.describe().get(lang));
     }
 }
 

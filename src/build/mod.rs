@@ -13,7 +13,8 @@ use std::time::Duration;
 pub use crate::options::BuildOptions;
 
 use crate::build::session::Session;
-use crate::error::Errors;
+use crate::content::schedule::NextChange;
+use crate::error::{Error, Errors};
 
 /// What a successful build did.
 #[derive(Debug, Clone)]
@@ -33,6 +34,11 @@ pub struct BuildReport {
     /// Previous sites set aside, to remove with [`crate::build::output::remove_stale`]
     /// once nobody is waiting.
     pub stale: Vec<PathBuf>,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Error>,
+    /// When the site will next change by itself (a page published, a
+    /// notice expiring, an event starting or ending).
+    pub next_change: Option<NextChange>,
 }
 
 /// Builds the site described by `options`: a [`Session`]'s first build.
@@ -47,5 +53,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
         elapsed: report.elapsed,
         images_made: report.images_made,
         stale: report.stale,
+        warnings: report.warnings,
+        next_change: report.next_change,
     })
 }

@@ -25,6 +25,7 @@ use crate::build::write;
 use crate::config::Config;
 use crate::content::reload::Reload;
 use crate::content::site::{LoadOptions, Reuse, Site};
+use crate::content::{privacy, schedule};
 use crate::dates::{DateInput, date_forms};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
@@ -40,6 +41,9 @@ pub struct Session {
     state: Option<State>,
     /// Changes of rebuilds that failed, tried again with the next one.
     pending: BTreeSet<PathBuf>,
+    /// When the session began: a `--clock` time runs on from there, so a
+    /// long-running `watch --clock` sees scheduled changes come.
+    started: Instant,
 }
 
 impl Session {
@@ -58,6 +62,7 @@ impl Session {
             output_dir,
             state: None,
             pending: BTreeSet::new(),
+            started: Instant::now(),
         })
     }
 
@@ -86,8 +91,27 @@ impl Session {
         }
         result.map(|mut report| {
             report.elapsed = started.elapsed();
+            self.add_findings(&mut report, true);
             report
         })
+    }
+
+    /// What a good build also tells the writer: the next scheduled change
+    /// and, after a full build, the warnings (no `base_url`, privacy).
+    fn add_findings(&self, report: &mut RebuildReport, warnings: bool) {
+        let Some(state) = &self.state else {
+            return;
+        };
+        report.next_change = schedule::next_change(&state.site);
+        if warnings {
+            report.warnings = state.config.warnings();
+            report.warnings.extend(privacy::scan(&state.site));
+        }
+    }
+
+    /// The build's notion of now.
+    pub fn now(&self, config: &Config) -> Result<ZonedDateTime, Error> {
+        running_clock(self.options.clock.as_deref(), self.started, config)
     }
 
     /// Rebuilds after the files `changed` (absolute paths) changed.
@@ -113,6 +137,7 @@ impl Session {
         result.map(|mut report| {
             report.elapsed = started.elapsed();
             report.styles_only = changes.only_styles();
+            self.add_findings(&mut report, false);
             report
         })
     }
@@ -121,7 +146,7 @@ impl Session {
         Ok(LoadOptions {
             drafts: self.options.drafts,
             future: self.options.future,
-            now: build_time(self.options.clock.as_deref(), config)?,
+            now: self.now(config)?,
             images: Some(Arc::clone(images)),
         })
     }
@@ -206,7 +231,7 @@ impl Session {
         let load_options = LoadOptions {
             drafts: self.options.drafts,
             future: self.options.future,
-            now: build_time(self.options.clock.as_deref(), &state.config)?,
+            now: running_clock(self.options.clock.as_deref(), self.started, &state.config)?,
             images: Some(Arc::clone(&state.images)),
         };
         let mut scope = if changes.templates || !changes.statics.is_empty() {
@@ -315,6 +340,21 @@ fn content_copies_only(changes: &Changes, copies: &HashMap<String, StaticSource>
                     .values()
                     .any(|source| matches!(source, StaticSource::Disk(from) if from == path))
         })
+}
+
+/// `--clock` plus the time since `started` (so a long-running `watch
+/// --clock` sees scheduled changes come), or the real time.
+fn running_clock(
+    clock: Option<&str>,
+    started: Instant,
+    config: &Config,
+) -> Result<ZonedDateTime, Error> {
+    let start = build_time(clock, config)?;
+    if clock.is_none() {
+        return Ok(start);
+    }
+    let elapsed = jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
+    Ok(start.checked_add(elapsed).unwrap_or(start))
 }
 
 /// The build's notion of now: `--clock`, or the real time in the site's zone.

@@ -12,7 +12,9 @@ use std::time::Duration;
 use tera::Tera;
 
 use crate::config::Config;
+use crate::content::schedule::NextChange;
 use crate::content::site::Site;
+use crate::error::Error;
 use crate::images::Images;
 use crate::render::Shared;
 use crate::render::theme::{StaticSource, ThemeFiles};
@@ -43,6 +45,11 @@ pub struct RebuildReport {
     /// Previous sites set aside by a swap, for the caller to remove with
     /// [`output::remove_stale`] when nobody is waiting.
     pub stale: Vec<PathBuf>,
+    /// Problems that do not stop the build (a full build only): no
+    /// `base_url`, personal numbers and revealing photos.
+    pub warnings: Vec<Error>,
+    /// When the site will next change by itself.
+    pub next_change: Option<NextChange>,
 }
 
 /// How much of the site a rebuild reloaded.

@@ -183,6 +183,14 @@ pub struct PageFrontMatter {
     pub summary: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Numbers on the page that are meant to be public (a service line):
+    /// the privacy guard leaves them alone.
+    #[serde(default)]
+    pub public_numbers: Vec<String>,
+    /// Old addresses of the page (`/news/old-name/`), each kept alive as a
+    /// redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub community: Option<String>,
     pub cover: Option<String>,
     pub cover_alt: Option<String>,

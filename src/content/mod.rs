@@ -6,7 +6,9 @@ pub mod communities;
 pub mod discover;
 pub mod frontmatter;
 pub mod order;
+pub mod privacy;
 pub mod reload;
+pub mod schedule;
 pub mod site;
 pub mod urls;
 

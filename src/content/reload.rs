@@ -37,7 +37,7 @@ impl Site {
         if self
             .held_back_until
             .as_ref()
-            .is_some_and(|t| *t <= options.now)
+            .is_some_and(|(t, _)| *t <= options.now)
         {
             return Ok(Reload::NeedsFullLoad);
         }
@@ -50,7 +50,7 @@ impl Site {
             let source = self.source_of(index);
             match load_page(&self.root, &self.config, &self.sections, &source, options) {
                 Ok(Loaded::Page(page)) => fresh.push((index, *page)),
-                Ok(Loaded::Draft | Loaded::Future(_)) => return Ok(Reload::NeedsFullLoad),
+                Ok(Loaded::Draft | Loaded::Future(..)) => return Ok(Reload::NeedsFullLoad),
                 Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
             }
         }

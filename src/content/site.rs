@@ -57,8 +57,9 @@ pub struct Site {
     /// folder, `events/_index.md`) to URL paths.
     pub link_targets: HashMap<String, String>,
     /// The earliest `publish` time of a page held back because it is still
-    /// to come: once that time passes, the site must be loaded again.
-    pub held_back_until: Option<ZonedDateTime>,
+    /// to come, with that page's title: once that time passes, the site
+    /// must be loaded again.
+    pub held_back_until: Option<(ZonedDateTime, String)>,
 }
 
 /// A previous load to take unchanged pages from, and what changed since.
@@ -115,10 +116,10 @@ fn reused_page(old: &Page, section: usize) -> (Result<Loaded, Vec<Error>>, bool)
 fn sort_out(
     loaded: Vec<(Result<Loaded, Vec<Error>>, bool)>,
     errors: &mut Errors,
-) -> (Vec<Page>, Vec<bool>, Option<ZonedDateTime>) {
+) -> (Vec<Page>, Vec<bool>, Option<(ZonedDateTime, String)>) {
     let mut pages = Vec::new();
     let mut rendered_current = Vec::new();
-    let mut held_back_until: Option<ZonedDateTime> = None;
+    let mut held_back_until: Option<(ZonedDateTime, String)> = None;
     for (result, current) in loaded {
         match result {
             Ok(Loaded::Page(page)) => {
@@ -126,9 +127,9 @@ fn sort_out(
                 rendered_current.push(current);
             }
             Ok(Loaded::Draft) => {}
-            Ok(Loaded::Future(time)) => {
-                if held_back_until.as_ref().is_none_or(|t| time < *t) {
-                    held_back_until = Some(time);
+            Ok(Loaded::Future(time, title)) => {
+                if held_back_until.as_ref().is_none_or(|(t, _)| time < *t) {
+                    held_back_until = Some((time, title));
                 }
             }
             Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),
@@ -141,8 +142,8 @@ fn sort_out(
 pub(super) enum Loaded {
     Page(Box<Page>),
     Draft,
-    /// Held back until this time.
-    Future(ZonedDateTime),
+    /// Held back until this time (with its title).
+    Future(ZonedDateTime, String),
 }
 
 impl Site {
@@ -393,7 +394,10 @@ pub(super) fn load_page(
         .as_ref()
         .filter(|p| **p > options.now && !options.future)
     {
-        return Ok(Loaded::Future(publish.clone()));
+        return Ok(Loaded::Future(
+            publish.clone(),
+            meta.title.clone().unwrap_or_default(),
+        ));
     }
     let slug = slug_of(&meta, &source.stem);
     let path = format!("{}{}/", section.path, slug);

@@ -146,6 +146,34 @@ fn unsupported_format(path: &Path, bytes: &[u8]) -> Option<Problem> {
     None
 }
 
+/// What a photo's EXIF says about where it was taken and whose camera took
+/// it: the names of the tags present (`GPS`, `Artist`, `CameraOwnerName`).
+/// Empty for a photo without them or without EXIF.
+pub fn revealing_tags(path: &Path) -> Vec<&'static str> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let mut reader = std::io::BufReader::new(file);
+    let Ok(data) = exif::Reader::new().read_from_container(&mut reader) else {
+        return Vec::new();
+    };
+    let has = |tag: exif::Tag| data.get_field(tag, exif::In::PRIMARY).is_some();
+    let mut found = Vec::new();
+    if data
+        .fields()
+        .any(|field| field.tag.context() == exif::Context::Gps)
+    {
+        found.push("GPS");
+    }
+    if has(exif::Tag::Artist) {
+        found.push("Artist");
+    }
+    if has(exif::Tag::CameraOwnerName) {
+        found.push("CameraOwnerName");
+    }
+    found
+}
+
 fn exif_orientation(exif: &[u8]) -> u8 {
     exif::Reader::new()
         .read_raw(exif.to_vec())

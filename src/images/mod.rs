@@ -27,6 +27,7 @@ mod produce;
 mod references;
 mod resize;
 
+pub use header::revealing_tags;
 pub use references::referenced_outputs;
 
 use header::read_header;

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use crate::build::output;
 use crate::build::session::{RebuildReport, Session};
+use crate::content::schedule::NextChange;
 use crate::error::Errors;
 use crate::lang::{Label, Lang};
 use crate::options::BuildOptions;
-use crate::serve::watch::Watcher;
+use crate::serve::watch::{Wait, Watcher};
 use http::{Hub, Notice};
 
 /// Where `serve` listens.
@@ -47,6 +48,9 @@ pub enum LiveEvent<'a> {
     /// The system limit on watched folders is reached: changes are found by
     /// checking every half second instead.
     Polling,
+    /// A scheduled moment came (a page is published, a notice expires, an
+    /// event ends): the site is rebuilt without a file change.
+    Scheduled(&'a NextChange),
 }
 
 /// Builds and keeps rebuilding into `options.output` (or `root/public`).
@@ -56,14 +60,14 @@ pub fn watch(options: BuildOptions, on_event: &mut dyn FnMut(LiveEvent<'_>)) -> 
     if watcher.is_polling() {
         on_event(LiveEvent::Polling);
     }
-    report(
+    let next = report(
         session.build(),
         None,
         None,
         Lang::for_site(session.root()),
         on_event,
     );
-    run_loop(&mut session, &mut watcher, None, on_event);
+    run_loop(&mut session, &mut watcher, None, next, on_event);
     Ok(())
 }
 
@@ -92,7 +96,7 @@ pub fn serve(
         on_event(LiveEvent::Polling);
     }
     let hub = Arc::new(Hub::default());
-    report(
+    let next = report(
         session.build(),
         None,
         Some(&hub),
@@ -107,7 +111,7 @@ pub fn serve(
     let server_base = base_path.clone();
     std::thread::spawn(move || http::run(listener, output_dir, server_base, server_hub));
     on_event(LiveEvent::Serving(&format!("{origin}{base_path}")));
-    run_loop(&mut session, &mut watcher, Some(&hub), on_event);
+    run_loop(&mut session, &mut watcher, Some(&hub), next, on_event);
     Ok(())
 }
 
@@ -115,14 +119,44 @@ fn run_loop(
     session: &mut Session,
     watcher: &mut Watcher,
     hub: Option<&Arc<Hub>>,
+    mut next: Option<NextChange>,
     on_event: &mut dyn FnMut(LiveEvent<'_>),
 ) {
-    while let Some(batch) = watcher.next_batch() {
-        on_event(LiveEvent::Changed(&batch.paths));
-        let result = session.rebuild(&batch.paths);
+    loop {
+        let deadline = next
+            .as_ref()
+            .and_then(|change| deadline_of(session, change));
+        let (result, first_event) = match watcher.next_batch_until(deadline) {
+            Wait::Changes(batch) => {
+                on_event(LiveEvent::Changed(&batch.paths));
+                (session.rebuild(&batch.paths), Some(batch.first_event))
+            }
+            Wait::Deadline => {
+                if let Some(change) = &next {
+                    on_event(LiveEvent::Scheduled(change));
+                }
+                (session.rebuild(&[]), Some(Instant::now()))
+            }
+            Wait::Stopped => return,
+        };
         let lang = Lang::for_site(session.root());
-        report(result, Some(batch.first_event), hub, lang, on_event);
+        // A failed rebuild keeps the last known schedule.
+        next = report(result, first_event, hub, lang, on_event).or(next);
     }
+}
+
+/// The longest a loop sleeps before it looks at the clock again (a laptop
+/// that slept, a clock that was set).
+const LONGEST_SLEEP: Duration = Duration::from_secs(3600);
+
+/// When, on this machine's monotonic clock, `change` is due: a little after
+/// its moment, so the rebuild's "now" is past it.
+fn deadline_of(session: &Session, change: &NextChange) -> Option<Instant> {
+    let config = session.config()?;
+    let now = session.now(config).ok()?;
+    let wait = now.duration_until(&change.at);
+    let wait = Duration::try_from(wait).unwrap_or_default();
+    Some(Instant::now() + wait.min(LONGEST_SLEEP) + Duration::from_millis(250))
 }
 
 fn report(
@@ -131,7 +165,7 @@ fn report(
     hub: Option<&Arc<Hub>>,
     lang: Lang,
     on_event: &mut dyn FnMut(LiveEvent<'_>),
-) {
+) -> Option<NextChange> {
     match result {
         Ok(report) => {
             let since_change = first_event.map(|t| t.elapsed());
@@ -153,12 +187,14 @@ fn report(
                 let stale = report.stale.clone();
                 std::thread::spawn(move || output::remove_stale(&stale));
             }
+            report.next_change
         }
         Err(errors) => {
             if let Some(hub) = hub {
                 hub.broadcast(&Notice::Failed(errors.render(lang, Label::Error)));
             }
             on_event(LiveEvent::Failed(&errors));
+            None
         }
     }
 }

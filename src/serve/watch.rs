@@ -64,6 +64,17 @@ pub struct Batch {
     pub first_event: Instant,
 }
 
+/// What ended a wait for changes.
+#[derive(Debug)]
+pub enum Wait {
+    /// Files changed.
+    Changes(Batch),
+    /// The deadline came first.
+    Deadline,
+    /// The watcher stopped.
+    Stopped,
+}
+
 impl Watcher {
     /// Whether the system ran out of watches and this watcher polls
     /// instead (worth telling the person at the terminal).
@@ -111,8 +122,30 @@ impl Watcher {
     /// Waits for the next burst of changes and returns it whole. `None`
     /// when the watcher has stopped.
     pub fn next_batch(&mut self) -> Option<Batch> {
+        match self.next_batch_until(None) {
+            Wait::Changes(batch) => Some(batch),
+            Wait::Deadline | Wait::Stopped => None,
+        }
+    }
+
+    /// Like [`Watcher::next_batch`], but gives up at `deadline` (the next
+    /// scheduled change of the site) if nothing changed before it.
+    pub fn next_batch_until(&mut self, deadline: Option<Instant>) -> Wait {
         loop {
-            let first = self.events.recv().ok()?;
+            let first = match deadline {
+                None => match self.events.recv() {
+                    Ok(event) => event,
+                    Err(_) => return Wait::Stopped,
+                },
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    match self.events.recv_timeout(left) {
+                        Ok(event) => event,
+                        Err(RecvTimeoutError::Timeout) => return Wait::Deadline,
+                        Err(RecvTimeoutError::Disconnected) => return Wait::Stopped,
+                    }
+                }
+            };
             let first_event = Instant::now();
             let mut paths: Vec<PathBuf> = Vec::new();
             let mut seen = self.take(first, &mut paths);
@@ -126,13 +159,13 @@ impl Watcher {
                         }
                     }
                     Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
+                    Err(RecvTimeoutError::Disconnected) => return Wait::Stopped,
                 }
             }
             if !paths.is_empty() {
                 paths.sort();
                 paths.dedup();
-                return Some(Batch { paths, first_event });
+                return Wait::Changes(Batch { paths, first_event });
             }
         }
     }

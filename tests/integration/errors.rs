@@ -250,3 +250,26 @@ fn an_english_site_and_linju_lang_get_english_messages() {
         .fails();
     assert!(back.contains("错误："), "{back}");
 }
+
+#[test]
+fn a_site_without_base_url_is_warned_about_relative_feed_addresses() {
+    let site = TestSite::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("linju.yaml")).unwrap();
+    let without: String = config
+        .lines()
+        .filter(|line| !line.starts_with("base_url:"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    site.write("linju.yaml", &without);
+    let warned = site.build(&[]).ok().stderr();
+    assert!(
+        warned.contains("警告：linju.yaml: 没有写 `base_url`")
+            && warned.contains("base_url: https://"),
+        "{warned}"
+    );
+    let told = site
+        .build(&["--base-url", "https://example.org/"])
+        .ok()
+        .stderr();
+    assert!(!told.contains("base_url"), "{told}");
+}

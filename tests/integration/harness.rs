@@ -60,6 +60,13 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// Copies the files of `folder` (relative to the crate) over the site.
+    pub fn overlay(&self, folder: &str) -> &Self {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        copy_dir(&source, self.root());
+        self
+    }
+
     /// An empty folder.
     pub fn empty() -> TestSite {
         TestSite {

@@ -426,3 +426,25 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// A source photo with a GPS position is named, with the page that uses
+/// it, as a warning of `build` (the published versions drop EXIF).
+#[test]
+fn a_photo_with_its_location_is_named_with_its_page() {
+    let upright = quarters(400, 300);
+    let site = photo_site(
+        &[("gps.jpg", oriented_jpeg(&upright, 1))],
+        "![位置](gps.jpg)",
+    );
+    let run = site.build(&[]).ok();
+    let warned = run.stderr();
+    assert!(
+        warned.contains("警告：content/notices/photos/gps.jpg")
+            && warned.contains("拍摄位置")
+            && warned.contains("content/notices/photos/index.md 用了这张照片"),
+        "{warned}"
+    );
+    let plain = photo_site(&[("plain.jpg", jpeg_bytes(&upright))], "![无](plain.jpg)");
+    let quiet = plain.build(&[]).ok().stderr();
+    assert!(!quiet.contains("拍摄位置"), "{quiet}");
+}

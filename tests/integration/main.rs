@@ -8,6 +8,7 @@ mod errors;
 mod harness;
 mod images;
 mod incremental;
+mod privacy;
 mod rendering;
 mod screens;
 mod search;

@@ -507,3 +507,65 @@ fn a_stylesheet_change_swaps_styles_without_a_reload() {
         "body { color: #222; }\n"
     );
 }
+
+/// `build` says when the site next changes by itself, in the writer's
+/// words and, with `--next-change`, as a bare RFC 3339 time.
+#[test]
+fn build_names_the_next_scheduled_change() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/notices/later.md",
+        "---\ntitle: 供暖通知\ndate: 2026-12-01\npublish: 2026-12-05 08:00\n---\n明天供暖。\n",
+    );
+    let clock = ["--clock", "2026-12-03 10:00"];
+    let said = site.build(&clock).ok().stdout();
+    assert!(
+        said.contains("下次自动变化：12月5日 08:00，《供暖通知》发布"),
+        "{said}"
+    );
+    let bare = site
+        .build(&["--clock", "2026-12-03 10:00", "--next-change"])
+        .ok()
+        .stdout();
+    assert_eq!(bare.trim(), "2026-12-05T08:00:00+08:00");
+    // Once it is published, the next change is one of the fixture's
+    // far-future ones.
+    let after = site
+        .build(&["--clock", "2026-12-06 10:00", "--next-change"])
+        .ok()
+        .stdout();
+    assert!(after.trim().starts_with("2099-"), "{after}");
+}
+
+/// `watch` rebuilds at the scheduled moment without any file change: a
+/// page whose `publish` time comes three seconds into the session appears,
+/// and a notice that expires then leaves the lobby screen's playlist.
+#[test]
+fn watch_rebuilds_when_a_scheduled_moment_comes() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/notices/soon.md",
+        "---\ntitle: 马上发布的通知\ndate: 2026-12-01\npublish: 2026-12-05 08:00:03\n---\n正文。\n",
+    );
+    site.write(
+        "content/notices/ending.md",
+        "---\ntitle: 马上到期的通知\ndate: 2026-12-01\nexpires: 2026-12-05 08:00:05\n---\n正文。\n",
+    );
+    let running = start_in(
+        site.root(),
+        &["watch", "--clock", "2026-12-05 08:00:00"],
+        0,
+        "zh",
+    );
+    running.wait_for_line("已生成");
+    let output = site.root().join("public");
+    assert!(!output.join("notices/soon/index.html").exists());
+    let playlist = || std::fs::read_to_string(output.join("screens/tall/playlist.json")).unwrap();
+    assert!(playlist().contains("马上到期的通知"));
+    running.wait_for_line("到点自动更新：《马上发布的通知》发布");
+    running.wait_for_line("已重新生成");
+    assert!(output.join("notices/soon/index.html").is_file());
+    running.wait_for_line("到点自动更新：《马上到期的通知》到期");
+    running.wait_for_line("已重新生成");
+    assert!(!playlist().contains("马上到期的通知"), "{}", playlist());
+}

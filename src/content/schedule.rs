@@ -1,0 +1,68 @@
+//! When the site changes by itself: the next moment a page is published,
+//! a notice expires, an event starts or ends. `watch` and `serve` rebuild
+//! then; `build` says when it is, for a cron job or a CI schedule.
+
+use jiff::ZonedDateTime;
+
+use crate::content::PageType;
+use crate::content::site::Site;
+use crate::lang::{Text, tr};
+
+/// The next moment the site will look different without an edit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextChange {
+    /// When, in the site's time zone.
+    pub at: ZonedDateTime,
+    /// Why, for the writer (`停水通知到期`).
+    pub reason: Text,
+}
+
+impl NextChange {
+    /// `下次自动变化：12月5日 08:00，停水通知到期` and its English.
+    pub fn describe(&self) -> Text {
+        let (month, day) = (self.at.month(), self.at.day());
+        let (hour, minute) = (self.at.hour(), self.at.minute());
+        let when_zh = format!("{month}月{day}日 {hour:02}:{minute:02}");
+        let when_en = self.at.strftime("%Y-%m-%d %H:%M").to_string();
+        let (why_zh, why_en) = (&self.reason.zh, &self.reason.en);
+        tr!(
+            "下次自动变化：{when_zh}，{why_zh}",
+            "next scheduled change: {when_en}, {why_en}"
+        )
+    }
+
+    /// The moment as RFC 3339 with the site's offset (`2026-12-05T08:00:00+08:00`).
+    pub fn rfc3339(&self) -> String {
+        self.at.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+    }
+}
+
+/// The earliest moment after the build's "now" at which a page is
+/// published, a notice expires, or an event starts or ends.
+pub fn next_change(site: &Site) -> Option<NextChange> {
+    let now = &site.now;
+    let mut candidates: Vec<NextChange> = Vec::new();
+    if let Some((at, title)) = &site.held_back_until {
+        candidates.push(NextChange {
+            at: at.clone(),
+            reason: tr!("《{title}》发布", "\"{title}\" is published"),
+        });
+    }
+    for page in &site.pages {
+        let title = &page.title;
+        let mut push = |at: &Option<ZonedDateTime>, reason: Text| {
+            if let Some(at) = at.as_ref().filter(|at| *at > now) {
+                candidates.push(NextChange {
+                    at: at.clone(),
+                    reason,
+                });
+            }
+        };
+        push(&page.expires, tr!("《{title}》到期", "\"{title}\" expires"));
+        if page.page_type == PageType::Event {
+            push(&page.date, tr!("《{title}》开始", "\"{title}\" starts"));
+            push(&page.end, tr!("《{title}》结束", "\"{title}\" ends"));
+        }
+    }
+    candidates.into_iter().min_by(|a, b| a.at.cmp(&b.at))
+}
