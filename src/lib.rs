@@ -26,6 +26,7 @@ mod yaml;
 // The wings, lowest first: a wing may use the ground floor and the wings
 // listed before it, never one after it.
 mod build;
+mod check;
 mod content;
 mod images;
 mod markdown;
@@ -38,6 +39,7 @@ pub use build::output::remove_stale;
 pub use build::session::Session;
 pub use build::state::{RebuildReport, Scope};
 pub use build::{BuildReport, build};
+pub use check::{CheckReport, ExternalOptions, Finding, Severity, check};
 pub use content::schedule::NextChange;
 pub use error::{Error, Errors, Result};
 pub use lang::{Label, Lang, Text};

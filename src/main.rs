@@ -22,6 +22,8 @@ enum Command {
     Serve(ServeArgs),
     /// Build, then rebuild the output folder after every change (no server).
     Watch(WatchArgs),
+    /// Check links, anchors, photos, dates and privacy without publishing.
+    Check(CheckArgs),
     /// Internal: removes previous sites a build set aside, after it exited.
     #[command(hide = true)]
     RemoveStale {
@@ -85,6 +87,60 @@ struct BuildArgs {
     /// cron job or a CI schedule; nothing when nothing is scheduled.
     #[arg(long)]
     next_change: bool,
+}
+
+/// Options of `linju check`.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Also check links to other sites, over the network.
+    #[arg(long)]
+    external: bool,
+    /// Seconds to wait for each external site.
+    #[arg(long, default_value_t = 10.0)]
+    timeout: f64,
+    /// External requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// External requests in flight to one host at once.
+    #[arg(long, default_value_t = 2)]
+    per_host: usize,
+    /// `text` (grouped by file) or `json`.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// Fail on warnings too.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl CheckArgs {
+    fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.site.root);
+        let external = self.external.then(|| linju::ExternalOptions {
+            timeout: std::time::Duration::from_secs_f64(self.timeout.clamp(0.1, 600.0)),
+            concurrency: self.concurrency,
+            per_host: self.per_host,
+        });
+        let (format, strict) = (self.format.clone(), self.strict);
+        let options = self.site.options(OutputArgs {
+            output: None,
+            base_url: None,
+        });
+        let report = linju::check(&options, external.as_ref());
+        if format == "json" {
+            println!("{}", report.render_json(lang));
+        } else {
+            println!("{}", report.render_text(lang));
+        }
+        let errors = report.count(linju::Severity::Error);
+        let warnings = report.count(linju::Severity::Warning);
+        if errors > 0 || (strict && warnings > 0) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 /// Options of `linju serve`.
@@ -400,6 +456,7 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(),
         Command::Serve(args) => args.run(),
         Command::Watch(args) => args.run(),
+        Command::Check(args) => args.run(),
         Command::RemoveStale { paths } => match linju::remove_stale(&paths) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -76,6 +76,11 @@ impl Session {
         &self.output_dir
     }
 
+    /// The site of the last good build, if there was one.
+    pub fn site(&self) -> Option<&Site> {
+        self.state.as_ref().map(|s| &s.site)
+    }
+
     /// The configuration of the last good build, if there was one.
     pub fn config(&self) -> Option<&Config> {
         self.state.as_ref().map(|s| &s.config)

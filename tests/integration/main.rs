@@ -3,6 +3,7 @@
 
 mod architecture;
 mod browser;
+mod check;
 mod cli;
 mod errors;
 mod harness;
