@@ -22,6 +22,10 @@ enum Command {
     Serve(ServeArgs),
     /// Build, then rebuild the output folder after every change (no server).
     Watch(WatchArgs),
+    /// Start a new site in DIR (default: the current folder), which must be empty.
+    Init(InitArgs),
+    /// Add a page: linju new story "王阿姨的爱心早餐".
+    New(NewArgs),
     /// Check links, anchors, photos, dates and privacy without publishing.
     Check(CheckArgs),
     /// Internal: removes previous sites a build set aside, after it exited.
@@ -87,6 +91,90 @@ struct BuildArgs {
     /// cron job or a CI schedule; nothing when nothing is scheduled.
     #[arg(long)]
     next_change: bool,
+}
+
+/// Options of `linju init`.
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The new site's folder.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Only the skeleton: linju.yaml, the home page and the sections.
+    #[arg(long)]
+    bare: bool,
+}
+
+impl InitArgs {
+    fn run(self) -> ExitCode {
+        // A new site is Chinese unless LINJU_LANG says otherwise.
+        let lang = linju::Lang::for_site(&self.dir);
+        match linju::init(&self.dir, self.bare) {
+            Ok(done) => {
+                let shown = done.root.display();
+                let count = done.files.len();
+                match lang {
+                    linju::Lang::Zh => println!(
+                        "已在 {shown} 创建新网站（{count} 个文件）。\n预览：linju serve --root {shown}\n新增页面：linju new story \"标题\" --root {shown}"
+                    ),
+                    linju::Lang::En => println!(
+                        "created a new site in {shown} ({count} files).\npreview: linju serve --root {shown}\nadd a page: linju new story \"Title\" --root {shown}"
+                    ),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail_with(&error, lang),
+        }
+    }
+}
+
+/// Options of `linju new`.
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// story, family, event, station, notice, community or page.
+    #[arg(value_name = "TYPE")]
+    type_name: String,
+    /// The page's title; its pinyin becomes the file name.
+    title: String,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Fill in `community:` (the community page's title).
+    #[arg(long)]
+    community: Option<String>,
+    /// The section folder under content/ (default: the section of that type).
+    #[arg(long)]
+    section: Option<String>,
+    /// Make a folder with index.md, to put photos beside the page.
+    #[arg(long)]
+    bundle: bool,
+}
+
+impl NewArgs {
+    fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.root);
+        let request = linju::NewPage {
+            root: self.root,
+            type_name: self.type_name,
+            title: self.title,
+            community: self.community,
+            section: self.section,
+            bundle: self.bundle,
+            today: None,
+        };
+        match linju::new_page(&request) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail_with(&error, lang),
+        }
+    }
+}
+
+/// Prints one error in the writer's language and fails.
+fn fail_with(error: &linju::Error, lang: linju::Lang) -> ExitCode {
+    eprintln!("{}{}", lang.label(linju::Label::Error), error.render(lang));
+    ExitCode::FAILURE
 }
 
 /// Options of `linju check`.
@@ -457,6 +545,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => args.run(),
         Command::Watch(args) => args.run(),
         Command::Check(args) => args.run(),
+        Command::Init(args) => args.run(),
+        Command::New(args) => args.run(),
         Command::RemoveStale { paths } => match linju::remove_stale(&paths) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -15,6 +15,8 @@ pub struct NextChange {
     pub at: ZonedDateTime,
     /// Why, for the writer (`停水通知到期`).
     pub reason: Text,
+    /// Whether it falls in the year of the build (then the year is not said).
+    pub this_year: bool,
 }
 
 impl NextChange {
@@ -22,7 +24,12 @@ impl NextChange {
     pub fn describe(&self) -> Text {
         let (month, day) = (self.at.month(), self.at.day());
         let (hour, minute) = (self.at.hour(), self.at.minute());
-        let when_zh = format!("{month}月{day}日 {hour:02}:{minute:02}");
+        let year = if self.this_year {
+            String::new()
+        } else {
+            format!("{}年", self.at.year())
+        };
+        let when_zh = format!("{year}{month}月{day}日 {hour:02}:{minute:02}");
         let when_en = self.at.strftime("%Y-%m-%d %H:%M").to_string();
         let (why_zh, why_en) = (&self.reason.zh, &self.reason.en);
         tr!(
@@ -46,6 +53,7 @@ pub fn next_change(site: &Site) -> Option<NextChange> {
         candidates.push(NextChange {
             at: at.clone(),
             reason: tr!("《{title}》发布", "\"{title}\" is published"),
+            this_year: at.year() == now.year(),
         });
     }
     for page in &site.pages {
@@ -55,6 +63,7 @@ pub fn next_change(site: &Site) -> Option<NextChange> {
                 candidates.push(NextChange {
                     at: at.clone(),
                     reason,
+                    this_year: at.year() == now.year(),
                 });
             }
         };

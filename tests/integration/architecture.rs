@@ -14,8 +14,9 @@ const GROUND: [&str; 10] = [
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the
 /// wings before it.
-const WINGS: [&str; 9] = [
-    "images", "markdown", "content", "render", "screens", "search", "build", "check", "serve",
+const WINGS: [&str; 10] = [
+    "images", "markdown", "content", "render", "screens", "search", "scaffold", "build", "check",
+    "serve",
 ];
 
 /// Longest file and function the house allows (lines).

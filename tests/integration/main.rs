@@ -15,3 +15,4 @@ mod screens;
 mod search;
 mod search_browser;
 mod serve;
+mod writers;
