@@ -426,7 +426,10 @@ fn open_browser(url: &str) {
 impl BuildArgs {
     fn run(self) -> ExitCode {
         let lang = linju::Lang::for_site(&self.site.root);
-        let options = self.site.options(self.output);
+        let options = linju::BuildOptions {
+            record_addresses: true,
+            ..self.site.options(self.output)
+        };
         match linju::build(&options) {
             Ok(report) if self.next_change => {
                 if let Some(next) = &report.next_change {

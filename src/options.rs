@@ -25,6 +25,9 @@ pub struct BuildOptions {
     pub future: bool,
     /// Build as if it were this time (`2026-05-01 18:00`).
     pub clock: Option<String>,
+    /// Add the addresses of this build to `published-addresses.txt` (what
+    /// `linju build` does; `serve`, `watch` and `check` only compare).
+    pub record_addresses: bool,
     /// Told how image work advances (done, total), for a progress bar.
     pub progress: Option<Progress>,
 }

@@ -1,6 +1,7 @@
 //! `linju build`: one build, start to end, as the first build of a
 //! [`Session`] (which strings the phases together).
 
+pub mod addresses;
 pub mod changes;
 pub mod output;
 pub mod session;

@@ -17,6 +17,7 @@ use std::time::Instant;
 use jiff::ZonedDateTime;
 use tera::Tera;
 
+use crate::build::addresses;
 use crate::build::changes::Changes;
 use crate::build::output;
 use crate::build::state::State;
@@ -198,6 +199,7 @@ impl Session {
                 return Err(errors);
             }
         };
+        addresses::check_none_dropped(&self.options.root, &site)?;
         let (hashes, search_memo) = self
             .state
             .take()
@@ -222,6 +224,13 @@ impl Session {
         };
         let result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);
         if result.is_ok() {
+            // A build with drafts, future pages or another clock is a
+            // preview, not what residents get.
+            let publishing =
+                !(self.options.drafts || self.options.future || self.options.clock.is_some());
+            if self.options.record_addresses && publishing {
+                addresses::record(&self.options.root, &state.site)?;
+            }
             self.state = Some(state);
         }
         result
@@ -287,6 +296,7 @@ impl Session {
         let mut copy_sources: Vec<PathBuf> = changes.statics.clone();
         copy_sources.extend(changes.content_other.iter().cloned());
         forget_files_showing(state, &copy_sources);
+        addresses::check_none_dropped(&self.options.root, &state.site)?;
         write::publish_changes(state, &self.output_dir, scope, &copy_sources)
     }
 }

@@ -16,6 +16,7 @@ use crate::build::output::{self, CopyJob, Staging};
 use crate::build::state::{RebuildReport, Scope, State};
 use crate::error::{Error, Errors};
 use crate::images;
+use crate::render::aliases;
 use crate::render::feeds;
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output, Rendered, Selection};
@@ -117,6 +118,7 @@ fn publish(
     let mut machine_read = feeds::render_feeds(&state.site, with_sitemap);
     let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
     machine_read.extend(screen_files);
+    machine_read.extend(aliases::render_aliases(&state.site));
     machine_read.extend(search_files);
     made.extend(put_all(state, &sink, machine_read)?);
     let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();

@@ -190,7 +190,7 @@ impl Site {
             })
             .collect();
         let (mut pages, rendered_current, held_back_until) = sort_out(loaded, &mut errors);
-        check_unique_paths(&sections, &pages, &mut errors);
+        check_unique_paths(&sections, &pages, &config.base_path, &mut errors);
         let communities = communities::link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
         render_all(

@@ -12,17 +12,79 @@ use crate::lang::tr;
 /// Output paths linju writes itself; content may not take them.
 const RESERVED_PATHS: [&str; 1] = ["tags/"];
 
-/// Two sources for one URL is an error naming both.
-pub fn check_unique_paths(sections: &[Section], pages: &[Page], errors: &mut Errors) {
+/// Where a page's `aliases:` lead, as output paths (`stories/old-name/`,
+/// `news/1234.html`): the site's base path and a leading `/` are taken
+/// off, a folder gets its `/`. An alias that cannot be a path of the site
+/// (a full URL, `..`, `?` or `#`) is an error at the `aliases:` line.
+pub fn alias_paths(page: &Page, base_path: &str) -> Vec<Result<String, Error>> {
+    page.meta
+        .aliases
+        .iter()
+        .map(|alias| {
+            let trimmed = alias.trim();
+            let usable = !trimmed.is_empty()
+                && !trimmed.contains("://")
+                && !trimmed.contains(['?', '#', '\\'])
+                && !trimmed.split('/').any(|part| part == "..");
+            if !usable {
+                return Err(Error::in_file(
+                    &page.file,
+                    tr!(
+                        "旧网址 `{trimmed}` 不能用作 alias",
+                        "`{trimmed}` cannot be an alias"
+                    ),
+                )
+                .with_hint(tr!(
+                    "写网站里的路径，例如 aliases: [\"/stories/old-name/\"]（不带域名、? 和 #）",
+                    "write a path of the site, e.g. aliases: [\"/stories/old-name/\"] (no host, ? or #)"
+                )));
+            }
+            let path = trimmed
+                .strip_prefix(base_path)
+                .unwrap_or(trimmed)
+                .trim_start_matches('/');
+            let last = path.rsplit('/').next().unwrap_or_default();
+            Ok(if path.is_empty() || path.ends_with('/') || last.contains('.') {
+                path.to_string()
+            } else {
+                format!("{path}/")
+            })
+        })
+        .collect()
+}
+
+/// The usable aliases of `page` (the others are reported at load).
+pub fn usable_alias_paths(page: &Page, base_path: &str) -> Vec<String> {
+    alias_paths(page, base_path).into_iter().flatten().collect()
+}
+
+/// Two sources for one URL is an error naming both; an old address
+/// (`aliases:`) counts as a source.
+pub fn check_unique_paths(
+    sections: &[Section],
+    pages: &[Page],
+    base_path: &str,
+    errors: &mut Errors,
+) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     let reserved = Path::new("(linju's own pages)");
     for path in RESERVED_PATHS {
         seen.insert(path, reserved);
     }
+    let mut aliases: Vec<(String, &Path)> = Vec::new();
+    for page in pages {
+        for alias in alias_paths(page, base_path) {
+            match alias {
+                Ok(path) => aliases.push((path, page.file.as_path())),
+                Err(error) => errors.push(error),
+            }
+        }
+    }
     let sources = sections
         .iter()
         .map(|s| (s.path.as_str(), s.file.as_path()))
-        .chain(pages.iter().map(|p| (p.path.as_str(), p.file.as_path())));
+        .chain(pages.iter().map(|p| (p.path.as_str(), p.file.as_path())))
+        .chain(aliases.iter().map(|(p, f)| (p.as_str(), *f)));
     for (path, file) in sources {
         if let Some(first) = seen.insert(path, file) {
             errors.push(

@@ -9,6 +9,7 @@
 //! signature did not change cannot have changed, which is what lets
 //! `session` re-render only what an edit touched.
 
+pub mod aliases;
 pub mod context;
 pub mod feeds;
 pub mod plan;

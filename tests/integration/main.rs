@@ -1,6 +1,7 @@
 //! Integration tests: build fixture sites with the real binary and check
 //! what a resident would see and what a writer would be told.
 
+mod addresses;
 mod architecture;
 mod browser;
 mod check;
