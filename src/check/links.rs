@@ -263,7 +263,7 @@ fn check_anchor(
 fn missing_anchor(written: &Written, anchor: &str, ids: &[String]) -> Finding {
     let url = &written.url;
     let known = if ids.is_empty() {
-        tr!("那个页面没有小标题", "that page has no headings")
+        tr!("目标页面没有小标题", "the target page has no headings")
     } else {
         let list = ids.join("、");
         let list_en = ids.join(", ");
