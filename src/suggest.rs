@@ -25,9 +25,33 @@ pub fn did_you_mean(unknown: &str, candidates: &[&str]) -> Text {
         Some(best) => tr!("是不是想写 `{best}`？", "did you mean `{best}`?"),
         None => {
             let allowed = candidates.join(", ");
-            tr!("这里可以写：{allowed}", "allowed here: {allowed}")
+            let glossed = candidates
+                .iter()
+                .map(|name| match gloss(name) {
+                    Some(chinese) => format!("{name}（{chinese}）"),
+                    None => (*name).to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("、");
+            tr!("这里可以写：{glossed}", "allowed here: {allowed}")
         }
     }
+}
+
+/// What an English value of a closed list means, for the Chinese hint.
+fn gloss(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "council" => "议事会",
+        "culture" => "文化活动",
+        "volunteer" => "志愿服务",
+        "service" => "便民服务",
+        "other" => "其他",
+        "landscape" => "横屏",
+        "portrait" => "竖屏",
+        "fit" => "缩放到框内",
+        "fill" => "裁剪填满",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -44,5 +68,15 @@ mod tests {
     fn ignores_unrelated_names() {
         assert_eq!(closest("zzz", ["title", "date"]), None);
         assert!(did_you_mean("zzz", &["title", "date"]).contains("title, date"));
+    }
+
+    #[test]
+    fn closed_lists_say_what_each_value_means_in_chinese() {
+        let hint = did_you_mean("会议", &["council", "culture", "other"]);
+        assert_eq!(
+            hint.zh,
+            "这里可以写：council（议事会）、culture（文化活动）、other（其他）"
+        );
+        assert_eq!(hint.en, "allowed here: council, culture, other");
     }
 }

@@ -26,7 +26,11 @@ pub struct Split<'a> {
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
-    if text[..first_line_end].trim_end() != "---" {
+    let first_line = text[..first_line_end].trim_end();
+    if first_line != "---" {
+        if looks_like_a_fence(first_line) {
+            return Err(not_a_fence(path, 1, first_line));
+        }
         return Ok(Split {
             yaml: "",
             body: text,
@@ -44,6 +48,12 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
         }
         offset += raw_line.len();
     }
+    let near_miss = (2..)
+        .zip(text[first_line_end..].lines())
+        .find(|(_, line)| looks_like_a_fence(line.trim_end()));
+    if let Some((line, written)) = near_miss {
+        return Err(not_a_fence(path, line, written.trim_end()));
+    }
     Err(Error::at_line(
         path,
         1,
@@ -53,6 +63,31 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>> {
         "在前言末尾加一行，只写 `---`",
         "end the front matter with a line holding only `---`"
     )))
+}
+
+/// A line of two or more dashes of any width (`--`, `----`, `———`, `－－－`)
+/// that is not the `---` fence: a writer meant a fence and typed it wrong.
+fn looks_like_a_fence(line: &str) -> bool {
+    line != "---"
+        && line.chars().count() >= 2
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | '—' | '－' | '─' | '–'))
+}
+
+fn not_a_fence(path: &Path, line: usize, written: &str) -> Error {
+    Error::at_line(
+        path,
+        line,
+        tr!(
+            "`{written}` 不是前言的分隔线",
+            "`{written}` is not a front matter fence"
+        ),
+    )
+    .with_hint(tr!(
+        "前言的开头和结尾各用一行，只写三个英文减号 `---`（不是中文破折号）",
+        "open and close the front matter with a line of exactly three ASCII hyphens `---`"
+    ))
 }
 
 /// The top-level keys written in a front matter block, with their lines.
@@ -155,15 +190,20 @@ pub struct Geo {
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
-    /// 居民议事会.
+    /// 居民议事会. The Chinese names are accepted too: writers type them.
+    #[serde(alias = "议事会", alias = "居民议事会")]
     Council,
     /// 文化活动.
+    #[serde(alias = "文化活动")]
     Culture,
     /// 志愿服务.
+    #[serde(alias = "志愿服务")]
     Volunteer,
     /// 便民服务.
+    #[serde(alias = "便民服务")]
     Service,
     /// Anything else.
+    #[serde(alias = "其他")]
     Other,
 }
 
@@ -298,6 +338,35 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let err = split(Path::new("a.md"), "---\ntitle: a\nbody\n").unwrap_err();
         assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn a_fence_typed_with_dashes_of_another_width_is_named_on_its_line() {
+        let opened = split(Path::new("a.md"), "———\ntitle: a\n———\n").unwrap_err();
+        assert_eq!(opened.line, Some(1));
+        assert!(
+            opened.message.zh.contains("`———` 不是前言的分隔线"),
+            "{opened}"
+        );
+        let closed = split(Path::new("a.md"), "---\ntitle: a\n--\nbody\n").unwrap_err();
+        assert_eq!(closed.line, Some(3), "{closed}");
+        // A body may still start with a thematic break made of `***`.
+        assert!(split(Path::new("a.md"), "***\nbody\n").is_ok());
+    }
+
+    #[test]
+    fn event_kinds_may_be_written_in_chinese() {
+        for (written, kind) in [
+            ("议事会", EventKind::Council),
+            ("居民议事会", EventKind::Council),
+            ("文化活动", EventKind::Culture),
+            ("council", EventKind::Council),
+            ("其他", EventKind::Other),
+        ] {
+            let yaml = format!("---\ntitle: a\nkind: {written}\n");
+            let page = parse_page(Path::new("a.md"), &yaml).unwrap();
+            assert_eq!(page.kind, Some(kind), "{written}");
+        }
     }
 
     #[test]
