@@ -150,7 +150,7 @@ fn publish(
 fn select_all(state: &State) -> Vec<(Selection, u64)> {
     let site = &state.site;
     let lookup = render::Lookup::new(site);
-    render::plan(site)
+    render::plan(site, &lookup)
         .par_iter()
         .map(|&target| {
             let selection = render::select(site, &lookup, target);

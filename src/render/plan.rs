@@ -4,11 +4,20 @@
 
 use crate::content::PageType;
 use crate::content::site::Site;
-use crate::render::context::{is_expired, is_upcoming};
-use crate::render::select::{Extra, Selection, Source, pager_path, tag_path};
+use crate::render::context::{is_expired, is_upcoming, type_label};
+use crate::render::select::{Extra, Selection, Source, Total, pager_path, tag_path};
 
-/// How many items the home page shows per list.
+/// How many items the home page shows per list. Every list of the home
+/// page is bounded, so a district's archive never makes a page a phone
+/// cannot load; each says how many there are and links to the whole list.
 const HOME_LIST_LEN: usize = 6;
+
+/// How many community links the home page shows.
+const HOME_COMMUNITIES_LEN: usize = 30;
+
+/// How many items a community page shows per list; a longer list has its
+/// own paginated pages under the community's address.
+pub const COMMUNITY_LIST_LEN: usize = 6;
 
 /// One HTML file to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +50,22 @@ pub enum Target {
     NotFound,
     /// `search/index.html`, the search page (unless `search: false`).
     Search,
+    /// One page of a community's list of one kind (`communities/x/stories/`),
+    /// for lists longer than the community page shows.
+    CommunityList {
+        /// Index into `Site::pages` of the community page.
+        community: usize,
+        /// Index into [`COMMUNITY_LISTS`].
+        list: usize,
+        /// 1-based pager number.
+        number: usize,
+        /// Pagers in all.
+        total: usize,
+    },
 }
 
 /// Every HTML file the site has.
-pub fn plan(site: &Site) -> Vec<Target> {
+pub fn plan(site: &Site, lookup: &Lookup) -> Vec<Target> {
     let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
     if site.config.search.enabled {
         targets.push(Target::Search);
@@ -66,6 +87,30 @@ pub fn plan(site: &Site) -> Vec<Target> {
             number,
             total,
         }));
+    }
+    targets.extend(community_list_targets(site, lookup));
+    targets
+}
+
+/// The pagers of every community list longer than its community page shows.
+fn community_list_targets(site: &Site, lookup: &Lookup) -> Vec<Target> {
+    let per_pager = site.config.paginate_by.max(1);
+    let mut communities: Vec<&usize> = lookup.community_lists.keys().collect();
+    communities.sort_unstable();
+    let mut targets = Vec::new();
+    for &community in communities {
+        for (list, (_, pages)) in lookup.community_lists[&community].iter().enumerate() {
+            if pages.len() <= COMMUNITY_LIST_LEN {
+                continue;
+            }
+            let total = pages.len().div_ceil(per_pager);
+            targets.extend((1..=total).map(|number| Target::CommunityList {
+                community,
+                list,
+                number,
+                total,
+            }));
+        }
     }
     targets
 }
@@ -137,17 +182,17 @@ pub fn select(site: &Site, lookup: &Lookup, target: Target) -> Selection {
             Source::Named("search"),
             "search/",
         ),
+        Target::CommunityList {
+            community,
+            list,
+            number,
+            total,
+        } => community_list_selection(site, lookup, community, list, number, total),
     }
 }
 
 fn home_selection(site: &Site) -> Selection {
     let of_type = |t: PageType| -> Vec<usize> { site.pages_of_type(t).map(|(i, _)| i).collect() };
-    let latest = |t: PageType| -> Vec<usize> {
-        site.pages_of_type(t)
-            .map(|(i, _)| i)
-            .take(HOME_LIST_LEN)
-            .collect()
-    };
     let mut selection = Selection::new(
         "index.html".into(),
         template_or(&site.home().meta.template, "index.html"),
@@ -155,16 +200,41 @@ fn home_selection(site: &Site) -> Selection {
         "",
     );
     selection.section = Some(0);
-    selection.lists = vec![
-        ("stories", latest(PageType::Story)),
-        ("families", latest(PageType::Family)),
-        ("upcoming_events", upcoming_events(site)),
-        ("recent_events", recent_events(site)),
-        ("notices", current_notices(site)),
-        ("stations", of_type(PageType::Station)),
-        ("communities", site.communities.clone()),
+    let full_lists = [
+        ("stories", of_type(PageType::Story), PageType::Story),
+        ("families", of_type(PageType::Family), PageType::Family),
+        ("upcoming_events", upcoming_events(site), PageType::Event),
+        ("recent_events", recent_events(site), PageType::Event),
+        ("notices", current_notices(site), PageType::Notice),
+        ("stations", of_type(PageType::Station), PageType::Station),
+        ("communities", site.communities.clone(), PageType::Community),
     ];
+    let mut totals = Vec::new();
+    for (name, mut pages, page_type) in full_lists {
+        totals.push(Total {
+            name,
+            count: pages.len(),
+            path: section_of_type(site, page_type),
+        });
+        let shown = match page_type {
+            PageType::Community => HOME_COMMUNITIES_LEN,
+            _ => HOME_LIST_LEN,
+        };
+        pages.truncate(shown);
+        selection.lists.push((name, pages));
+    }
+    selection.extras = vec![Extra::Totals(totals)];
     selection
+}
+
+/// The address of the first section whose pages are of `page_type`: where
+/// a bounded list of that type leads to.
+fn section_of_type(site: &Site, page_type: PageType) -> Option<String> {
+    site.sections
+        .iter()
+        .skip(1)
+        .find(|s| s.page_type == page_type)
+        .map(|s| s.path.clone())
 }
 
 /// Events still to come, soonest first.
@@ -175,7 +245,6 @@ pub fn upcoming_events(site: &Site) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect();
     events.sort_by(|&a, &b| site.pages[a].date.cmp(&site.pages[b].date));
-    events.truncate(HOME_LIST_LEN);
     events
 }
 
@@ -186,7 +255,6 @@ fn recent_events(site: &Site) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect();
     events.sort_by(|&a, &b| site.pages[b].date.cmp(&site.pages[a].date));
-    events.truncate(HOME_LIST_LEN);
     events
 }
 
@@ -258,8 +326,62 @@ fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
     selection.page = Some(index);
     selection.section_brief = Some(page.section);
     if let Some(lists) = lookup.community_lists.get(&index) {
-        selection.lists = lists.clone();
+        let mut totals = Vec::new();
+        for (name, pages) in lists {
+            let longer = pages.len() > COMMUNITY_LIST_LEN;
+            totals.push(Total {
+                name,
+                count: pages.len(),
+                path: longer.then(|| format!("{}{name}/", page.path)),
+            });
+            let shown = pages[..pages.len().min(COMMUNITY_LIST_LEN)].to_vec();
+            selection.lists.push((name, shown));
+        }
+        selection.extras = vec![Extra::Totals(totals)];
     }
+    selection
+}
+
+/// Pager `number` of a community's list `list` (its stories, say).
+fn community_list_selection(
+    site: &Site,
+    lookup: &Lookup,
+    community: usize,
+    list: usize,
+    number: usize,
+    total: usize,
+) -> Selection {
+    let page = &site.pages[community];
+    let (name, page_type) = COMMUNITY_LISTS[list];
+    let list_path = format!("{}{name}/", page.path);
+    let mut selection = Selection::new(
+        format!("{}index.html", pager_path(&list_path, number)),
+        "community_list.html".into(),
+        Source::Page(community),
+        &list_path,
+    );
+    let pages = lookup
+        .community_lists
+        .get(&community)
+        .map(|lists| lists[list].1.as_slice())
+        .unwrap_or_default();
+    selection.lists = vec![(
+        "pages",
+        pager_slice(pages, site.config.paginate_by.max(1), number),
+    )];
+    selection.extras = vec![
+        Extra::Community(community),
+        Extra::List {
+            name,
+            title: type_label(page_type),
+            count: pages.len(),
+        },
+        Extra::Paginator {
+            list_path,
+            number,
+            total,
+        },
+    ];
     selection
 }
 
@@ -332,7 +454,7 @@ mod tests {
     fn signatures(site: &Site) -> Vec<(String, u64)> {
         let shared = Shared::compute(site);
         let lookup = Lookup::new(site);
-        plan(site)
+        plan(site, &lookup)
             .into_iter()
             .map(|target| {
                 let selection = select(site, &lookup, target);

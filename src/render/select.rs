@@ -69,10 +69,31 @@ pub(super) enum Extra {
     Term(usize),
     /// `terms`: every tag.
     Terms,
+    /// `totals`: how many items each bounded list has in all, and where
+    /// the whole list is.
+    Totals(Vec<Total>),
+    /// `community`: the card of the community a list belongs to (index into
+    /// `Site::pages`).
+    Community(usize),
+    /// `list`: which of a community's lists a file shows, and its length.
+    List {
+        name: &'static str,
+        title: &'static str,
+        count: usize,
+    },
+}
+
+/// One bounded list's length in all, and the address of the whole list
+/// (relative to the base), if it has one.
+#[derive(Debug, Clone, Hash)]
+pub(super) struct Total {
+    pub(super) name: &'static str,
+    pub(super) count: usize,
+    pub(super) path: Option<String>,
 }
 
 impl Extra {
-    fn hash_into(&self, site: &Site, hasher: &mut Fingerprint) {
+    fn hash_into(&self, site: &Site, shared: &Shared, hasher: &mut Fingerprint) {
         let hash_tag = |index: usize, hasher: &mut Fingerprint| {
             let tag = &site.tags[index];
             (&tag.name, &tag.slug, tag.pages.len()).hash(hasher);
@@ -91,10 +112,13 @@ impl Extra {
                 (2u8, site.tags.len()).hash(hasher);
                 (0..site.tags.len()).for_each(|i| hash_tag(i, hasher));
             }
+            Extra::Totals(totals) => (3u8, totals).hash(hasher),
+            Extra::Community(index) => (4u8, shared.cards[*index].hash).hash(hasher),
+            Extra::List { name, title, count } => (5u8, name, title, count).hash(hasher),
         }
     }
 
-    fn insert_into(&self, site: &Site, context: &mut Context) {
+    fn insert_into(&self, site: &Site, shared: &Shared, context: &mut Context) {
         match self {
             Extra::Paginator {
                 list_path,
@@ -105,6 +129,28 @@ impl Extra {
             Extra::Terms => {
                 let terms: Vec<Value> = (0..site.tags.len()).map(|i| tag_term(site, i)).collect();
                 context.insert("terms", &terms);
+            }
+            Extra::Totals(totals) => {
+                let totals: serde_json::Map<String, Value> = totals
+                    .iter()
+                    .map(|total| {
+                        let url = total.path.as_deref().map(|p| site.config.url_path(p));
+                        (
+                            total.name.to_string(),
+                            json!({"count": total.count, "url": url}),
+                        )
+                    })
+                    .collect();
+                context.insert("totals", &totals);
+            }
+            Extra::Community(index) => {
+                context.insert_value("community", shared.cards[*index].value.clone());
+            }
+            Extra::List { name, title, count } => {
+                context.insert(
+                    "list",
+                    &json!({"name": name, "title": title, "count": count}),
+                );
             }
         }
     }
@@ -162,7 +208,7 @@ impl Selection {
             }
         }
         for extra in &self.extras {
-            extra.hash_into(site, &mut hasher);
+            extra.hash_into(site, shared, &mut hasher);
         }
         hasher.finish()
     }
@@ -191,7 +237,7 @@ impl Selection {
             context.insert_value(*name, tera::Value::from(cards));
         }
         for extra in &self.extras {
-            extra.insert_into(site, &mut context);
+            extra.insert_into(site, shared, &mut context);
         }
         context
     }

@@ -543,3 +543,33 @@ fn a_photo_a_template_stops_asking_for_leaves_the_site() {
     );
     assert_same_as_fresh_build(&site, &live, "a resize_image call removed");
 }
+
+/// A community's list that grows past what its page shows gets pages of its
+/// own, and loses them again when it shrinks: both as a fresh build has them.
+#[test]
+fn a_community_list_growing_and_shrinking_matches_a_fresh_build() {
+    let (site, _live_dir, live, mut session) = live_session();
+    session.build().unwrap();
+    let list = live.join("communities/tinghu/stories/index.html");
+    let mut added = Vec::new();
+    for n in 0..7 {
+        let file = format!("content/stories/grow-{n}.md");
+        site.write(
+            &file,
+            &format!("---\ntitle: 新人{n}\ndate: 2025-09-{:02}\nperson: 新人{n}\ncommunity: 听湖社区\n---\n新来的。\n", n + 1),
+        );
+        session.rebuild(&[site.root().join(&file)]).unwrap();
+        assert_same_as_fresh_build(&site, &live, &format!("adding story {n}"));
+        added.push(file);
+    }
+    assert!(
+        list.exists(),
+        "eight stories in 听湖社区 need a list of their own"
+    );
+    for file in added.iter().rev() {
+        site.remove(file);
+        session.rebuild(&[site.root().join(file)]).unwrap();
+        assert_same_as_fresh_build(&site, &live, &format!("removing {file}"));
+    }
+    assert!(!list.exists(), "the list left with its stories");
+}

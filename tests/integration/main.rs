@@ -10,6 +10,7 @@ mod errors;
 mod harness;
 mod images;
 mod incremental;
+mod light_pages;
 mod privacy;
 mod rendering;
 mod screens;
