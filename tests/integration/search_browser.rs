@@ -6,15 +6,14 @@
 //!
 //! Needs `chromium` like the other browser tests (`browser.rs`).
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::browser::{browser_or_skip, headless};
 use crate::harness::TestSite;
 use crate::search::built_fixture;
+use crate::static_server::serve;
 
 /// Where the fixture's `base_url` puts the site.
 const PREFIX: &str = "/linjiang/";
@@ -92,82 +91,6 @@ next(0);
 /// Serves `public` under [`PREFIX`] and the probe at `PREFIX/__probe/`;
 /// anything outside the prefix is a 404, so a request that forgot the
 /// sub-path fails the test.
-fn serve(public: &Path, probe: String) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let root = public.to_path_buf();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut line = String::new();
-            if BufReader::new(&stream).read_line(&mut line).is_err() {
-                continue;
-            }
-            let target = line.split_whitespace().nth(1).unwrap_or("/");
-            let path = target.split('?').next().unwrap_or("/");
-            let response = match path.strip_prefix(PREFIX) {
-                Some("__probe/") => Some((probe.clone().into_bytes(), "text/html; charset=utf-8")),
-                Some(relative) => file(&root, relative),
-                None => None,
-            };
-            let head = match &response {
-                Some((body, kind)) => format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                ),
-                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    .into(),
-            };
-            let _ = stream.write_all(head.as_bytes());
-            if let Some((body, _)) = response {
-                let _ = stream.write_all(&body);
-            }
-        }
-    });
-    port
-}
-
-fn file(root: &Path, relative: &str) -> Option<(Vec<u8>, &'static str)> {
-    let decoded = percent_decode(relative);
-    if decoded.contains("..") {
-        return None;
-    }
-    let mut path: PathBuf = root.join(decoded);
-    if path.is_dir() {
-        path = path.join("index.html");
-    }
-    let kind = match path.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("json") => "application/json",
-        Some("js") => "text/javascript",
-        Some("css") => "text/css",
-        _ => "application/octet-stream",
-    };
-    std::fs::read(path).ok().map(|body| (body, kind))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(value)) => {
-                out.push(value);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Runs the steps in Chromium against the built search fixture and returns
 /// one record per step, or `None` when browser tests are skipped.
 fn run_steps(steps: Value) -> Option<Vec<Value>> {
@@ -178,7 +101,11 @@ fn run_steps(steps: Value) -> Option<Vec<Value>> {
 /// Runs the steps against a built site in `public`.
 fn run_steps_on(public: &Path, steps: Value) -> Option<Vec<Value>> {
     let browser = browser_or_skip()?;
-    let port = serve(public, PROBE.replace("STEPS", &steps.to_string()));
+    let port = serve(
+        public,
+        PREFIX,
+        Some(PROBE.replace("STEPS", &steps.to_string())),
+    );
     let profile = tempfile::tempdir().unwrap();
     let output = headless(&browser, profile.path())
         .arg("--virtual-time-budget=60000")
