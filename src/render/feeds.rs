@@ -9,6 +9,7 @@ use crate::content::Page;
 use crate::content::site::Site;
 use crate::dates;
 use crate::render::Output;
+use crate::render::plan::other_list_paths;
 
 /// Entries per feed.
 const FEED_LEN: usize = 20;
@@ -31,6 +32,7 @@ pub fn sitemap_signature(site: &Site) -> u64 {
     for tag in &site.tags {
         tag.slug.hash(&mut hasher);
     }
+    other_list_paths(site).hash(&mut hasher);
     hasher.finish()
 }
 
@@ -223,6 +225,13 @@ fn sitemap(site: &Site) -> String {
             xml,
             "  <url><loc>{}</loc></url>",
             xml_escape(&config.permalink(&format!("tags/{}/", tag.slug)))
+        );
+    }
+    for path in other_list_paths(site) {
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}</loc></url>",
+            xml_escape(&config.permalink(&path))
         );
     }
     xml.push_str("</urlset>\n");

@@ -10,11 +10,13 @@
 //! `session` re-render only what an edit touched.
 
 pub mod aliases;
+pub mod charts;
 pub mod context;
 pub mod feeds;
 pub mod plan;
 pub mod select;
 pub mod shared;
+pub mod stats;
 pub mod theme;
 
 pub use plan::{Lookup, plan, select};

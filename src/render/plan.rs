@@ -50,6 +50,8 @@ pub enum Target {
     NotFound,
     /// `search/index.html`, the search page (unless `search: false`).
     Search,
+    /// `stats/index.html`, the year in pictures.
+    Stats,
     /// One page of a community's list of one kind (`communities/x/stories/`),
     /// for lists longer than the community page shows.
     CommunityList {
@@ -66,7 +68,12 @@ pub enum Target {
 
 /// Every HTML file the site has.
 pub fn plan(site: &Site, lookup: &Lookup) -> Vec<Target> {
-    let mut targets = vec![Target::Home, Target::TagIndex, Target::NotFound];
+    let mut targets = vec![
+        Target::Home,
+        Target::TagIndex,
+        Target::NotFound,
+        Target::Stats,
+    ];
     if site.config.search.enabled {
         targets.push(Target::Search);
     }
@@ -90,6 +97,29 @@ pub fn plan(site: &Site, lookup: &Lookup) -> Vec<Target> {
     }
     targets.extend(community_list_targets(site, lookup));
     targets
+}
+
+/// Addresses of list pages besides sections and tags, for the sitemap: the
+/// tag index, the year in pictures and the first page of every community
+/// list.
+pub fn other_list_paths(site: &Site) -> Vec<String> {
+    let lookup = Lookup::new(site);
+    let mut paths = vec!["tags/".to_string(), "stats/".to_string()];
+    for target in community_list_targets(site, &lookup) {
+        if let Target::CommunityList {
+            community,
+            list,
+            number: 1,
+            ..
+        } = target
+        {
+            paths.push(format!(
+                "{}{}/",
+                site.pages[community].path, COMMUNITY_LISTS[list].0
+            ));
+        }
+    }
+    paths
 }
 
 /// The pagers of every community list longer than its community page shows.
@@ -182,6 +212,16 @@ pub fn select(site: &Site, lookup: &Lookup, target: Target) -> Selection {
             Source::Named("search"),
             "search/",
         ),
+        Target::Stats => {
+            let mut selection = Selection::new(
+                "stats/index.html".into(),
+                "stats.html".into(),
+                Source::Named("stats"),
+                "stats/",
+            );
+            selection.extras = vec![Extra::Stats];
+            selection
+        }
         Target::CommunityList {
             community,
             list,
@@ -223,7 +263,7 @@ fn home_selection(site: &Site) -> Selection {
         pages.truncate(shown);
         selection.lists.push((name, pages));
     }
-    selection.extras = vec![Extra::Totals(totals)];
+    selection.extras = vec![Extra::Totals(totals), Extra::Stats];
     selection
 }
 
@@ -337,7 +377,7 @@ fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
             let shown = pages[..pages.len().min(COMMUNITY_LIST_LEN)].to_vec();
             selection.lists.push((name, shown));
         }
-        selection.extras = vec![Extra::Totals(totals)];
+        selection.extras = vec![Extra::Totals(totals), Extra::CommunityStats(index)];
     }
     selection
 }

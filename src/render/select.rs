@@ -75,6 +75,10 @@ pub(super) enum Extra {
     /// `community`: the card of the community a list belongs to (index into
     /// `Site::pages`).
     Community(usize),
+    /// `stats`: the year in pictures (`render::stats`).
+    Stats,
+    /// `community_stats`: one community's numbers (index into `Site::pages`).
+    CommunityStats(usize),
     /// `list`: which of a community's lists a file shows, and its length.
     List {
         name: &'static str,
@@ -115,6 +119,10 @@ impl Extra {
             Extra::Totals(totals) => (3u8, totals).hash(hasher),
             Extra::Community(index) => (4u8, shared.cards[*index].hash).hash(hasher),
             Extra::List { name, title, count } => (5u8, name, title, count).hash(hasher),
+            Extra::Stats => (6u8, shared.stats.hash).hash(hasher),
+            Extra::CommunityStats(index) => {
+                (7u8, shared.stats.communities.get(index).map(|(_, h)| *h)).hash(hasher);
+            }
         }
     }
 
@@ -151,6 +159,12 @@ impl Extra {
                     "list",
                     &json!({"name": name, "title": title, "count": count}),
                 );
+            }
+            Extra::Stats => context.insert_value("stats", shared.stats.value.clone()),
+            Extra::CommunityStats(index) => {
+                if let Some((value, _)) = shared.stats.communities.get(index) {
+                    context.insert_value("community_stats", value.clone());
+                }
             }
         }
     }

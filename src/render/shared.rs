@@ -15,6 +15,7 @@ use crate::hash::{fingerprint, hash_json};
 use crate::render::context::{
     is_expired, is_upcoming, page_card, section_brief, section_value, site_value,
 };
+use crate::render::stats::Stats;
 
 /// The values templates share.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct Shared {
     pub(super) cards: Vec<Card>,
     /// One entry per section, in `Site::sections` order.
     pub(super) sections: Vec<SectionValues>,
+    /// The year in pictures.
+    pub(super) stats: Stats,
 }
 
 /// What a list shows of one page, and what its own file depends on.
@@ -170,12 +173,14 @@ impl Shared {
             site_hash: 0,
             cards,
             sections: Vec::new(),
+            stats: Stats::compute(site),
         };
         shared.refresh_site_and_sections(site);
         shared
     }
 
     fn refresh_site_and_sections(&mut self, site: &Site) {
+        self.stats = Stats::compute(site);
         let value = site_value(site);
         self.site_hash = hash_json(&value);
         self.site = tera::Value::from_serializable(&value);

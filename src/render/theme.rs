@@ -17,6 +17,7 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::images::{self, Images};
 use crate::lang::{Text, tr};
+use crate::render::charts;
 
 /// The default theme, compiled in so a bare content folder builds.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -340,6 +341,29 @@ pub fn template_error(err: &tera::Error) -> Error {
 }
 
 fn register_helpers(tera: &mut Tera, config: &Config) {
+    tera.register_function(
+        "bar_chart",
+        |kwargs: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            let rows: tera::Value = kwargs.must_get("rows")?;
+            let title: String = kwargs.get("title")?.unwrap_or_default();
+            let unit: String = kwargs.get("unit")?.unwrap_or_default();
+            let id: String = kwargs.get("id")?.unwrap_or_else(|| "chart".to_string());
+            let bars: Vec<charts::Bar> = serde_json::to_value(&rows)
+                .and_then(serde_json::from_value)
+                .map_err(|_| {
+                    tera::Error::message(
+                        tr!(
+                            "bar_chart：rows 要是一组 {{label, value}}",
+                            "bar_chart: rows must be a list of {{label, value}}"
+                        )
+                        .marked(),
+                    )
+                })?;
+            Ok(tera::Value::safe_string(&charts::bar_chart(
+                &bars, &title, &unit, &id,
+            )))
+        },
+    );
     tera.register_filter("zh_date", |text: Cow<'_, str>, _: Kwargs, _: &State| {
         dates::parse_for_display(&text)
             .map_or_else(|| text.to_string(), |d| dates::chinese_date(d.date()))

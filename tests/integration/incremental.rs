@@ -573,3 +573,28 @@ fn a_community_list_growing_and_shrinking_matches_a_fresh_build() {
     }
     assert!(!list.exists(), "the list left with its stories");
 }
+
+/// An event's numbers feed `/stats/` and its community's page: an edit of
+/// them rewrites both, as a fresh build has them.
+#[test]
+fn an_edit_of_an_events_numbers_moves_the_stats() {
+    let (site, _live_dir, live, mut session) = live_session();
+    session.build().unwrap();
+    let file = "content/events/council.md";
+    let text = read(&site, file);
+    site.write(file, &text.replace("participants: 46", "participants: 64"));
+    let report = session.rebuild(&[site.root().join(file)]).unwrap();
+    for expected in ["stats/index.html", "communities/tinghu/index.html"] {
+        assert!(
+            report.written.contains(&expected.to_string()),
+            "{expected} not rewritten: {:?}",
+            report.written
+        );
+    }
+    assert!(
+        std::fs::read_to_string(live.join("stats/index.html"))
+            .unwrap()
+            .contains("64")
+    );
+    assert_same_as_fresh_build(&site, &live, "participants edit");
+}

@@ -250,9 +250,10 @@ fn the_box_and_the_page_work_under_the_sites_base_path() {
     assert!(home.contains(r#"src="/linjiang/search/search.js""#));
     let page = site.read("search/index.html");
     assert!(page.contains("data-linju-results") && page.contains(r#"aria-live="polite""#));
-    // Result pages are for residents, not for search engines.
+    // Every `?q=` is the same page to a search engine: one canonical
+    // address, and no entry in the sitemap.
     assert!(
-        page.contains(r#"<meta name="robots" content="noindex">"#),
+        page.contains(r#"<link rel="canonical" href="https://example.org/linjiang/search/">"#),
         "{page}"
     );
     assert!(!site.read("sitemap.xml").contains("search/"));

@@ -1,0 +1,306 @@
+//! The year in pictures: numbers computed from the event records and the
+//! profiles, for the whole site, per year and per community. Templates see
+//! them as `stats` (the home and `/stats/` pages) and `community_stats` (a
+//! community's page); `render::charts` draws any of the `{label, value}`
+//! lists as a bar chart.
+//!
+//! Only what has happened counts: an event is counted once its start has
+//! passed (so the numbers move with the build's clock, like "upcoming").
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::content::frontmatter::EventKind;
+use crate::content::site::Site;
+use crate::content::{Page, PageType};
+use crate::hash::hash_json;
+
+/// One bar: a label and its number.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    /// What is counted (a category, a month, a community).
+    pub label: String,
+    /// How many.
+    pub value: u64,
+    /// Where it leads (a community's page), if anywhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The numbers of one scope (the site, a year or a community).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Block {
+    /// Council meetings held.
+    pub councils: u64,
+    /// Events held, of every kind.
+    pub events: u64,
+    /// Participants of the events held (人次).
+    pub participants: u64,
+    /// Matters resolved, all categories together.
+    pub resolved_total: u64,
+    /// Matters resolved by category, most first.
+    pub resolved: Vec<Row>,
+    /// Events held by kind, most first.
+    pub events_by_kind: Vec<Row>,
+    /// Participants by month (`2025-11`), oldest first; in a year's block,
+    /// all twelve months of it.
+    pub participants_by_month: Vec<Row>,
+    /// Participants by community (site and year blocks only).
+    pub participants_by_community: Vec<Row>,
+    /// Strivers' profiles (身边的奋斗者).
+    pub stories: u64,
+    /// Families (最美家庭).
+    pub families: u64,
+    /// Profiles by community (site and year blocks only).
+    pub stories_by_community: Vec<Row>,
+    /// Families by community (site and year blocks only).
+    pub families_by_community: Vec<Row>,
+}
+
+/// A year's block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Year {
+    /// The year.
+    pub year: i16,
+    /// Its numbers.
+    #[serde(flatten)]
+    pub block: Block,
+}
+
+/// Every number templates see, with hashes for signatures.
+#[derive(Debug, Clone)]
+pub struct Stats {
+    /// `stats`: `{site, years, communities}`.
+    pub value: tera::Value,
+    /// A hash of `value`.
+    pub hash: u64,
+    /// Each community page's block (by index into `Site::pages`) and its hash.
+    pub communities: BTreeMap<usize, (tera::Value, u64)>,
+}
+
+/// What one page adds to a block.
+struct Counted<'a> {
+    page: &'a Page,
+    community: Option<(&'a str, String)>,
+}
+
+impl Stats {
+    /// Counts everything once.
+    pub fn compute(site: &Site) -> Stats {
+        let counted = counted_pages(site);
+        let site_block = block(site, &counted, None, true);
+        let mut years: Vec<i16> = counted
+            .iter()
+            .filter_map(|c| c.page.date.as_ref().map(|d| d.year()))
+            .collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        let years: Vec<Year> = years
+            .into_iter()
+            .map(|year| {
+                let in_year: Vec<&Counted> = counted
+                    .iter()
+                    .filter(|c| c.page.date.as_ref().is_some_and(|d| d.year() == year))
+                    .collect();
+                let mut block = block_of(site, &in_year, true);
+                block.participants_by_month = twelve_months(year, &block.participants_by_month);
+                Year { year, block }
+            })
+            .collect();
+        let mut communities = BTreeMap::new();
+        let mut community_values = Vec::new();
+        for &community in &site.communities {
+            let own = block(site, &counted, Some(community), false);
+            let page = &site.pages[community];
+            let mut value = serde_json::to_value(&own).unwrap_or(Value::Null);
+            if let Some(map) = value.as_object_mut() {
+                map.insert("title".into(), Value::from(page.title.clone()));
+                map.insert("url".into(), Value::from(site.config.url_path(&page.path)));
+            }
+            let hash = hash_json(&value);
+            community_values.push(value.clone());
+            communities.insert(community, (tera::Value::from_serializable(&value), hash));
+        }
+        let value = serde_json::json!({
+            "site": site_block,
+            "years": years,
+            "communities": community_values,
+        });
+        Stats {
+            hash: hash_json(&value),
+            value: tera::Value::from_serializable(&value),
+            communities,
+        }
+    }
+}
+
+/// Events that have started, and every published profile and family.
+fn counted_pages(site: &Site) -> Vec<Counted<'_>> {
+    let counted_types = [PageType::Event, PageType::Story, PageType::Family];
+    counted_types
+        .iter()
+        .flat_map(|&t| site.pages_of_type(t))
+        .map(|(_, page)| page)
+        .filter(|page| {
+            page.page_type != PageType::Event || page.date.as_ref().is_some_and(|d| *d <= site.now)
+        })
+        .map(|page| Counted {
+            page,
+            community: page.community.map(|c| {
+                let community = &site.pages[c];
+                (
+                    community.title.as_str(),
+                    site.config.url_path(&community.path),
+                )
+            }),
+        })
+        .collect()
+}
+
+fn block(site: &Site, counted: &[Counted], community: Option<usize>, by_community: bool) -> Block {
+    let wanted = community.map(|c| site.pages[c].title.as_str());
+    let chosen: Vec<&Counted> = counted
+        .iter()
+        .filter(|c| wanted.is_none() || c.community.as_ref().map(|(t, _)| *t) == wanted)
+        .collect();
+    block_of(site, &chosen, by_community)
+}
+
+fn block_of(site: &Site, counted: &[&Counted], by_community: bool) -> Block {
+    let mut block = Block::default();
+    let mut resolved = Tally::default();
+    let mut kinds = Tally::default();
+    let mut months = Tally::default();
+    let mut participants = Tally::default();
+    let mut stories = Tally::default();
+    let mut families = Tally::default();
+    for counted in counted {
+        let page = counted.page;
+        let community = counted.community.as_ref();
+        match page.page_type {
+            PageType::Event => {
+                block.events += 1;
+                let people = page.meta.participants.unwrap_or(0);
+                block.participants += people;
+                if page.meta.kind == Some(EventKind::Council) {
+                    block.councils += 1;
+                }
+                kinds.add(kind_label(page.meta.kind), 1, None);
+                if let Some(date) = &page.date {
+                    let month = format!("{}-{:02}", date.year(), date.month());
+                    months.add(&month, people, None);
+                }
+                if let Some((title, url)) = community {
+                    participants.add(title, people, Some(url));
+                }
+                for matter in &page.meta.resolved {
+                    block.resolved_total += matter.count;
+                    resolved.add(&matter.category, matter.count, None);
+                }
+            }
+            PageType::Story => {
+                block.stories += 1;
+                if let Some((title, url)) = community {
+                    stories.add(title, 1, Some(url));
+                }
+            }
+            PageType::Family => {
+                block.families += 1;
+                if let Some((title, url)) = community {
+                    families.add(title, 1, Some(url));
+                }
+            }
+            _ => {}
+        }
+    }
+    block.resolved = resolved.most_first();
+    block.events_by_kind = kinds.most_first();
+    block.participants_by_month = months.in_order();
+    if by_community {
+        let every_community = |tally: Tally| tally.for_communities(site);
+        block.participants_by_community = every_community(participants);
+        block.stories_by_community = every_community(stories);
+        block.families_by_community = every_community(families);
+    }
+    block
+}
+
+fn kind_label(kind: Option<EventKind>) -> &'static str {
+    match kind {
+        Some(EventKind::Council) => "居民议事",
+        Some(EventKind::Culture) => "文化活动",
+        Some(EventKind::Volunteer) => "志愿服务",
+        Some(EventKind::Service) => "便民服务",
+        Some(EventKind::Other) | None => "其他活动",
+    }
+}
+
+/// All twelve months of `year` (`1月` ... `12月`), zero where nothing happened.
+fn twelve_months(year: i16, months: &[Row]) -> Vec<Row> {
+    (1..=12)
+        .map(|month| {
+            let key = format!("{year}-{month:02}");
+            Row {
+                label: format!("{month}月"),
+                value: months
+                    .iter()
+                    .find(|r| r.label == key)
+                    .map_or(0, |r| r.value),
+                url: None,
+            }
+        })
+        .collect()
+}
+
+/// Sums by label, in the order labels first appear.
+#[derive(Default)]
+struct Tally {
+    rows: Vec<Row>,
+}
+
+impl Tally {
+    fn add(&mut self, label: &str, value: u64, url: Option<&String>) {
+        match self.rows.iter_mut().find(|r| r.label == label) {
+            Some(row) => row.value += value,
+            None => self.rows.push(Row {
+                label: label.to_string(),
+                value,
+                url: url.cloned(),
+            }),
+        }
+    }
+
+    fn most_first(mut self) -> Vec<Row> {
+        self.rows
+            .sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+        self.rows
+    }
+
+    fn in_order(mut self) -> Vec<Row> {
+        self.rows.sort_by(|a, b| a.label.cmp(&b.label));
+        self.rows
+    }
+
+    /// One row per community of the site, in the site's order, zeros kept:
+    /// a community with nothing to show is a fact too.
+    fn for_communities(self, site: &Site) -> Vec<Row> {
+        site.communities
+            .iter()
+            .map(|&c| {
+                let page = &site.pages[c];
+                let value = self
+                    .rows
+                    .iter()
+                    .find(|r| r.label == page.title)
+                    .map_or(0, |r| r.value);
+                Row {
+                    label: page.title.clone(),
+                    value,
+                    url: Some(site.config.url_path(&page.path)),
+                }
+            })
+            .collect()
+    }
+}
