@@ -52,6 +52,13 @@ pub enum Target {
     Search,
     /// `stats/index.html`, the year in pictures.
     Stats,
+    /// `stats/2025/index.html`, one year's numbers.
+    StatsYear {
+        /// Index into `render::stats::years` (newest first).
+        index: usize,
+        /// The year.
+        year: i16,
+    },
     /// One page of a community's list of one kind (`communities/x/stories/`),
     /// for lists longer than the community page shows.
     CommunityList {
@@ -95,6 +102,13 @@ pub fn plan(site: &Site, lookup: &Lookup) -> Vec<Target> {
             total,
         }));
     }
+    let years = crate::render::stats::years(site);
+    targets.extend(
+        years
+            .into_iter()
+            .enumerate()
+            .map(|(index, year)| Target::StatsYear { index, year }),
+    );
     targets.extend(community_list_targets(site, lookup));
     targets
 }
@@ -105,6 +119,11 @@ pub fn plan(site: &Site, lookup: &Lookup) -> Vec<Target> {
 pub fn other_list_paths(site: &Site) -> Vec<String> {
     let lookup = Lookup::new(site);
     let mut paths = vec!["tags/".to_string(), "stats/".to_string()];
+    paths.extend(
+        crate::render::stats::years(site)
+            .into_iter()
+            .map(|year| format!("stats/{year}/")),
+    );
     for target in community_list_targets(site, &lookup) {
         if let Target::CommunityList {
             community,
@@ -220,6 +239,16 @@ pub fn select(site: &Site, lookup: &Lookup, target: Target) -> Selection {
                 "stats/",
             );
             selection.extras = vec![Extra::Stats];
+            selection
+        }
+        Target::StatsYear { index, year } => {
+            let mut selection = Selection::new(
+                format!("stats/{year}/index.html"),
+                "stats_year.html".into(),
+                Source::Named("stats"),
+                &format!("stats/{year}/"),
+            );
+            selection.extras = vec![Extra::StatsYear(index)];
             selection
         }
         Target::CommunityList {

@@ -77,6 +77,8 @@ pub(super) enum Extra {
     Community(usize),
     /// `stats`: the year in pictures (`render::stats`).
     Stats,
+    /// `year`: one year's numbers (index into the newest-first years).
+    StatsYear(usize),
     /// `community_stats`: one community's numbers (index into `Site::pages`).
     CommunityStats(usize),
     /// `list`: which of a community's lists a file shows, and its length.
@@ -120,6 +122,13 @@ impl Extra {
             Extra::Community(index) => (4u8, shared.cards[*index].hash).hash(hasher),
             Extra::List { name, title, count } => (5u8, name, title, count).hash(hasher),
             Extra::Stats => (6u8, shared.stats.hash).hash(hasher),
+            Extra::StatsYear(index) => {
+                (
+                    8u8,
+                    shared.stats.years.get(*index).map(|(y, _, h)| (*y, *h)),
+                )
+                    .hash(hasher);
+            }
             Extra::CommunityStats(index) => {
                 (7u8, shared.stats.communities.get(index).map(|(_, h)| *h)).hash(hasher);
             }
@@ -161,6 +170,11 @@ impl Extra {
                 );
             }
             Extra::Stats => context.insert_value("stats", shared.stats.value.clone()),
+            Extra::StatsYear(index) => {
+                if let Some((_, value, _)) = shared.stats.years.get(*index) {
+                    context.insert_value("year", value.clone());
+                }
+            }
             Extra::CommunityStats(index) => {
                 if let Some((value, _)) = shared.stats.communities.get(index) {
                     context.insert_value("community_stats", value.clone());

@@ -6,6 +6,17 @@
 //!
 //! Only what has happened counts: an event is counted once its start has
 //! passed (so the numbers move with the build's clock, like "upcoming").
+//!
+//! Nothing here grows with the site: a chart's list keeps its largest rows
+//! and sums the rest into one (`MAX_ROWS`), the table of communities keeps
+//! the most active (`MAX_COMMUNITIES`), and each year has a page of its own
+//! (`/stats/2025/`), so `/stats/` shows the whole site and the latest year.
+
+/// Rows a chart shows at most; the rest are summed into a last row.
+const MAX_ROWS: usize = 15;
+
+/// Communities the table on `/stats/` lists at most (the most active).
+const MAX_COMMUNITIES: usize = 40;
 
 use std::collections::BTreeMap;
 
@@ -72,10 +83,12 @@ pub struct Year {
 /// Every number templates see, with hashes for signatures.
 #[derive(Debug, Clone)]
 pub struct Stats {
-    /// `stats`: `{site, years, communities}`.
+    /// `stats`: `{site, latest, years, communities, community_count}`.
     pub value: tera::Value,
     /// A hash of `value`.
     pub hash: u64,
+    /// Each year's block (`year` on `/stats/YYYY/`), newest first, with its hash.
+    pub years: Vec<(i16, tera::Value, u64)>,
     /// Each community page's block (by index into `Site::pages`) and its hash.
     pub communities: BTreeMap<usize, (tera::Value, u64)>,
 }
@@ -91,12 +104,7 @@ impl Stats {
     pub fn compute(site: &Site) -> Stats {
         let counted = counted_pages(site);
         let site_block = block(site, &counted, None, true);
-        let mut years: Vec<i16> = counted
-            .iter()
-            .filter_map(|c| c.page.date.as_ref().map(|d| d.year()))
-            .collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
+        let years = years_of(&counted);
         let years: Vec<Year> = years
             .into_iter()
             .map(|year| {
@@ -120,20 +128,55 @@ impl Stats {
                 map.insert("url".into(), Value::from(site.config.url_path(&page.path)));
             }
             let hash = hash_json(&value);
-            community_values.push(value.clone());
+            community_values.push((own.participants, own.events, value.clone()));
             communities.insert(community, (tera::Value::from_serializable(&value), hash));
         }
+        let community_count = community_values.len();
+        community_values.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        community_values.truncate(MAX_COMMUNITIES);
+        let year_values: Vec<(i16, Value)> = years
+            .iter()
+            .map(|y| (y.year, serde_json::to_value(y).unwrap_or(Value::Null)))
+            .collect();
         let value = serde_json::json!({
             "site": site_block,
-            "years": years,
-            "communities": community_values,
+            "latest": year_values.first().map(|(_, v)| v.clone()),
+            "years": years.iter().map(|y| serde_json::json!({
+                "year": y.year,
+                "url": site.config.url_path(&format!("stats/{}/", y.year)),
+                "events": y.block.events,
+                "participants": y.block.participants,
+                "resolved_total": y.block.resolved_total,
+            })).collect::<Vec<_>>(),
+            "communities": community_values.into_iter().map(|(_, _, v)| v).collect::<Vec<_>>(),
+            "community_count": community_count,
         });
         Stats {
             hash: hash_json(&value),
             value: tera::Value::from_serializable(&value),
+            years: year_values
+                .into_iter()
+                .map(|(year, v)| (year, tera::Value::from_serializable(&v), hash_json(&v)))
+                .collect(),
             communities,
         }
     }
+}
+
+/// The years anything counted happened in, newest first: each has a page
+/// (`/stats/2025/`).
+pub fn years(site: &Site) -> Vec<i16> {
+    years_of(&counted_pages(site))
+}
+
+fn years_of(counted: &[Counted]) -> Vec<i16> {
+    let mut years: Vec<i16> = counted
+        .iter()
+        .filter_map(|c| c.page.date.as_ref().map(|d| d.year()))
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
 }
 
 /// Events that have started, and every published profile and family.
@@ -215,16 +258,33 @@ fn block_of(site: &Site, counted: &[&Counted], by_community: bool) -> Block {
             _ => {}
         }
     }
-    block.resolved = resolved.most_first();
+    block.resolved = capped(resolved.most_first(), "其余 {n} 项");
     block.events_by_kind = kinds.most_first();
     block.participants_by_month = months.in_order();
     if by_community {
-        let every_community = |tally: Tally| tally.for_communities(site);
+        let every_community = |tally: Tally| capped(tally.for_communities(site), "其余 {n} 个社区");
         block.participants_by_community = every_community(participants);
         block.stories_by_community = every_community(stories);
         block.families_by_community = every_community(families);
     }
     block
+}
+
+/// The largest `MAX_ROWS - 1` rows, and the rest summed into one row
+/// (`其余 12 项`; `{n}` in `rest_label` is how many), so no chart grows
+/// with the site.
+fn capped(mut rows: Vec<Row>, rest_label: &str) -> Vec<Row> {
+    if rows.len() <= MAX_ROWS {
+        return rows;
+    }
+    rows.sort_by(|a, b| b.value.cmp(&a.value));
+    let rest: Vec<Row> = rows.split_off(MAX_ROWS - 1);
+    rows.push(Row {
+        label: rest_label.replace("{n}", &rest.len().to_string()),
+        value: rest.iter().map(|r| r.value).sum(),
+        url: None,
+    });
+    rows
 }
 
 fn kind_label(kind: Option<EventKind>) -> &'static str {

@@ -82,10 +82,13 @@ fn the_stats_page_counts_what_the_records_say() {
         table_value(&stats, "all-resolved", "清理飞线充电"),
         "清理飞线充电 37 件"
     );
-    // By year, the months of 2025 with September's 46 people.
-    assert_eq!(texts(&stats, "h2[id^=stats-2]"), ["2025 年"]);
-    assert_eq!(table_value(&stats, "y2025-months", "9月"), "9月 46 人次");
-    assert_eq!(table_value(&stats, "y2025-months", "10月"), "10月 0 人次");
+    // The latest year, the months of 2025 with September's 46 people; and
+    // the same on the year's own page.
+    assert_eq!(texts(&stats, "h2#stats-latest"), ["2025 年"]);
+    for page in [&stats, &site.read("stats/2025/index.html")] {
+        assert_eq!(table_value(page, "y2025-months", "9月"), "9月 46 人次");
+        assert_eq!(table_value(page, "y2025-months", "10月"), "10月 0 人次");
+    }
     // Every chart has its words for a screen reader.
     let description = fragment(&stats, "desc#all-resolved-d");
     assert!(
@@ -161,8 +164,44 @@ fn an_event_counts_once_it_has_happened() {
         "section[aria-labelledby=stats-all]",
     );
     assert_eq!(number(&later, "社区活动"), 2);
+    let stats = site.read("stats/index.html");
+    assert_eq!(texts(&stats, "h2#stats-latest"), ["2099 年"]);
     assert_eq!(
-        texts(&site.read("stats/index.html"), "h2[id^=stats-2]"),
+        texts(&stats, "section[aria-labelledby=stats-years] th a"),
         ["2099 年", "2025 年"]
     );
+    assert!(site.exists("stats/2099/index.html") && site.exists("stats/2025/index.html"));
+}
+
+#[test]
+fn long_lists_are_summed_into_one_row_and_each_year_has_its_page() {
+    let site = TestSite::fixture("basic");
+    for year in 2001..=2012 {
+        let resolved: String = (0..20)
+            .map(|n| format!("  - category: 第{n}类\n    count: {}\n", 100 - n))
+            .collect();
+        site.write(
+            &format!("content/events/y{year}.md"),
+            &format!("---\ntitle: {year}年议事会\ndate: {year}-05-01 19:00\nkind: council\nparticipants: 10\ncommunity: 听湖社区\nresolved:\n{resolved}---\n议事。\n"),
+        );
+    }
+    site.build(&["--clock", CLOCK]).ok();
+    let stats = site.read("stats/index.html");
+    let rows = texts(
+        &fragment(&stats, "section[aria-labelledby='all-resolved-h'] svg"),
+        ".chart-label",
+    );
+    assert_eq!(rows.len(), 15, "{rows:?}");
+    assert_eq!(rows.last().map(String::as_str), Some("其余 8 项"));
+    // Twenty categories over twelve years: 第14类 to 第19类 and the fixture's
+    // two are the rest, 12 × (86 + ... + 81) + 60 + 37.
+    assert_eq!(
+        table_value(&stats, "all-resolved", "其余 8 项"),
+        format!("其余 8 项 {} 件", 12 * (86 + 85 + 84 + 83 + 82 + 81) + 97)
+    );
+    for year in 2001..=2012 {
+        assert!(site.exists(&format!("stats/{year}/index.html")), "{year}");
+    }
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("/stats/2005/</loc>"), "{sitemap}");
 }
