@@ -132,7 +132,7 @@ impl Stats {
             communities.insert(community, (tera::Value::from_serializable(&value), hash));
         }
         let community_count = community_values.len();
-        community_values.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        community_values.sort_by_key(|(people, events, _)| std::cmp::Reverse((*people, *events)));
         community_values.truncate(MAX_COMMUNITIES);
         let year_values: Vec<(i16, Value)> = years
             .iter()
@@ -277,7 +277,7 @@ fn capped(mut rows: Vec<Row>, rest_label: &str) -> Vec<Row> {
     if rows.len() <= MAX_ROWS {
         return rows;
     }
-    rows.sort_by(|a, b| b.value.cmp(&a.value));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.value));
     let rest: Vec<Row> = rows.split_off(MAX_ROWS - 1);
     rows.push(Row {
         label: rest_label.replace("{n}", &rest.len().to_string()),
