@@ -193,6 +193,9 @@ impl Config {
     /// Reads and checks `linju.yaml` in `root`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            crate::fs::check_site_file(root, &path)?;
+        }
         let text = std::fs::read_to_string(&path).map_err(|err| {
             Error::io(&path, ("读取网站配置", "read the site configuration"), &err)
                 .with_hint(tr!(

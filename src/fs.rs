@@ -82,6 +82,78 @@ fn temporary_beside(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.linju-tmp-{}", std::process::id()))
 }
 
+/// Whether `path` (found in the site folder `root`) may be read into the
+/// site: a regular file, or a link to a regular file inside `root`.
+/// Anything else is refused with a reason: a link out of the site (to
+/// `/etc/passwd`) would publish what the writer never meant to, and a
+/// FIFO or device would block the build forever.
+pub fn check_site_file(root: &Path, path: &Path) -> Result<()> {
+    check_file_in(root, path).map_err(|mut error| {
+        if let Some(relative) = error
+            .path
+            .as_deref()
+            .and_then(|p| p.strip_prefix(root).ok())
+        {
+            error.path = Some(relative.to_path_buf());
+        }
+        error
+    })
+}
+
+fn check_file_in(root: &Path, path: &Path) -> Result<()> {
+    let metadata =
+        std::fs::symlink_metadata(path).map_err(|e| Error::io(path, ("读取", "read"), &e))?;
+    if metadata.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path).map_err(|_| {
+            Error::in_file(
+                path,
+                crate::lang::tr!("这个链接指向的文件不存在", "this link points at nothing"),
+            )
+            .with_hint(crate::lang::tr!(
+                "删掉这个链接，或把真正的文件放在这里",
+                "remove the link, or put the real file here"
+            ))
+        })?;
+        let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&site) {
+            let shown = target.display();
+            return Err(Error::in_file(
+                path,
+                crate::lang::tr!(
+                    "这个链接指向网站文件夹以外的 {shown}，linju 不会发布它",
+                    "this link points outside the site folder, to {shown}; linju will not publish it"
+                ),
+            )
+            .with_hint(crate::lang::tr!(
+                "把要发布的文件复制到网站文件夹里，再删掉这个链接",
+                "copy the file you mean to publish into the site folder and remove the link"
+            )));
+        }
+        return check_regular(
+            path,
+            &std::fs::metadata(&target).map_err(|e| Error::io(path, ("读取", "read"), &e))?,
+        );
+    }
+    check_regular(path, &metadata)
+}
+
+fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<()> {
+    if metadata.is_file() {
+        return Ok(());
+    }
+    Err(Error::in_file(
+        path,
+        crate::lang::tr!(
+            "这不是普通文件（可能是管道或设备），linju 不会读它",
+            "this is not a regular file (a pipe or a device, perhaps); linju will not read it"
+        ),
+    )
+    .with_hint(crate::lang::tr!(
+        "删掉它，或换成普通文件",
+        "remove it, or replace it with a regular file"
+    )))
+}
+
 /// Files editors and tools write next to the real ones: Vim's swap,
 /// backup and write-test files, Emacs lock and autosave files, `~`
 /// backups, and temporary files of atomic saves. Hidden files count too,
@@ -140,6 +212,32 @@ mod tests {
         assert!(cache.is_dir());
         let ignore = std::fs::read_to_string(root.path().join(".linju/.gitignore")).unwrap();
         assert_eq!(ignore, "*\n");
+    }
+
+    #[test]
+    fn only_regular_files_inside_the_site_may_be_read() {
+        let site = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("passwd");
+        std::fs::write(&secret, "root:x:0:0").unwrap();
+        let inside = site.path().join("real.txt");
+        std::fs::write(&inside, "ok").unwrap();
+        let link_out = site.path().join("passwd.txt");
+        let link_in = site.path().join("alias.txt");
+        std::os::unix::fs::symlink(&secret, &link_out).unwrap();
+        std::os::unix::fs::symlink(&inside, &link_in).unwrap();
+        assert!(check_site_file(site.path(), &inside).is_ok());
+        assert!(check_site_file(site.path(), &link_in).is_ok());
+        let refused = check_site_file(site.path(), &link_out).unwrap_err();
+        assert!(refused.message.zh.contains("网站文件夹以外"), "{refused}");
+        let fifo = site.path().join("page.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let refused = check_site_file(site.path(), &fifo).unwrap_err();
+        assert!(refused.message.zh.contains("不是普通文件"), "{refused}");
     }
 
     #[test]

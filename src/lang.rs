@@ -36,7 +36,12 @@ impl Lang {
         {
             return Lang::from_tag(&lang);
         }
-        let text = std::fs::read_to_string(root.join("linju.yaml")).unwrap_or_default();
+        let path = root.join("linju.yaml");
+        // Only a regular file: a pipe in its place would wait forever.
+        let text = std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::read_to_string(&path).unwrap_or_default())
+            .unwrap_or_default();
         Lang::from_config_text(&text)
     }
 

@@ -127,9 +127,7 @@ impl Staging {
             let target = safe_join(&self.dir, &copy.to)?;
             create_parent(&target)?;
             match &copy.source {
-                StaticSource::Disk(from) => std::fs::copy(from, &target)
-                    .map(|_| ())
-                    .map_err(|e| Error::io(from, ("复制文件", "copy the file"), &e)),
+                StaticSource::Disk(from) => copy_published(from, &target),
                 StaticSource::Generated(from) => link_or_copy(from, &target),
                 StaticSource::Embedded(bytes) => std::fs::write(&target, bytes)
                     .map_err(|e| Error::io(&target, ("写入文件", "write the file"), &e)),
@@ -250,6 +248,19 @@ pub fn replace_file(output_dir: &Path, relative: &str, bytes: &[u8]) -> Result<(
     })
 }
 
+/// Copies a file of the site into the output as it is, unless it is a
+/// photo: then without its metadata (`images::publishable_bytes`), or not
+/// at all if its location cannot be taken out.
+fn copy_published(from: &Path, to: &Path) -> Result<()> {
+    match crate::images::publishable_bytes(from)? {
+        Some(stripped) => std::fs::write(to, stripped)
+            .map_err(|e| Error::io(to, ("写入文件", "write the file"), &e)),
+        None => std::fs::copy(from, to)
+            .map(|_| ())
+            .map_err(|e| Error::io(from, ("复制文件", "copy the file"), &e)),
+    }
+}
+
 /// Copies a static file into a live site, atomically like [`replace_file`].
 pub fn replace_with_copy(output_dir: &Path, relative: &str, source: &StaticSource) -> Result<()> {
     match source {
@@ -258,9 +269,7 @@ pub fn replace_with_copy(output_dir: &Path, relative: &str, source: &StaticSourc
             link_or_copy(from, temporary)
         }),
         StaticSource::Disk(from) => replace_with(output_dir, relative, |temporary| {
-            std::fs::copy(from, temporary)
-                .map(|_| ())
-                .map_err(|e| Error::io(from, ("复制文件", "copy the file"), &e))
+            copy_published(from, temporary)
         }),
     }
 }

@@ -61,6 +61,7 @@ pub fn discover(content_dir: &Path) -> Result<Discovered, Errors> {
     }
     let mut found = Discovered::default();
     let mut errors = Errors::default();
+    let site_root = content_dir.parent().unwrap_or(content_dir);
     let mut walker = WalkDir::new(content_dir).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
@@ -82,9 +83,19 @@ pub fn discover(content_dir: &Path) -> Result<Discovered, Errors> {
             continue;
         }
         let key = key_of(content_dir, path);
+        if !entry.file_type().is_dir() && !entry.file_type().is_file() {
+            // A link or something stranger: only a link to a regular file
+            // inside the site may be read.
+            if let Err(error) = crate::fs::check_site_file(site_root, path) {
+                errors.push(error);
+                continue;
+            }
+        }
         if entry.file_type().is_dir() {
             if entry.depth() > 0 && path.join("index.md").is_file() {
-                found.pages.push(bundle_source(path, &key));
+                found
+                    .pages
+                    .push(bundle_source(site_root, path, &key, &mut errors));
                 walker.skip_current_dir();
             } else {
                 found.sections.push(SectionSource {
@@ -133,13 +144,23 @@ fn add_file(found: &mut Discovered, path: &Path, key: String) {
     }
 }
 
-fn bundle_source(dir: &Path, key: &str) -> PageSource {
+fn bundle_source(site_root: &Path, dir: &Path, key: &str, errors: &mut Errors) -> PageSource {
+    let index = dir.join("index.md");
+    if let Err(error) = crate::fs::check_site_file(site_root, &index) {
+        errors.push(error);
+    }
     let assets = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path() != dir.join("index.md"))
+        .filter(|e| !e.file_type().is_dir() && e.path() != index)
         .filter(|e| !is_ignored(e.path()))
+        .filter(|e| {
+            e.file_type().is_file()
+                || crate::fs::check_site_file(site_root, e.path())
+                    .map_err(|error| errors.push(error))
+                    .is_ok()
+        })
         .map(|e| (e.path().to_path_buf(), key_of(dir, e.path())))
         .collect();
     PageSource {

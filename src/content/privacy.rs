@@ -23,6 +23,7 @@ pub fn scan(site: &Site) -> Vec<Error> {
         .par_iter()
         .flat_map_iter(|page| scan_page(&site.root, page, &public))
         .collect();
+    findings.extend(revealing_static_photos(&site.root));
     findings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     findings
 }
@@ -265,6 +266,39 @@ fn revealing_photos(root: &Path, page: &Page) -> Vec<Error> {
                     tr!(
                         "原图带有拍摄位置或机主信息（{tags}），{page_file} 用了这张照片",
                         "the original photo carries its location or owner ({tags}); {page_file} uses it"
+                    ),
+                )
+                .with_hint(revealing_photo_hint()),
+            )
+        })
+        .collect()
+}
+
+/// Photos under `static/` (published as they are) that tell where they
+/// were taken: the published copy has the tags removed
+/// (`images::publishable_bytes`), and the writer is told so.
+fn revealing_static_photos(root: &Path) -> Vec<Error> {
+    let folder = root.join("static");
+    if !folder.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(&folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let tags = images::revealing_tags(e.path());
+            if tags.is_empty() {
+                return None;
+            }
+            let tags = tags.join(", ");
+            let shown = e.path().strip_prefix(root).unwrap_or(e.path());
+            Some(
+                Error::in_file(
+                    shown,
+                    tr!(
+                        "原图带有拍摄位置或机主信息（{tags}）；发布到网站上的这张图已去掉这些信息",
+                        "the photo carries its location or owner ({tags}); the copy published on the site has them removed"
                     ),
                 )
                 .with_hint(revealing_photo_hint()),

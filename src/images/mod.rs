@@ -26,13 +26,15 @@ mod header;
 mod produce;
 mod references;
 mod resize;
+mod strip;
 
 pub use header::revealing_tags;
 pub use references::referenced_outputs;
+pub use strip::publishable_bytes;
 
 use header::read_header;
 use produce::{decode_upright, needed_source_width, render_variant};
-use resize::{plan_resize, scaled_height};
+use resize::{plan_resize, scaled_height, within_limits};
 
 use crate::config::ImageSettings;
 use crate::error::{Error, Errors};
@@ -110,8 +112,8 @@ impl Op {
 pub fn is_raster(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
-        ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".avif", ".tif", ".tiff",
-        ".bmp",
+        ".jpg", ".jpeg", ".jpe", ".jfif", ".jif", ".pjpeg", ".pjp", ".png", ".webp", ".gif",
+        ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp",
     ]
     .iter()
     .any(|ext| lower.ends_with(ext))
@@ -290,12 +292,19 @@ impl Images {
         if source.width <= largest_setting {
             widths.push(source.width);
         }
+        // A very tall photo: widths whose height would pass the limit are
+        // narrowed to fit it (and may then meet: keep each size once).
+        let mut planned: Vec<(u32, u32)> = widths
+            .iter()
+            .map(|&w| within_limits(w, scaled_height(source.width, source.height, w)))
+            .collect();
+        planned.dedup();
+        let widths: Vec<u32> = planned.iter().map(|&(w, _)| w).collect();
         let mut files = Vec::new();
         let mut webp = Vec::new();
         let mut jpeg = Vec::new();
         let mut sizes = Vec::new();
-        for &width in &widths {
-            let height = scaled_height(source.width, source.height, width);
+        for &(width, height) in &planned {
             for format in [Format::Webp, Format::Jpeg] {
                 let quality = self.quality(format);
                 let name = self.register(path, &source, None, width, height, format, quality);
@@ -349,6 +358,7 @@ impl Images {
     ) -> Result<(String, u32, u32), Problem> {
         let source = self.source(path)?;
         let (crop, out_w, out_h) = plan_resize(source.width, source.height, width, height, op)?;
+        let (out_w, out_h) = within_limits(out_w, out_h);
         let quality = self.quality(format);
         let name = self.register(path, &source, crop, out_w, out_h, format, quality);
         Ok((name, out_w, out_h))
@@ -529,7 +539,7 @@ impl Images {
         let results: Vec<Result<(), Error>> = groups
             .par_iter()
             .map(|(path, outputs)| {
-                let result = self.produce_from(path, outputs);
+                let result = self.produce_guarded(path, outputs);
                 let finished = done.fetch_add(outputs.len(), Ordering::Relaxed) + outputs.len();
                 if let Some(progress) = progress {
                     progress(finished, total);
@@ -545,6 +555,28 @@ impl Images {
             errors.keep(result);
         }
         errors.into_result(total)
+    }
+
+    /// [`Self::produce_from`], with a panic in a decoder or encoder (code
+    /// linju does not own) turned into an error naming the photo: one bad
+    /// photo fails the build with its name, it never crashes `serve`.
+    fn produce_guarded(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.produce_from(path, outputs)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::in_file(
+                path,
+                tr!(
+                    "处理这张图片时出错（图片库崩溃）",
+                    "processing this image failed (the image library crashed)"
+                ),
+            )
+            .with_hint(tr!(
+                "用看图软件另存为 JPEG 再试；仍然不行就换一张照片，并报告这个问题",
+                "save it again as a JPEG in a photo editor; if that fails too, use another photo and report this"
+            )))
+        })
     }
 
     fn produce_from(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
@@ -641,6 +673,7 @@ mod tests {
     fn raster_names() {
         assert!(is_raster("IMG_0001.JPG"));
         assert!(is_raster("a.heic"));
+        assert!(is_raster("IMG_2041.JFIF") && is_raster("scan.jpe"));
         assert!(!is_raster("logo.svg"));
         assert!(!is_raster("program.txt"));
     }

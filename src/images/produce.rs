@@ -132,6 +132,10 @@ fn encode(pixels: &[u8], variant: &Variant, with_alpha: bool) -> Result<Vec<u8>,
     let (w, h) = (variant.width, variant.height);
     match variant.format {
         Format::Webp => {
+            if w > super::resize::MAX_SIDE || h > super::resize::MAX_SIDE {
+                // libwebp refuses it, and the webp crate would panic.
+                return Err(format!("{w}×{h} is too large for WebP"));
+            }
             let encoder = if with_alpha {
                 webp::Encoder::from_rgba(pixels, w, h)
             } else {

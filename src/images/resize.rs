@@ -4,6 +4,22 @@
 use crate::images::{Crop, Op, Problem};
 use crate::lang::tr;
 
+/// The longest side an output may have: WebP's limit (16,383 px). A
+/// phone's long screenshot (1080×20000) would exceed it at 960 wide.
+pub(super) const MAX_SIDE: u32 = 16_383;
+
+/// `(width, height)` scaled down, keeping the shape, until neither side
+/// is over [`MAX_SIDE`].
+pub(super) fn within_limits(width: u32, height: u32) -> (u32, u32) {
+    let longest = width.max(height);
+    if longest <= MAX_SIDE {
+        return (width, height);
+    }
+    let scale =
+        |side: u32| ((u64::from(side) * u64::from(MAX_SIDE)) / u64::from(longest)).max(1) as u32;
+    (scale(width), scale(height))
+}
+
 pub(super) fn scaled_height(width: u32, height: u32, new_width: u32) -> u32 {
     ((u64::from(height) * u64::from(new_width) + u64::from(width) / 2) / u64::from(width.max(1)))
         .max(1) as u32

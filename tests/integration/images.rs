@@ -12,7 +12,7 @@ const WHITE: [u8; 3] = [250, 250, 250];
 
 /// An upright test picture: four coloured quarters, so any rotation or
 /// flip shows.
-fn quarters(width: u32, height: u32) -> RgbImage {
+pub fn quarters(width: u32, height: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
         let colour = match (x < width / 2, y < height / 2) {
             (true, true) => RED,
@@ -24,7 +24,7 @@ fn quarters(width: u32, height: u32) -> RgbImage {
     })
 }
 
-fn jpeg_bytes(image: &RgbImage) -> Vec<u8> {
+pub fn jpeg_bytes(image: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
         .write_image(
@@ -71,7 +71,7 @@ fn exif_segment(orientation: u16) -> Vec<u8> {
 
 /// A JPEG whose pixels are stored turned so that EXIF `orientation` makes
 /// them `upright` again.
-fn oriented_jpeg(upright: &RgbImage, orientation: u8) -> Vec<u8> {
+pub fn oriented_jpeg(upright: &RgbImage, orientation: u8) -> Vec<u8> {
     // 6 and 8 undo each other; the other orientations undo themselves.
     let inverse = match orientation {
         6 => 8,
@@ -88,7 +88,7 @@ fn oriented_jpeg(upright: &RgbImage, orientation: u8) -> Vec<u8> {
 }
 
 /// The fixture site with a notice bundle holding `files` and a body.
-fn photo_site(files: &[(&str, Vec<u8>)], body: &str) -> TestSite {
+pub fn photo_site(files: &[(&str, Vec<u8>)], body: &str) -> TestSite {
     let site = TestSite::fixture("basic");
     for (name, bytes) in files {
         let path = site.root().join("content/notices/photos").join(name);

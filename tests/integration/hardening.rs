@@ -1,0 +1,151 @@
+//! What nobody types by hand: photos a phone makes, files that are not
+//! files, links out of the site. Each test is named after what it protects
+//! (issue 13's findings, and the class each belongs to).
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::harness::TestSite;
+use crate::images::{jpeg_bytes, oriented_jpeg, photo_site, quarters};
+
+/// Output files (relative paths) that carry an EXIF GPS position.
+fn files_with_a_location(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let Ok(file) = std::fs::File::open(e.path()) else {
+                return false;
+            };
+            exif::Reader::new()
+                .read_from_container(&mut std::io::BufReader::new(file))
+                .is_ok_and(|data| data.fields().any(|f| f.tag.context() == exif::Context::Gps))
+        })
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect()
+}
+
+/// Runs `linju ARGS` in the site with a deadline; a run past it is a hang.
+fn run_within(site: &TestSite, args: &[&str], deadline: Duration) -> std::process::Output {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("linju"))
+        .current_dir(site.root())
+        .env_remove("LINJU_LANG")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            panic!("linju {args:?} did not finish within {deadline:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_phones_long_screenshot_builds_and_every_output_fits_webp() {
+    // 480×17000 (a long screenshot of a narrow phone): at its own width it
+    // is past WebP's 16,383 px.
+    let tall = image::RgbImage::from_pixel(480, 17_000, image::Rgb([200, 180, 160]));
+    let site = photo_site(&[("long.jpg", jpeg_bytes(&tall))], "![长截图](long.jpg)");
+    site.build(&[]).ok();
+    let mut webp = 0;
+    for entry in std::fs::read_dir(site.public().join("processed_images")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let size = name.rsplit('.').nth(1).unwrap();
+        let (w, h) = size.split_once('x').unwrap();
+        let (w, h): (u32, u32) = (w.parse().unwrap(), h.parse().unwrap());
+        assert!(w <= 16_383 && h <= 16_383, "{name}");
+        webp += usize::from(name.ends_with(".webp"));
+    }
+    assert!(webp >= 2, "the photo still has WebP versions");
+}
+
+#[test]
+fn a_photo_under_any_name_is_never_published_with_its_location() {
+    let located = oriented_jpeg(&quarters(64, 48), 1);
+    let site = photo_site(
+        &[
+            ("IMG_2041.jfif", located.clone()),
+            ("scan.jpe", located.clone()),
+            ("photo.dat", located.clone()),
+        ],
+        "![手机照片](IMG_2041.jfif)\n\n[原始文件](photo.dat)",
+    );
+    site.write("static/banner.jpg", "");
+    std::fs::write(site.root().join("static/banner.jpg"), &located).unwrap();
+    let warned = site.build(&[]).ok().stderr();
+    assert_eq!(files_with_a_location(&site.public()), Vec::<String>::new());
+    // The .jfif is a photo like any other: made into a picture.
+    let page = site.read("notices/photos/index.html");
+    assert!(
+        page.contains("<picture>") && page.contains("/img_2041."),
+        "{page}"
+    );
+    // The photo in static/ is published, without its location, and the
+    // writer is told.
+    assert!(site.exists("banner.jpg"));
+    assert!(
+        warned.contains("警告：static/banner.jpg") && warned.contains("已去掉"),
+        "{warned}"
+    );
+    // The attachment under an odd name still downloads, stripped.
+    let attachment = std::fs::read(site.public().join("notices/photos/photo.dat")).unwrap();
+    assert_eq!(&attachment[..3], &[0xFF, 0xD8, 0xFF]);
+}
+
+#[test]
+fn a_link_out_of_the_site_is_refused_and_nothing_outside_is_published() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("passwd");
+    std::fs::write(&secret, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    let site = TestSite::fixture("basic");
+    std::os::unix::fs::symlink(&secret, site.root().join("content/notices/passwd.txt")).unwrap();
+    let stderr = site.build(&[]).fails();
+    assert!(
+        stderr.contains("content/notices/passwd.txt") && stderr.contains("网站文件夹以外"),
+        "{stderr}"
+    );
+    assert!(!site.public().exists());
+    // A link to a file inside the site is fine.
+    std::fs::remove_file(site.root().join("content/notices/passwd.txt")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("linju.yaml"),
+        site.root().join("content/notices/settings.txt"),
+    )
+    .unwrap();
+    site.build(&[]).ok();
+    assert!(site.exists("notices/settings.txt"));
+}
+
+#[test]
+fn a_pipe_in_place_of_a_file_is_refused_instead_of_waiting_forever() {
+    for place in [
+        "content/notices/stuck.md",
+        "content/notices/stuck.pdf",
+        "linju.yaml",
+    ] {
+        let site = TestSite::fixture("basic");
+        let path = site.root().join(place);
+        let _ = std::fs::remove_file(&path);
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let output = run_within(&site, &["build"], Duration::from_secs(20));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{place}: built");
+        assert!(
+            stderr.contains(place) && stderr.contains("不是普通文件"),
+            "{place}:\n{stderr}"
+        );
+    }
+}
