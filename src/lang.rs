@@ -38,10 +38,11 @@ impl Lang {
         }
         let path = root.join("linju.yaml");
         // Only a regular file: a pipe in its place would wait forever.
-        let text = std::fs::metadata(&path)
-            .is_ok_and(|m| m.is_file())
-            .then(|| std::fs::read_to_string(&path).unwrap_or_default())
-            .unwrap_or_default();
+        let text = if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            std::fs::read_to_string(&path).unwrap_or_default()
+        } else {
+            String::new()
+        };
         Lang::from_config_text(&text)
     }
 
