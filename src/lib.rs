@@ -36,8 +36,8 @@ mod screens;
 mod search;
 mod serve;
 
-pub use build::output::remove_stale;
 pub use build::session::Session;
+pub use build::staging::remove_stale;
 pub use build::state::{RebuildReport, Scope};
 pub use build::{BuildReport, build};
 pub use check::{CheckReport, ExternalOptions, Finding, Severity, check};

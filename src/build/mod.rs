@@ -5,6 +5,7 @@ pub mod addresses;
 pub mod changes;
 pub mod output;
 pub mod session;
+pub mod staging;
 pub mod state;
 mod write;
 
@@ -32,7 +33,7 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Processed photo files made (the rest came from the cache).
     pub images_made: usize,
-    /// Previous sites set aside, to remove with [`crate::build::output::remove_stale`]
+    /// Previous sites set aside, to remove with [`crate::build::staging::remove_stale`]
     /// once nobody is waiting.
     pub stale: Vec<PathBuf>,
     /// Problems that did not stop the build.

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::output::{self, CopyJob, Staging};
+use crate::build::output::{self, CopyJob};
+use crate::build::staging::Staging;
 use crate::build::state::{RebuildReport, Scope, State};
 use crate::error::{Error, Errors};
 use crate::images;
@@ -63,7 +64,7 @@ pub(super) fn publish_whole(
     scope: Scope,
 ) -> Result<RebuildReport, Errors> {
     let selected = select_all(state);
-    let sink = Sink::Whole(Staging::begin(output_dir)?);
+    let sink = Sink::Whole(Staging::begin(&state.site.root, output_dir)?);
     publish(state, sink, scope, selected)
 }
 
@@ -97,11 +98,14 @@ fn publish(
             whole || state.signatures.get(&selection.output) != Some(signature)
         })
         .collect();
+    // A rebuild touching much of the site is swapped in whole; so is one
+    // whose output folder has gone (deleted by hand): changing only the
+    // files that moved would publish a fraction of the site.
     if let Sink::Live { output_dir, .. } = sink
-        && chosen.len() > selected.len() / SWAP_SHARE
-        && chosen.len() > 64
+        && ((chosen.len() > selected.len() / SWAP_SHARE && chosen.len() > 64)
+            || !output_dir.is_dir())
     {
-        let sink = Sink::Whole(Staging::begin(output_dir)?);
+        let sink = Sink::Whole(Staging::begin(&state.site.root, output_dir)?);
         return publish(state, sink, scope, selected);
     }
     // The index needs only the loaded site: it is made while the templates

@@ -17,9 +17,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 mod header;
@@ -33,14 +32,12 @@ pub use references::referenced_outputs;
 pub use strip::publishable_bytes;
 
 use header::read_header;
-use produce::{decode_upright, needed_source_width, render_variant};
 use resize::{plan_resize, scaled_height, within_limits};
 
 use crate::config::ImageSettings;
-use crate::error::{Error, Errors};
+use crate::error::Error;
 use crate::fs::write_atomically;
 use crate::lang::{Text, tr};
-use crate::options::ProgressFn;
 
 /// Output folder of processed images, under the site root.
 pub const OUTPUT_DIR: &str = "processed_images";
@@ -505,100 +502,7 @@ impl Images {
         Ok(source)
     }
 
-    /// Makes the outputs in `names` that the cache does not have yet, in
-    /// parallel, decoding each source once. Returns how many were made.
-    pub fn produce(
-        &self,
-        names: &[String],
-        progress: Option<&ProgressFn>,
-    ) -> Result<usize, Errors> {
-        if names.is_empty() {
-            return Ok(0);
-        }
-        crate::fs::create_work_folder(&self.cache_dir)?;
-        // Only the missing outputs are copied out of the registry.
-        let missing: Vec<(String, Variant)> = match self.variants.lock() {
-            Ok(variants) => names
-                .iter()
-                .filter(|name| !self.cache_dir.join(name.as_str()).is_file())
-                .filter_map(|name| variants.get(name).map(|v| (name.clone(), v.clone())))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        let mut by_source: HashMap<PathBuf, Vec<(String, Variant)>> = HashMap::new();
-        for (name, variant) in missing {
-            by_source
-                .entry(variant.source.clone())
-                .or_default()
-                .push((name, variant));
-        }
-        let total: usize = by_source.values().map(Vec::len).sum();
-        let done = AtomicUsize::new(0);
-        let mut groups: Vec<(PathBuf, Vec<(String, Variant)>)> = by_source.into_iter().collect();
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
-        let results: Vec<Result<(), Error>> = groups
-            .par_iter()
-            .map(|(path, outputs)| {
-                let result = self.produce_guarded(path, outputs);
-                let finished = done.fetch_add(outputs.len(), Ordering::Relaxed) + outputs.len();
-                if let Some(progress) = progress {
-                    progress(finished, total);
-                }
-                result
-            })
-            .collect();
-        if self.known_changed.swap(false, Ordering::Relaxed) {
-            self.save_record();
-        }
-        let mut errors = Errors::default();
-        for result in results {
-            errors.keep(result);
-        }
-        errors.into_result(total)
-    }
-
-    /// [`Self::produce_from`], with a panic in a decoder or encoder (code
-    /// linju does not own) turned into an error naming the photo: one bad
-    /// photo fails the build with its name, it never crashes `serve`.
-    fn produce_guarded(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.produce_from(path, outputs)
-        }))
-        .unwrap_or_else(|_| {
-            Err(Error::in_file(
-                path,
-                tr!(
-                    "处理这张图片时出错（图片库崩溃）",
-                    "processing this image failed (the image library crashed)"
-                ),
-            )
-            .with_hint(tr!(
-                "用看图软件另存为 JPEG 再试；仍然不行就换一张照片，并报告这个问题",
-                "save it again as a JPEG in a photo editor; if that fails too, use another photo and report this"
-            )))
-        })
-    }
-
-    fn produce_from(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
-        let source = self
-            .source(path)
-            .map_err(|p| Error::in_file(path, p.message).with_hint(p.hint))?;
-        // The smallest decode that still covers every output, crops included.
-        let need_w = outputs
-            .iter()
-            .map(|(_, v)| needed_source_width(&source, v))
-            .max()
-            .unwrap_or(source.width);
-        let upright = decode_upright(path, &source, need_w)?;
-        for (name, variant) in outputs {
-            let bytes = render_variant(&upright, &source, variant)
-                .map_err(|message| Error::in_file(path, Text::same(message)))?;
-            write_atomically(&self.cache_dir.join(name), &bytes)?;
-        }
-        Ok(())
-    }
-
-    fn save_record(&self) {
+    pub(super) fn save_record(&self) {
         if let Ok(known) = self.known.lock()
             && let Ok(json) = serde_json::to_vec(&*known)
         {

@@ -3,16 +3,22 @@
 //! Lanczos3, and encoding WebP or JPEG. Re-encoding drops every piece of
 //! metadata, GPS included.
 
+use std::collections::HashMap;
 use std::io::Cursor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use fast_image_resize::images::Image as ResizeImage;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageReader, RgbImage, metadata::Orientation};
 
-use crate::error::Error;
-use crate::images::{Format, Kind, MAX_PIXELS, Source, Variant};
-use crate::lang::tr;
+use crate::error::{Error, Errors};
+use crate::fs::write_atomically;
+use crate::images::{Format, Images, Kind, MAX_PIXELS, Source, Variant};
+use crate::lang::{Text, tr};
+use crate::options::ProgressFn;
 
 /// The decoded, upright source, at least `need_w` pixels wide where the
 /// source allows. RGB, or RGBA when it has transparency.
@@ -174,5 +180,100 @@ pub(super) fn needed_source_width(source: &Source, variant: &Variant) -> u32 {
             let scale = f64::from(variant.width) / f64::from(crop_w.max(1));
             (f64::from(source.width) * scale).ceil() as u32
         }
+    }
+}
+
+impl Images {
+    /// Makes the outputs in `names` that the cache does not have yet, in
+    /// parallel, decoding each source once. Returns how many were made.
+    pub fn produce(
+        &self,
+        names: &[String],
+        progress: Option<&ProgressFn>,
+    ) -> Result<usize, Errors> {
+        if names.is_empty() {
+            return Ok(0);
+        }
+        crate::fs::create_work_folder(&self.cache_dir)?;
+        // Only the missing outputs are copied out of the registry.
+        let missing: Vec<(String, Variant)> = match self.variants.lock() {
+            Ok(variants) => names
+                .iter()
+                .filter(|name| !self.cache_dir.join(name.as_str()).is_file())
+                .filter_map(|name| variants.get(name).map(|v| (name.clone(), v.clone())))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let mut by_source: HashMap<PathBuf, Vec<(String, Variant)>> = HashMap::new();
+        for (name, variant) in missing {
+            by_source
+                .entry(variant.source.clone())
+                .or_default()
+                .push((name, variant));
+        }
+        let total: usize = by_source.values().map(Vec::len).sum();
+        let done = AtomicUsize::new(0);
+        let mut groups: Vec<(PathBuf, Vec<(String, Variant)>)> = by_source.into_iter().collect();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        let results: Vec<Result<(), Error>> = groups
+            .par_iter()
+            .map(|(path, outputs)| {
+                let result = self.produce_guarded(path, outputs);
+                let finished = done.fetch_add(outputs.len(), Ordering::Relaxed) + outputs.len();
+                if let Some(progress) = progress {
+                    progress(finished, total);
+                }
+                result
+            })
+            .collect();
+        if self.known_changed.swap(false, Ordering::Relaxed) {
+            self.save_record();
+        }
+        let mut errors = Errors::default();
+        for result in results {
+            errors.keep(result);
+        }
+        errors.into_result(total)
+    }
+
+    /// [`Self::produce_from`], with a panic in a decoder or encoder (code
+    /// linju does not own) turned into an error naming the photo: one bad
+    /// photo fails the build with its name, it never crashes `serve`.
+    fn produce_guarded(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.produce_from(path, outputs)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::in_file(
+                path,
+                tr!(
+                    "处理这张图片时出错（图片库崩溃）",
+                    "processing this image failed (the image library crashed)"
+                ),
+            )
+            .with_hint(tr!(
+                "用看图软件另存为 JPEG 再试；仍然不行就换一张照片，并报告这个问题",
+                "save it again as a JPEG in a photo editor; if that fails too, use another photo and report this"
+            )))
+        })
+    }
+
+    fn produce_from(&self, path: &Path, outputs: &[(String, Variant)]) -> Result<(), Error> {
+        let source = self
+            .source(path)
+            .map_err(|p| Error::in_file(path, p.message).with_hint(p.hint))?;
+        // The smallest decode that still covers every output, crops included.
+        let need_w = outputs
+            .iter()
+            .map(|(_, v)| needed_source_width(&source, v))
+            .max()
+            .unwrap_or(source.width);
+        let upright = decode_upright(path, &source, need_w)?;
+        for (name, variant) in outputs {
+            let bytes = render_variant(&upright, &source, variant)
+                .map_err(|message| Error::in_file(path, Text::same(message)))?;
+            write_atomically(&self.cache_dir.join(name), &bytes)?;
+        }
+        Ok(())
     }
 }

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::output;
 use crate::build::session::{RebuildReport, Session};
+use crate::build::staging;
 use crate::content::schedule::NextChange;
 use crate::error::Errors;
 use crate::lang::{Label, Lang};
@@ -185,7 +185,7 @@ fn report(
             if !report.stale.is_empty() {
                 // Deleting a set-aside site takes seconds; nobody waits for it.
                 let stale = report.stale.clone();
-                std::thread::spawn(move || output::remove_stale(&stale));
+                std::thread::spawn(move || staging::remove_stale(&stale));
             }
             report.next_change
         }

@@ -149,3 +149,90 @@ fn a_pipe_in_place_of_a_file_is_refused_instead_of_waiting_forever() {
         );
     }
 }
+
+/// Every file of the output, by relative path.
+fn file_list(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn git_add_picks_up_nothing_a_build_leaves_behind() {
+    let site = TestSite::fixture("basic");
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .current_dir(site.root())
+            .args(args)
+            .output()
+            .expect("git is needed for this test");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    git(&["init", "-q"]);
+    for _ in 0..3 {
+        site.build(&[]).ok();
+    }
+    let added = git(&["add", "-A", "--dry-run"]);
+    let strays: Vec<&str> = added
+        .lines()
+        .filter(|line| line.contains("linju-") || line.contains(".linju"))
+        .collect();
+    assert!(strays.is_empty(), "git would add: {strays:?}");
+    assert!(added.contains("public/index.html"), "{added}");
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_complete_site() {
+    let site = TestSite::fixture("basic");
+    site.build(&[]).ok();
+    let complete = file_list(&site.public());
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for round in 0..12 {
+        // A different title each round, so old and new sites differ.
+        site.write(
+            "content/notices/water.md",
+            &format!("---\ntitle: 停水通知第{round}版\ndate: 2025-11-20\nexpires: 2099-01-01\n---\n明天停水。\n"),
+        );
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = Duration::from_millis(seed % 400);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("linju"))
+            .current_dir(site.root())
+            .arg("build")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            site.public().is_dir(),
+            "round {round} ({delay:?}): no site at all"
+        );
+        // The next build starts by putting back a site a swap took away;
+        // until then the output is the last complete one, old or new.
+        assert_eq!(
+            file_list(&site.public()),
+            complete,
+            "round {round} ({delay:?}): a partial site"
+        );
+    }
+    site.build(&[]).ok();
+    assert_eq!(file_list(&site.public()), complete);
+    assert!(
+        site.read("notices/water/index.html")
+            .contains("停水通知第11版")
+    );
+}

@@ -134,15 +134,22 @@ impl TestSite {
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
-    /// Names in the site folder that contain `marker` (staging folders,
-    /// previous sites set aside).
+    /// Names that contain `marker` in the site folder and in its work
+    /// folder's `staging/` and `old/` (staging folders, previous sites set
+    /// aside).
     pub fn leftovers(&self, marker: &str) -> Vec<String> {
-        std::fs::read_dir(self.root())
-            .expect("read site folder")
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.contains(marker))
-            .collect()
+        [
+            self.root().to_path_buf(),
+            self.root().join(".linju/staging"),
+            self.root().join(".linju/old"),
+        ]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(marker))
+        .collect()
     }
 
     pub fn exists(&self, relative: &str) -> bool {

@@ -598,3 +598,16 @@ fn an_edit_of_an_events_numbers_moves_the_stats() {
     );
     assert_same_as_fresh_build(&site, &live, "participants edit");
 }
+
+/// The output folder of `watch` deleted by hand: the next rebuild puts the
+/// whole site back, not just the file the edit touched.
+#[test]
+fn an_output_folder_deleted_by_hand_comes_back_whole() {
+    let (site, _live_dir, live, mut session) = live_session();
+    session.build().unwrap();
+    std::fs::remove_dir_all(&live).unwrap();
+    let file = "content/stories/li.md";
+    site.write(file, &read(&site, file).replace("第三位。", "第三位！"));
+    session.rebuild(&[site.root().join(file)]).unwrap();
+    assert_same_as_fresh_build(&site, &live, "a rebuild after the output was deleted");
+}
