@@ -4,6 +4,8 @@
 //! callback, so that only `main` prints.
 
 pub mod http;
+pub mod hub;
+pub mod site;
 pub mod watch;
 
 use std::path::PathBuf;
@@ -17,7 +19,7 @@ use crate::error::Errors;
 use crate::lang::{Label, Lang};
 use crate::options::BuildOptions;
 use crate::serve::watch::{Wait, Watcher};
-use http::{Hub, Notice};
+use hub::{Hub, Notice};
 
 /// Where `serve` listens.
 #[derive(Debug, Clone)]

@@ -144,9 +144,16 @@ fn request(port: u16, method: &str, path: &str) -> Reply {
     }
 }
 
-/// A page's open event stream.
+/// A page's open event stream; closed when dropped, as a page that goes.
 struct Events {
     lines: Receiver<String>,
+    stream: TcpStream,
+}
+
+impl Drop for Events {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
 }
 
 impl Events {
@@ -158,6 +165,7 @@ impl Events {
         )
         .unwrap();
         let (sender, lines) = channel();
+        let kept = stream.try_clone().expect("clone the stream");
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 if sender.send(line).is_err() {
@@ -165,7 +173,10 @@ impl Events {
                 }
             }
         });
-        let events = Events { lines };
+        let events = Events {
+            lines,
+            stream: kept,
+        };
         events.wait_for("retry:");
         events
     }
@@ -568,4 +579,118 @@ fn watch_rebuilds_when_a_scheduled_moment_comes() {
     running.wait_for_line("到点自动更新：《马上到期的通知》到期");
     running.wait_for_line("已重新生成");
     assert!(!playlist().contains("马上到期的通知"), "{}", playlist());
+}
+
+/// The server process's open file descriptors.
+fn open_descriptors(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+/// The server process's resident memory, in KB.
+fn resident_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_request_head_past_16_kb_is_refused_and_the_server_stays_small() {
+    let site = TestSite::fixture("basic");
+    let running = serve(&site);
+    let pid = running.child.id();
+    let big = format!(
+        "GET /tinghu/ HTTP/1.1\r\nX-Filler: {}\r\n\r\n",
+        "a".repeat(17 * 1024)
+    );
+    let mut stream = TcpStream::connect(("127.0.0.1", running.port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(big.as_bytes()).unwrap();
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    assert!(reply.starts_with("HTTP/1.1 431"), "{reply}");
+    let before = resident_kb(pid);
+    // Twenty clients each pushing 8 MB of header: none is kept.
+    let pushers: Vec<_> = (0..20)
+        .map(|_| {
+            let port = running.port;
+            std::thread::spawn(move || {
+                let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+                    return;
+                };
+                let _ = stream.write_all(b"GET / HTTP/1.1\r\nX-Filler: ");
+                let chunk = vec![b'a'; 64 * 1024];
+                for _ in 0..128 {
+                    if stream.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    for pusher in pushers {
+        let _ = pusher.join();
+    }
+    let after = resident_kb(pid);
+    assert!(
+        after < before + 30_000,
+        "resident memory grew from {before} KB to {after} KB"
+    );
+    assert_eq!(running.get("/tinghu/").status, 200);
+}
+
+#[test]
+fn closed_reload_streams_release_their_sockets_and_open_ones_are_capped() {
+    let site = TestSite::fixture("basic");
+    let running = serve(&site);
+    let pid = running.child.id();
+    let baseline = open_descriptors(pid);
+    for _ in 0..300 {
+        drop(Events::open(running.port));
+    }
+    eventually("closed streams to be released", || {
+        open_descriptors(pid) <= baseline + 8
+    });
+    // A stream holds two descriptors on the server (its socket and the
+    // hub's handle): 64 streams at most, not the 100 pages open.
+    let kept: Vec<Events> = (0..100).map(|_| Events::open(running.port)).collect();
+    eventually("open streams to be capped", || {
+        open_descriptors(pid) <= baseline + 2 * 64 + 8
+    });
+    assert_eq!(running.get("/tinghu/").status, 200);
+    drop(kept);
+}
+
+#[test]
+fn a_flood_of_silent_connections_does_not_stop_the_server() {
+    let site = TestSite::fixture("basic");
+    let running = serve(&site);
+    let silent: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", running.port)).ok())
+        .collect();
+    let started = Instant::now();
+    assert_eq!(running.get("/tinghu/").status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(silent);
+}
+
+#[test]
+fn a_double_slash_never_redirects_to_another_host() {
+    let site = TestSite::fixture("basic");
+    let running = serve(&site);
+    for path in ["//tinghu/stories", "//tinghu", "/tinghu//stories"] {
+        let reply = running.get(path);
+        let location = reply.header("Location").unwrap_or_default();
+        assert_eq!(reply.status, 301, "{path}");
+        assert!(
+            location.starts_with('/') && !location.starts_with("//"),
+            "{path} → {location}"
+        );
+    }
 }
