@@ -186,6 +186,10 @@ pub struct Config {
     pub search: SearchSettings,
 }
 
+/// Photo widths a site may ask for: each is made in two formats for every
+/// photo, so a long list multiplies the work of every build.
+const MAX_WIDTHS: usize = 8;
+
 /// The file name of the site configuration.
 pub const CONFIG_FILE: &str = "linju.yaml";
 
@@ -196,14 +200,20 @@ impl Config {
         if std::fs::symlink_metadata(&path).is_ok() {
             crate::fs::check_site_file(root, &path)?;
         }
-        let text = std::fs::read_to_string(&path).map_err(|err| {
-            Error::io(&path, ("读取网站配置", "read the site configuration"), &err)
-                .with_hint(tr!(
-                    "在网站文件夹里运行 linju，或用 --root 指定网站文件夹；那里要有一个至少写了 `title:` 的 linju.yaml（新网站用 `linju init` 创建）",
-                    "run linju in the site folder, or pass --root DIR; the folder needs a linju.yaml with at least `title:` (start a new site with `linju init`)"
-                ))
-        })?;
-        Config::parse(&path, &text)
+        if !path.exists() {
+            return Err(Error::in_file(
+                &path,
+                tr!("没有网站配置文件", "there is no site configuration"),
+            )
+            .with_hint(tr!(
+                "在网站文件夹里运行 linju，或用 --root 指定网站文件夹；那里要有一个至少写了 `title:` 的 linju.yaml（新网站用 `linju init` 创建）",
+                "run linju in the site folder, or pass --root DIR; the folder needs a linju.yaml with at least `title:` (start a new site with `linju init`)"
+            )));
+        }
+        // Named as the writer sees it, like the pages: `linju.yaml:12`.
+        let shown = Path::new(CONFIG_FILE);
+        let text = crate::fs::read_text(&path, shown)?;
+        Config::parse(shown, &text)
     }
 
     /// Parses configuration text; `path` is only used in messages.
@@ -468,6 +478,20 @@ fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings
     let mut widths = raw.widths.unwrap_or(defaults.widths);
     widths.sort_unstable();
     widths.dedup();
+    if widths.len() > MAX_WIDTHS {
+        let count = widths.len();
+        return Err(at(
+            "widths",
+            tr!(
+                "images.widths 列了 {count} 种宽度，最多 {MAX_WIDTHS} 种",
+                "images.widths lists {count} widths; at most {MAX_WIDTHS}"
+            ),
+        )
+        .with_hint(tr!(
+            "每种宽度每张照片都要做两份；三种就够：widths: [480, 960, 1600]",
+            "every width is made twice for every photo; three are enough: widths: [480, 960, 1600]"
+        )));
+    }
     if widths.is_empty() || widths.iter().any(|&w| !(16..=8192).contains(&w)) {
         return Err(at(
             "widths",

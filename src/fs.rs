@@ -82,6 +82,34 @@ fn temporary_beside(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.linju-tmp-{}", std::process::id()))
 }
 
+/// Reads a text file the writer edits (a page, `linju.yaml`). Text that is
+/// not UTF-8 (saved as GBK by an old editor, say) is reported at the line
+/// of its first bad byte, with what to do.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(shown, ("读取文件", "read the file"), &e))?;
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let line = err.as_bytes()[..valid]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        Error::at_line(
+            shown,
+            line,
+            crate::lang::tr!(
+                "这一行有不是 UTF-8 的字（文件可能是用 GBK 等编码保存的）",
+                "this line holds bytes that are not UTF-8 (the file was perhaps saved as GBK)"
+            ),
+        )
+        .with_hint(crate::lang::tr!(
+            "把文件另存为 UTF-8 编码（多数编辑器在“另存为”里可以选）",
+            "save the file as UTF-8 (most editors offer this under \"Save as\")"
+        ))
+    })
+}
+
 /// Whether `path` (found in the site folder `root`) may be read into the
 /// site: a regular file, or a link to a regular file inside `root`.
 /// Anything else is refused with a reason: a link out of the site (to

@@ -23,7 +23,89 @@ pub fn parse<T: DeserializeOwned>(
     lines_before: usize,
 ) -> Result<T, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(line) = too_deep(text) {
+        return Err(Error::at_line(
+            path,
+            line + lines_before,
+            tr!(
+                "这里的方括号或花括号套了太多层（超过 {MAX_DEPTH} 层）",
+                "brackets or braces are nested too deep here (more than {MAX_DEPTH} levels)"
+            ),
+        )
+        .with_hint(tr!(
+            "列表写成 [甲, 乙]，一组设置写成 {{键: 值}}；检查这一行有没有多打的 [ 或 {{",
+            "a list is [a, b] and a group {{key: value}}; check this line for a stray [ or {{"
+        )));
+    }
     serde_yaml::from_str(text).map_err(|err| to_error(path, text, lines_before, &err))
+}
+
+/// The deepest nesting of `[` and `{` accepted: front matter needs three.
+/// The parser takes time growing with the square of the depth (100,000
+/// `[` took 29 s), so deeper text is refused before it is parsed.
+const MAX_DEPTH: usize = 64;
+
+/// The line where flow brackets first nest deeper than [`MAX_DEPTH`]
+/// (outside quotes and comments), if they do.
+fn too_deep(text: &str) -> Option<usize> {
+    for (index, line) in text.lines().enumerate() {
+        if line.len() >= MAX_DEPTH && deepest_on_line(line) > MAX_DEPTH {
+            return Some(index + 1);
+        }
+    }
+    // Nesting spread over many lines.
+    let mut depth = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        depth = depth_after(line, depth);
+        if depth > MAX_DEPTH {
+            return Some(index + 1);
+        }
+    }
+    None
+}
+
+fn deepest_on_line(line: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    scan_brackets(line, |opened| {
+        if opened {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+    });
+    deepest
+}
+
+fn depth_after(line: &str, mut depth: usize) -> usize {
+    scan_brackets(line, |opened| {
+        depth = if opened {
+            depth + 1
+        } else {
+            depth.saturating_sub(1)
+        };
+    });
+    depth
+}
+
+/// Calls `seen(true)` for each `[`/`{` and `seen(false)` for each `]`/`}`
+/// of a line, outside quotes and after which a comment starts.
+fn scan_brackets(line: &str, mut seen: impl FnMut(bool)) {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous == ' ' => return,
+            (None, '[' | '{') => seen(true),
+            (None, ']' | '}') => seen(false),
+            _ => {}
+        }
+        previous = c;
+    }
 }
 
 fn to_error(path: &Path, text: &str, lines_before: usize, err: &serde_yaml::Error) -> Error {
@@ -37,6 +119,13 @@ fn to_error(path: &Path, text: &str, lines_before: usize, err: &serde_yaml::Erro
     }
     let mut error = Error::in_file(path, explain(field, message))
         .with_optional_hint(hint_for(field, message, text));
+    // Problems of the whole file come without a place: point at the line
+    // that causes them.
+    if err.location().is_none()
+        && let Some(line) = line_of_whole_file_problem(text, message)
+    {
+        return error.with_line(line + lines_before);
+    }
     if let Some(line) = value_line {
         // serde reports errors raised by our own value parsers (dates) at
         // the enclosing mapping; the value's own line is more useful.
@@ -47,6 +136,23 @@ fn to_error(path: &Path, text: &str, lines_before: usize, err: &serde_yaml::Erro
             .with_column(location.column());
     }
     error
+}
+
+/// For a problem serde reports without a place: the second `---` of a
+/// file with two documents, the first alias (`*name`) of an alias bomb.
+fn line_of_whole_file_problem(text: &str, message: &str) -> Option<usize> {
+    let position = if message.contains("more than one document") {
+        text.lines()
+            .enumerate()
+            .skip(1)
+            .position(|(_, line)| line.trim_end() == "---" || line.trim_end() == "...")
+            .map(|p| p + 1)
+    } else if message.contains("repetition limit") || message.contains("recursion limit") {
+        text.lines().position(|line| line.contains('*'))
+    } else {
+        None
+    };
+    position.map(|index| index + 1)
 }
 
 /// A slip of the keyboard found on one line, with what to type instead.
@@ -227,6 +333,12 @@ fn explain_message(message: &str) -> Text {
             "the file holds a second `---`; YAML here must be one block"
         );
     }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return tr!(
+            "别名（& 和 *）展开后太大",
+            "aliases (& and *) expand to too much"
+        );
+    }
     tr!(
         "这一行的 YAML 写法有误",
         "the YAML on this line is malformed"
@@ -306,6 +418,12 @@ fn hint_for(field: Option<&str>, message: &str, text: &str) -> Option<Text> {
         let expected = expected_names(message);
         let candidates: Vec<&str> = expected.iter().map(String::as_str).collect();
         return Some(suggest::did_you_mean(value, &candidates));
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return Some(tr!(
+            "不要用 & 和 * 引用别处的内容，把要的值直接写出来",
+            "do not refer to other parts with & and *: write the values out"
+        ));
     }
     if message.contains("mapping values are not allowed") {
         return Some(tr!(

@@ -19,7 +19,6 @@ use crate::content::urls::{check_unique_paths, link_targets};
 use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
-use crate::lang::tr;
 use crate::markdown::{self, LinkContext, PhotoContext, Rendered};
 use crate::slugs;
 
@@ -238,21 +237,7 @@ fn relative_file(root: &Path, file: &Path) -> PathBuf {
 }
 
 fn read(root: &Path, file: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(file).map_err(|err| {
-        let error = Error::io(
-            relative_file(root, file),
-            ("读取文件", "read the file"),
-            &err,
-        );
-        if err.kind() == std::io::ErrorKind::InvalidData {
-            error.with_hint(tr!(
-                "把文件另存为 UTF-8 编码（多数编辑器在“另存为”里可以选）",
-                "save the file as UTF-8 (most editors offer this under \"Save as\")"
-            ))
-        } else {
-            error
-        }
-    })
+    crate::fs::read_text(file, &relative_file(root, file))
 }
 
 fn load_sections(

@@ -57,7 +57,7 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
     } else if config.theme == "default" {
         add_embedded(&mut files);
     } else {
-        return Err(Error::in_file(root.join(crate::config::CONFIG_FILE), {
+        return Err(Error::in_file(Path::new(crate::config::CONFIG_FILE), {
             let theme = &config.theme;
             tr!(
                 "在 themes/ 里找不到主题 `{theme}`",

@@ -236,3 +236,49 @@ fn a_build_killed_at_any_moment_leaves_a_complete_site() {
             .contains("停水通知第11版")
     );
 }
+
+#[test]
+fn pathological_input_finishes_in_time_linear_in_its_size() {
+    let site = TestSite::fixture("basic");
+    // A key held down: 100,000 `[` (the parser alone took 29 s on it).
+    site.write(
+        "content/notices/nested.md",
+        &format!(
+            "---\ntitle: 通知\ntags: {}\n---\n正文。\n",
+            "[".repeat(100_000)
+        ),
+    );
+    let output = run_within(&site, &["build"], Duration::from_secs(10));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("content/notices/nested.md:3") && stderr.contains("套了太多层"),
+        "{stderr}"
+    );
+    site.remove("content/notices/nested.md");
+    // 15,000 headings of one title (unique ids took 10 s).
+    site.write(
+        "content/notices/headings.md",
+        &format!(
+            "---\ntitle: 目录很长的通知\n---\n{}",
+            "## 注意事项\n\n".repeat(15_000)
+        ),
+    );
+    run_within(&site, &["build"], Duration::from_secs(20));
+    let page = site.read("notices/headings/index.html");
+    assert!(page.contains(r#"id="zhu-yi-shi-xiang-14999""#));
+}
+
+#[test]
+fn a_configuration_not_saved_as_utf_8_is_named_at_its_line() {
+    let site = TestSite::fixture("basic");
+    let mut bytes = std::fs::read(site.root().join("linju.yaml")).unwrap();
+    // `description: 测试` in GBK.
+    bytes.extend_from_slice(b"description: \xb2\xe2\xca\xd4\n");
+    std::fs::write(site.root().join("linju.yaml"), bytes).unwrap();
+    let stderr = site.build(&[]).fails();
+    assert!(
+        stderr.contains("linju.yaml:21: 这一行有不是 UTF-8 的字")
+            && stderr.contains("另存为 UTF-8"),
+        "{stderr}"
+    );
+}
