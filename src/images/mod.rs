@@ -22,6 +22,7 @@ use std::sync::atomic::Ordering;
 use serde::{Deserialize, Serialize};
 
 mod header;
+mod png_scaled;
 mod produce;
 mod references;
 mod resize;

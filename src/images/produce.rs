@@ -27,8 +27,8 @@ pub(super) fn decode_upright(
     source: &Source,
     need_w: u32,
 ) -> Result<DynamicImage, Error> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::io(path, ("读取图片", "read the image"), &e))?;
+    let read_all =
+        || std::fs::read(path).map_err(|e| Error::io(path, ("读取图片", "read the image"), &e));
     let damaged = |e: String| {
         Error::in_file(
             path,
@@ -41,6 +41,7 @@ pub(super) fn decode_upright(
     };
     match source.kind {
         Kind::Jpeg => {
+            let bytes = read_all()?;
             let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(&bytes));
             decoder.read_info().map_err(|e| damaged(e.to_string()))?;
             let info = decoder.info().ok_or_else(|| damaged("no size".into()))?;
@@ -76,6 +77,14 @@ pub(super) fn decode_upright(
             Ok(image)
         }
         Kind::Other => {
+            let scale = f64::from(need_w.min(source.width)) / f64::from(source.width.max(1));
+            // A PNG large enough to shrink is read row by row, never whole.
+            if let Some(shrunk) = super::png_scaled::decode_shrunk(path, scale) {
+                let mut image = shrunk.map_err(damaged)?;
+                image.apply_orientation(orientation_from_number(source.orientation));
+                return Ok(image);
+            }
+            let bytes = read_all()?;
             let mut reader = ImageReader::new(Cursor::new(&bytes))
                 .with_guessed_format()
                 .map_err(|e| damaged(e.to_string()))?;

@@ -282,3 +282,60 @@ fn a_configuration_not_saved_as_utf_8_is_named_at_its_line() {
         "{stderr}"
     );
 }
+
+/// Runs `linju build` and returns its peak resident memory in MB, read
+/// from its /proc entry until it exits (the high-water mark only grows).
+fn peak_memory_of_build(site: &TestSite) -> u64 {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("linju"))
+        .current_dir(site.root())
+        .arg("build")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
+    while child.try_wait().unwrap().is_none() {
+        let high_water = std::fs::read_to_string(&status)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok());
+        peak_kb = peak_kb.max(high_water.unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(child.wait().unwrap().success(), "the build failed");
+    peak_kb / 1024
+}
+
+#[test]
+fn a_huge_png_is_shrunk_as_it_is_read_and_never_held_whole() {
+    // 6000×6000 (36 megapixels): whole, it needs over 250 MB decoded.
+    let (width, height) = (6000u32, 6000u32);
+    let mut png = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut png,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::NoFilter,
+    );
+    let pixels: Vec<u8> = (0..height)
+        .flat_map(|y| (0..width).flat_map(move |x| [(x % 256) as u8, (y % 256) as u8, 90]))
+        .collect();
+    image::ImageEncoder::write_image(
+        encoder,
+        &pixels,
+        width,
+        height,
+        image::ExtendedColorType::Rgb8,
+    )
+    .unwrap();
+    drop(pixels);
+    let site = photo_site(&[("poster.png", png)], "![海报](poster.png)");
+    let peak = peak_memory_of_build(&site);
+    assert!(
+        peak < 220,
+        "peak memory {peak} MB (read whole, it was 376 MB)"
+    );
+    let page = site.read("notices/photos/index.html");
+    assert!(page.contains("poster.") && page.contains("1600w"), "{page}");
+}
