@@ -243,7 +243,11 @@ impl Config {
                 path,
                 line_of("paginate_by"),
                 tr!("paginate_by 至少是 1", "paginate_by must be at least 1"),
-            ));
+            )
+            .with_hint(tr!(
+                "每页显示几条：写一个正整数，例如 paginate_by: 10",
+                "how many items a list page shows: a whole number above 0, e.g. paginate_by: 10"
+            )));
         }
         let images = check_images(path, text, raw.images)?;
         let screens = raw

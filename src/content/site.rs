@@ -2,7 +2,7 @@
 //! communities, tags), checks it, renders the Markdown, and reports every
 //! problem found. After loading, nothing reads the content folder again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -164,7 +164,8 @@ impl Site {
         let content_dir = root.join("content");
         let found = discover::discover(&content_dir)?;
         let mut errors = Errors::default();
-        let mut sections = load_sections(root, &config, &found.sections, &mut errors);
+        let (mut sections, failed_sections) =
+            load_sections(root, &config, &found.sections, &mut errors);
         let previous: HashMap<&str, &Page> = reuse
             .as_ref()
             .map(|r| {
@@ -175,9 +176,13 @@ impl Site {
                     .collect()
             })
             .unwrap_or_default();
+        // A section whose `_index.md` failed says nothing reliable about
+        // its pages (their type, their order): checking them against a
+        // guess would bury the cause under errors that follow from it.
         let loaded: Vec<(Result<Loaded, Vec<Error>>, bool)> = found
             .pages
             .par_iter()
+            .filter(|source| !failed_sections.contains(&source.section_key))
             .map(|source| {
                 let kept = reuse
                     .as_ref()
@@ -189,6 +194,10 @@ impl Site {
             })
             .collect();
         let (mut pages, rendered_current, held_back_until) = sort_out(loaded, &mut errors);
+        if !failed_sections.is_empty() {
+            // Links and communities into the missing pages would fail too.
+            return Err(errors);
+        }
         check_unique_paths(&sections, &pages, &config.base_path, &mut errors);
         let communities = communities::link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
@@ -240,13 +249,16 @@ fn read(root: &Path, file: &Path) -> Result<String, Error> {
     crate::fs::read_text(file, &relative_file(root, file))
 }
 
+/// The sections, and the keys of those whose `_index.md` (or a parent's)
+/// failed to load.
 fn load_sections(
     root: &Path,
     config: &Config,
     sources: &[SectionSource],
     errors: &mut Errors,
-) -> Vec<Section> {
+) -> (Vec<Section>, HashSet<String>) {
     let mut sections: Vec<Section> = Vec::with_capacity(sources.len());
+    let mut failed: HashSet<String> = HashSet::new();
     let mut by_key: HashMap<&str, usize> = HashMap::new();
     for source in sources {
         let parent = (!source.key.is_empty())
@@ -257,11 +269,15 @@ fn load_sections(
             })
             .flatten();
         let inherited = parent.map_or(PageType::Page, |p| sections[p].page_type);
+        let parent_failed =
+            failed.contains(&discover::parent_key(&source.key)) && !source.key.is_empty();
         let section = errors
             .keep(load_section(
                 root, config, source, parent, inherited, &sections,
             ))
+            .filter(|_| !parent_failed)
             .unwrap_or_else(|| {
+                failed.insert(source.key.clone());
                 fallback_section(root, config, source, parent, inherited, &sections)
             });
         by_key.insert(&source.key, sections.len());
@@ -271,7 +287,7 @@ fn load_sections(
         }
         sections.push(section);
     }
-    sections
+    (sections, failed)
 }
 
 fn section_path(source: &SectionSource, parent: Option<usize>, sections: &[Section]) -> String {
