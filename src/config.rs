@@ -168,6 +168,8 @@ pub struct Config {
     pub timezone_name: String,
     /// Which theme under `themes/` (or built in) to use.
     pub theme: String,
+    /// The line of `theme:` in `linju.yaml`, for a message about it.
+    pub theme_line: Option<usize>,
     /// Default page size of section lists.
     pub paginate_by: usize,
     /// The publishing office.
@@ -267,6 +269,7 @@ impl Config {
             timezone,
             timezone_name,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            theme_line: line_of("theme"),
             paginate_by,
             organisation: raw.organisation,
             icp: raw.icp,

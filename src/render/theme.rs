@@ -57,7 +57,7 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
     } else if config.theme == "default" {
         add_embedded(&mut files);
     } else {
-        return Err(Error::in_file(Path::new(crate::config::CONFIG_FILE), {
+        let at = Error::in_file(Path::new(crate::config::CONFIG_FILE), {
             let theme = &config.theme;
             tr!(
                 "在 themes/ 里找不到主题 `{theme}`",
@@ -67,7 +67,11 @@ pub fn load_files(root: &Path, config: &Config) -> Result<ThemeFiles> {
         .with_hint(tr!(
             "把主题放在 themes/主题名/，或删掉 `theme:` 使用内置的默认主题",
             "put the theme in themes/NAME/, or remove `theme:` to use the built-in default theme"
-        )));
+        ));
+        return Err(match config.theme_line {
+            Some(line) => at.with_line(line),
+            None => at,
+        });
     }
     files
         .templates
