@@ -207,10 +207,15 @@ pub const CONTENT_SIZES: &str = "(min-width: 52rem) 48rem, 100vw";
 
 impl Picture {
     /// `<picture>` markup with `alt` (escaped here).
-    pub fn to_html(&self, alt: &str, sizes: &str) -> String {
+    pub fn to_html(&self, alt: &str, title: &str, sizes: &str) -> String {
         let alt = escape_attribute(alt);
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", escape_attribute(title))
+        };
         format!(
-            "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{sizes}\"><img loading=\"lazy\" decoding=\"async\" src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{alt}\"></picture>",
+            "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{sizes}\"><img loading=\"lazy\" decoding=\"async\" src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" alt=\"{alt}\"{title}></picture>",
             self.srcset_webp, self.src, self.srcset_jpeg, self.width, self.height
         )
     }

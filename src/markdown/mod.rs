@@ -8,7 +8,7 @@ pub mod cjk_emphasis;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 use crate::error::Error;
@@ -125,11 +125,6 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
 fn to_html<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
     let mut out = String::new();
     html::push_html(&mut out, events);
-    // pulldown-cmark writes `<img src=`; processed photos already carry
-    // these attributes and start differently.
-    if out.contains("<img src=") {
-        out = out.replace("<img src=", "<img loading=\"lazy\" decoding=\"async\" src=");
-    }
     out
 }
 
@@ -191,16 +186,9 @@ fn rewrite_photos<'a>(
         };
         used.extend(picture.files.iter().cloned());
         match event {
-            Event::Start(Tag::Image { .. }) => {
-                let mut alt = String::new();
-                for (inner, _) in events.by_ref() {
-                    match inner {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(text) | Event::Code(text) => alt.push_str(&text),
-                        _ => {}
-                    }
-                }
-                let html = picture.to_html(&alt, crate::images::CONTENT_SIZES);
+            Event::Start(Tag::Image { title, .. }) => {
+                let alt = alt_text(events.by_ref().map(|(inner, _)| inner));
+                let html = picture.to_html(&alt, &title, crate::images::CONTENT_SIZES);
                 out.push((Event::InlineHtml(CowStr::from(html)), range));
             }
             Event::Start(Tag::Link {
@@ -229,47 +217,81 @@ fn photo_path(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
-/// Resolves `@/` links and relative links; drops the source ranges.
+/// Resolves `@/` links and relative links, and writes Markdown images
+/// (those not made into pictures) as `<img>` that load lazily; drops the
+/// source ranges. Email autolinks (`<a@b.cn>`) are left as they are: the
+/// writer adds `mailto:`.
 fn rewrite_links<'a>(
     events: Vec<Spanned<'a>>,
     context: &LinkContext<'_>,
     lines: &LineIndex,
     errors: &mut Vec<Error>,
 ) -> Vec<Event<'a>> {
-    events
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events
         .into_iter()
-        .map(|(event, range)| match event {
+        .map(|(event, range)| (event, range.start));
+    while let Some((event, start)) = events.next() {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite_url(dest_url, context, lines.line_of(range.start), errors);
-                Event::Start(Tag::Link {
+            }) if link_type != LinkType::Email => {
+                let dest_url = rewrite_url(dest_url, context, lines.line_of(start), errors);
+                out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                }));
             }
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             }) => {
-                let dest_url = rewrite_url(dest_url, context, lines.line_of(range.start), errors);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+                let src = rewrite_url(dest_url, context, lines.line_of(start), errors);
+                let alt = alt_text(events.by_ref().map(|(inner, _)| inner));
+                out.push(Event::InlineHtml(CowStr::from(image_html(
+                    &src, &alt, &title,
+                ))));
             }
-            other => other,
-        })
-        .collect()
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The text of an image's description, up to its end: what `alt` says.
+fn alt_text<'a>(events: impl Iterator<Item = Event<'a>>) -> String {
+    let mut alt = String::new();
+    let mut depth = 0usize;
+    for event in events {
+        match event {
+            Event::Start(Tag::Image { .. }) => depth += 1,
+            Event::End(TagEnd::Image) if depth == 0 => break,
+            Event::End(TagEnd::Image) => depth -= 1,
+            Event::Text(text) | Event::Code(text) | Event::InlineMath(text) => alt.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => alt.push(' '),
+            _ => {}
+        }
+    }
+    alt
+}
+
+/// A Markdown image as HTML, as pulldown-cmark writes it but loading
+/// lazily (raw `<img>` a writer typed is left exactly as typed).
+fn image_html(src: &str, alt: &str, title: &str) -> String {
+    let mut html = String::from("<img loading=\"lazy\" decoding=\"async\" src=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut html, src);
+    html.push_str("\" alt=\"");
+    let _ = pulldown_cmark_escape::escape_html(&mut html, alt);
+    if !title.is_empty() {
+        html.push_str("\" title=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, title);
+    }
+    html.push_str("\" />");
+    html
 }
 
 fn rewrite_url<'a>(
@@ -309,16 +331,21 @@ fn rewrite_url<'a>(
     url
 }
 
-/// A link to a file beside the page: no scheme, not absolute, not an anchor.
+/// A link to a file beside the page: no scheme (`https:`, `mailto:`,
+/// `weixin:`, `localhost:5001`...), not absolute, not an anchor.
 pub fn is_relative(url: &str) -> bool {
-    !(url.is_empty()
-        || url.starts_with('/')
-        || url.starts_with('#')
-        || url.starts_with("//")
-        || url.contains("://")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.starts_with("data:"))
+    !(url.is_empty() || url.starts_with('/') || url.starts_with('#') || has_scheme(url))
+}
+
+/// Whether `url` starts with a URI scheme (RFC 3986: a letter, then
+/// letters, digits, `+`, `-` or `.`, then `:`), before any `/`, `?` or `#`.
+fn has_scheme(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Gives every heading an id (pinyin of its text unless `{#id}` is set),
@@ -485,6 +512,43 @@ mod tests {
         assert!(out.html.contains(r#"<h3 id="sign-up">"#));
         assert_eq!(out.toc.len(), 3);
         assert_eq!(out.toc[2].level, 3);
+    }
+
+    #[test]
+    fn links_with_a_scheme_and_email_autolinks_are_left_alone() {
+        let out = render_str(
+            "<foo@bar.example.com> [短信](sms:10086) [微信](weixin://dl/chat) [MAIL](MAILTO:a@b.cn) [本机](localhost:5001/x) [相对](map.pdf)\n",
+        )
+        .unwrap();
+        for expected in [
+            r#"href="mailto:foo@bar.example.com""#,
+            r#"href="sms:10086""#,
+            r#"href="weixin://dl/chat""#,
+            r#"href="MAILTO:a@b.cn""#,
+            r#"href="localhost:5001/x""#,
+            r#"href="/site/p/map.pdf""#,
+        ] {
+            assert!(out.html.contains(expected), "{expected} in {}", out.html);
+        }
+    }
+
+    #[test]
+    fn markdown_images_load_lazily_and_raw_img_tags_stay_as_typed() {
+        let out =
+            render_str("![徽标](logo.svg \"社区徽标\")\n\n<img src=\"banner.png\" alt=\"横幅\">\n")
+                .unwrap();
+        assert!(
+            out.html.contains(
+                r#"<img loading="lazy" decoding="async" src="/site/p/logo.svg" alt="徽标" title="社区徽标" />"#
+            ),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"<img src="banner.png" alt="横幅">"#),
+            "{}",
+            out.html
+        );
     }
 
     #[test]

@@ -448,3 +448,18 @@ fn a_photo_with_its_location_is_named_with_its_page() {
     let quiet = plain.build(&[]).ok().stderr();
     assert!(!quiet.contains("拍摄位置"), "{quiet}");
 }
+
+/// A photo's title (`![合影](a.jpg "重阳节合影")`) stays on its picture.
+#[test]
+fn a_photo_keeps_its_title() {
+    let site = photo_site(
+        &[("a.jpg", jpeg_bytes(&quarters(200, 100)))],
+        "![合影](a.jpg \"重阳节合影\")",
+    );
+    site.build(&[]).ok();
+    let page = site.read("notices/photos/index.html");
+    assert!(
+        page.contains(r#"alt="合影" title="重阳节合影"></picture>"#),
+        "{page}"
+    );
+}

@@ -171,7 +171,9 @@ fn slides_advance_at_the_configured_pace() {
     assert_eq!(shown, 5, "{}", attribute(&dom, "data-history"));
     let seen = history(&dom);
     let gaps: Vec<i64> = seen.windows(2).map(|w| w[1].1 - w[0].1).collect();
-    assert!(gaps.iter().all(|g| (3_900..=4_100).contains(g)), "{gaps:?}");
+    // Virtual time still lets a busy machine (the whole suite running)
+    // delay the first change by a timer's slice: 4 s, within 300 ms.
+    assert!(gaps.iter().all(|g| (3_900..=4_300).contains(g)), "{gaps:?}");
     assert_ne!(seen[0].0, seen[1].0, "the slides change");
 }
 
