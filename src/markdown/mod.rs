@@ -3,7 +3,10 @@
 //! summary, and Chinese character counts. Pure: no I/O; link targets come
 //! from a lookup the caller passes in.
 
-pub mod cjk_emphasis;
+mod cjk;
+pub mod emphasis;
+#[cfg(test)]
+mod spec_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -15,7 +18,7 @@ use crate::error::Error;
 use crate::images::Images;
 use crate::lang::tr;
 use crate::slugs;
-use cjk_emphasis::Spanned;
+use emphasis::Spanned;
 
 /// Characters a resident reads per minute (Chinese prose, unhurried).
 const CHARS_PER_MINUTE: usize = 300;
@@ -88,7 +91,7 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let events = cjk_emphasis::apply(body, events);
+    let events = emphasis::apply(body, events);
     let lines = LineIndex::new(body, context.body_line);
     let mut errors = Vec::new();
     let mut used_images = Vec::new();
@@ -321,7 +324,7 @@ fn rewrite_url<'a>(
             }
         };
     }
-    if is_relative(&url) {
+    if is_relative(&url) && !context.relative_base.is_empty() {
         return CowStr::from(format!(
             "{}{}",
             context.relative_base,

@@ -39,7 +39,9 @@ fn library_files() -> Vec<SourceFile> {
         .map(|e| {
             let relative = e.path().strip_prefix(&src).unwrap();
             let text = std::fs::read_to_string(e.path()).unwrap();
-            let code = match text.find("#[cfg(test)]") {
+            // Test code starts at `#[cfg(test)]`; a file that opens with
+            // `#![cfg(test)]` is test code throughout.
+            let code = match text.find("#[cfg(test)]").or(text.find("#![cfg(test)]")) {
                 Some(at) => text[..at].to_string(),
                 None => text,
             };
