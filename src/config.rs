@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::html_settings::MarkdownSettings;
 use crate::lang::{Text, tr};
 use crate::yaml;
 
@@ -32,6 +33,8 @@ struct RawConfig {
     /// `search:` as written (`false`, `true` or settings), checked by
     /// [`search_settings`] so a mistake gets a message of its own.
     search: Option<serde_json::Value>,
+    #[serde(default)]
+    markdown: MarkdownSettings,
 }
 
 /// One entry of `screens:` as written.
@@ -186,6 +189,8 @@ pub struct Config {
     pub screens: Vec<Screen>,
     /// The site search.
     pub search: SearchSettings,
+    /// What raw HTML pages may carry.
+    pub markdown: MarkdownSettings,
 }
 
 /// Photo widths a site may ask for: each is made in two formats for every
@@ -276,6 +281,7 @@ impl Config {
             police_record: raw.police_record,
             extra: raw.extra,
             search: search_settings(path, text, raw.search)?,
+            markdown: raw.markdown,
         })
     }
 

@@ -17,6 +17,7 @@ mod dates;
 mod error;
 mod fs;
 mod hash;
+mod html_settings;
 mod lang;
 mod options;
 mod slugs;

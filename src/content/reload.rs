@@ -119,7 +119,8 @@ impl Site {
             body_line: page.body_line,
             dir: &dir,
         };
-        let rendered = render_body(&source, &base, &resolve, options);
+        let html = crate::markdown::HtmlPolicy::for_settings(&self.config.markdown);
+        let rendered = render_body(&source, &base, &resolve, options, html.as_ref());
         for error in store_rendered(rendered, &mut page.rendered) {
             errors.push(error);
         }

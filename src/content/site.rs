@@ -19,7 +19,7 @@ use crate::content::urls::{check_unique_paths, link_targets};
 use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
-use crate::markdown::{self, LinkContext, PhotoContext, Rendered};
+use crate::markdown::{self, HtmlPolicy, LinkContext, PhotoContext, Rendered};
 use crate::slugs;
 
 /// Which pages a build includes.
@@ -478,6 +478,7 @@ fn render_all(
     errors: &mut Errors,
 ) {
     let resolve = |target: &str| urls.get(target.trim_end_matches('/')).cloned();
+    let html = HtmlPolicy::for_settings(&config.markdown);
     let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
     let page_errors: Vec<Vec<Error>> = pages
         .par_iter_mut()
@@ -493,7 +494,7 @@ fn render_all(
                 dir: &dir,
             };
             store_rendered(
-                render_body(&source, &base, &resolve, options),
+                render_body(&source, &base, &resolve, options, html.as_ref()),
                 &mut page.rendered,
             )
         })
@@ -510,7 +511,7 @@ fn render_all(
                 dir: &dir,
             };
             store_rendered(
-                render_body(&source, &base, &resolve, options),
+                render_body(&source, &base, &resolve, options, html.as_ref()),
                 &mut section.rendered,
             )
         })
@@ -546,12 +547,14 @@ pub(super) fn render_body(
     relative_base: &str,
     resolve: &(dyn Fn(&str) -> Option<String> + Sync),
     options: &LoadOptions,
+    html: Option<&HtmlPolicy>,
 ) -> Result<Rendered, Vec<Error>> {
     let context = LinkContext {
         path: source.file,
         body_line: source.body_line,
         resolve,
         relative_base,
+        html,
         images: options.images.as_deref().map(|images| PhotoContext {
             images,
             dir: source.dir,

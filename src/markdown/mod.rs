@@ -5,6 +5,9 @@
 
 mod cjk;
 pub mod emphasis;
+mod sanitise;
+
+pub use sanitise::HtmlPolicy;
 #[cfg(test)]
 mod spec_tests;
 
@@ -38,6 +41,8 @@ pub struct LinkContext<'a> {
     pub relative_base: &'a str,
     /// Photos beside the page, made responsive; `None` leaves images as written.
     pub images: Option<PhotoContext<'a>>,
+    /// The sanitiser raw HTML goes through; `None` when it is trusted.
+    pub html: Option<&'a HtmlPolicy>,
 }
 
 /// Where a page's photos are and who processes them.
@@ -91,6 +96,13 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
+    // Only raw HTML the writer typed needs the sanitiser: what pulldown
+    // writes from Markdown, and linju's own pictures, are escaped.
+    let sanitiser = context.html.filter(|_| {
+        events
+            .iter()
+            .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+    });
     let events = emphasis::apply(body, events);
     let lines = LineIndex::new(body, context.body_line);
     let mut errors = Vec::new();
@@ -113,8 +125,12 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
     let toc = assign_heading_ids(&mut events);
     let char_count = count_chars(&events);
     let summary_events = summary_slice(&events);
-    let summary_html = to_html(summary_events.iter().cloned());
-    let html = to_html(events.into_iter());
+    let mut summary_html = to_html(summary_events.iter().cloned());
+    let mut html = to_html(events.into_iter());
+    if let Some(sanitiser) = sanitiser {
+        summary_html = sanitiser.clean(&summary_html);
+        html = sanitiser.clean(&html);
+    }
     Ok(Rendered {
         html,
         summary_html,
@@ -324,6 +340,9 @@ fn rewrite_url<'a>(
             }
         };
     }
+    if context.html.is_some() && is_script_address(&url) {
+        return CowStr::Borrowed("#");
+    }
     if is_relative(&url) && !context.relative_base.is_empty() {
         return CowStr::from(format!(
             "{}{}",
@@ -338,6 +357,21 @@ fn rewrite_url<'a>(
 /// `weixin:`, `localhost:5001`...), not absolute, not an anchor.
 pub fn is_relative(url: &str) -> bool {
     !(url.is_empty() || url.starts_with('/') || url.starts_with('#') || has_scheme(url))
+}
+
+/// An address that runs code when followed (`javascript:`, `vbscript:`,
+/// `data:`), whatever its case or leading spaces.
+fn is_script_address(url: &str) -> bool {
+    let lower: String = url
+        .trim_start()
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme))
 }
 
 /// Whether `url` starts with a URI scheme (RFC 3986: a letter, then
@@ -498,6 +532,7 @@ mod tests {
             resolve: &resolve,
             relative_base: "/site/p/",
             images: None,
+            html: None,
         };
         render(body, &context)
     }

@@ -48,6 +48,7 @@ fn linju_html(markdown: &str) -> String {
         resolve: &no_links,
         relative_base: "",
         images: None,
+        html: None,
     };
     let rendered = render(markdown, &context)
         .map(|r| r.html)

@@ -8,8 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 10] = [
-    "error", "lang", "suggest", "fs", "hash", "options", "dates", "slugs", "yaml", "config",
+const GROUND: [&str; 11] = [
+    "error",
+    "lang",
+    "suggest",
+    "fs",
+    "hash",
+    "options",
+    "dates",
+    "slugs",
+    "yaml",
+    "config",
+    "html_settings",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the

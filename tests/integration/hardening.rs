@@ -339,3 +339,46 @@ fn a_huge_png_is_shrunk_as_it_is_read_and_never_held_whole() {
     let page = site.read("notices/photos/index.html");
     assert!(page.contains("poster.") && page.contains("1600w"), "{page}");
 }
+
+#[test]
+fn raw_html_is_made_safe_unless_the_site_trusts_its_writers() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/notices/html.md",
+        "---\ntitle: 带代码的通知\n---\n<script>alert('偷')</script>\n\n<p onclick=\"alert(1)\">点我</p>\n\n[点这里](javascript:alert(1)) 和 <a href=\"JaVaScRiPt:alert(2)\">这里</a>\n\n<svg><script>alert(3)</script></svg>\n\n<style>body{display:none}</style>\n\n<details><summary>展开说明</summary>说明文字</details>\n\n| 项目 | 数量 |\n|:--:|--:|\n| 修路灯 | 3 |\n",
+    );
+    site.build(&[]).ok();
+    let page = site.read("notices/html/index.html");
+    let main = crate::harness::fragment(&page, "main");
+    for unsafe_part in [
+        "<script>alert",
+        "onclick",
+        "javascript:",
+        "JaVaScRiPt",
+        "<svg",
+        "display:none",
+    ] {
+        assert!(
+            !main.contains(unsafe_part),
+            "{unsafe_part} survived:\n{main}"
+        );
+    }
+    for kept in [
+        "<details><summary>展开说明</summary>",
+        "<td style=\"text-align: center\">修路灯</td>",
+        "点我</p>",
+    ] {
+        assert!(main.contains(kept), "{kept} lost:\n{main}");
+    }
+    // A site whose writers are all trusted publishes raw HTML as written.
+    let config = std::fs::read_to_string(site.root().join("linju.yaml")).unwrap();
+    site.write(
+        "linju.yaml",
+        &format!("{config}markdown:\n  unsafe_html: true\n"),
+    );
+    site.build(&[]).ok();
+    assert!(
+        site.read("notices/html/index.html")
+            .contains("<script>alert('偷')</script>")
+    );
+}
