@@ -37,6 +37,10 @@ mod screens;
 mod search;
 mod serve;
 
+/// Entry points for the fuzz harness; not part of the API sites use.
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use build::session::Session;
 pub use build::staging::remove_stale;
 pub use build::state::{RebuildReport, Scope};

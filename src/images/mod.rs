@@ -30,7 +30,7 @@ mod strip;
 
 pub use header::revealing_tags;
 pub use references::referenced_outputs;
-pub use strip::publishable_bytes;
+pub use strip::{publishable_bytes, strip_bytes};
 
 use header::read_header;
 use resize::{plan_resize, scaled_height, within_limits};
@@ -115,6 +115,12 @@ pub fn is_raster(name: &str) -> bool {
     ]
     .iter()
     .any(|ext| lower.ends_with(ext))
+}
+
+/// The size a photo's header declares, or why it is refused: the header
+/// reader on bytes alone (for the fuzz harness).
+pub fn header_of(bytes: &[u8]) -> Result<(u32, u32), Problem> {
+    header::read_header(Path::new("fuzz.jpg"), bytes).map(|h| (h.width, h.height))
 }
 
 /// What went wrong with an image, and what to do.

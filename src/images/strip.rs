@@ -60,6 +60,17 @@ pub fn publishable_bytes(path: &Path) -> Result<Option<Vec<u8>>, Error> {
     )))
 }
 
+/// A photo's bytes without metadata, or `None` when they are not a JPEG,
+/// PNG or WebP that can be read.
+pub fn strip_bytes(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    match Container::sniff(&bytes) {
+        Container::Jpeg => strip_jpeg(bytes),
+        Container::Png => strip_png(bytes),
+        Container::WebP => strip_webp(bytes),
+        Container::Other | Container::NotAPhoto => None,
+    }
+}
+
 /// The kind of image a file's first bytes announce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Container {

@@ -9,6 +9,7 @@ mod check;
 mod checkers;
 mod cli;
 mod errors;
+mod fuzz;
 mod hardening;
 mod harness;
 pub mod images;
