@@ -58,6 +58,7 @@ impl Error {
             path,
             tr!("无法{zh}：{zh_reason}", "could not {en}: {en_reason}"),
         )
+        .with_optional_hint(io_hint(err))
     }
 
     /// Sets the file.
@@ -90,6 +91,22 @@ impl Error {
             self.hint = Some(Box::new(hint));
         }
         self
+    }
+}
+
+/// What to do about a failure of the machine rather than of the writer.
+fn io_hint(err: &std::io::Error) -> Option<Text> {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::StorageFull => Some(tr!(
+            "磁盘空间不够：删掉不用的文件，或用 --output 换到空间大的磁盘；上一版网站没有改动",
+            "the disk is full: delete files you no longer need, or pass --output on a larger disk; the previous site is untouched"
+        )),
+        ErrorKind::ReadOnlyFilesystem | ErrorKind::PermissionDenied => Some(tr!(
+            "换一个可以写入的输出位置（--output），或请管理员开放写入权限",
+            "choose an output folder you may write to (--output), or ask for write access"
+        )),
+        _ => None,
     }
 }
 

@@ -382,3 +382,71 @@ fn raw_html_is_made_safe_unless_the_site_trusts_its_writers() {
             .contains("<script>alert('偷')</script>")
     );
 }
+
+/// A small tmpfs of its own (root may mount one), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            mounted,
+            "this test mounts a small tmpfs to fill it up and needs root (CI runs as root)"
+        );
+        SmallDisk { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_build_with_what_to_do_and_keeps_the_site() {
+    let disk = SmallDisk::mount("1m");
+    let site = TestSite::fixture("basic");
+    let output = disk.path().join("public");
+    let output_arg = output.to_string_lossy().into_owned();
+    site.build(&["--output", &output_arg]).ok();
+    let before = file_list(&output);
+    let home = std::fs::read(output.join("index.html")).unwrap();
+    // A notice far larger than what is left on the disk.
+    site.write(
+        "content/notices/long.md",
+        &format!(
+            "---\ntitle: 很长的通知\n---\n{}",
+            "居民朋友们请注意停水安排。\n\n".repeat(60_000)
+        ),
+    );
+    let stderr = site.build(&["--output", &output_arg]).fails();
+    assert!(
+        stderr.contains("磁盘已满") && stderr.contains("--output"),
+        "{stderr}"
+    );
+    assert_eq!(file_list(&output), before, "the previous site changed");
+    assert_eq!(std::fs::read(output.join("index.html")).unwrap(), home);
+    let leftovers: Vec<String> = std::fs::read_dir(disk.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["public"],
+        "half-written folders left on the disk"
+    );
+}
