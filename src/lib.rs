@@ -1,15 +1,12 @@
 //! linju (邻聚): a static site generator for community publicity sites.
 //!
-//! The build runs in phases, each in its own module: [`config`] reads
-//! `linju.yaml`; [`discover`] finds content files; [`site`] loads them into
-//! plain data ([`content::Page`], [`content::Section`]) with [`frontmatter`],
-//! [`markdown`] and [`dates`]; [`render`] turns that into HTML through the
-//! [`theme`]'s Tera templates with values from [`context`], plus [`feeds`]
-//! and [`screens`]; [`images`] makes the photos; [`output`] writes it all
-//! atomically. A [`session::Session`] strings them together and keeps what
-//! a rebuild needs; [`pipeline`] is its one-shot use (`linju build`), and
-//! [`live`] its long-running one (`serve`, `watch`, with [`watch`],
-//! [`changes`] and [`serve`]).
+//! The source is a house of wings over a ground floor (see ARCHITECTURE.md):
+//! `content` loads `content/` into plain data (with `markdown` and
+//! `images`), `render` turns it into HTML through Tera themes, `screens`
+//! and `search` make the lobby players and the index, `build` writes the
+//! site through one writer and keeps a session for rebuilds, `check` and
+//! `scaffold` are `linju check`, `init` and `new`, and `serve` runs
+//! `serve` and `watch`. This file re-exports the API the binary uses.
 
 // The ground floor: small leaves that import nothing above them.
 mod config;
