@@ -28,6 +28,10 @@ enum Command {
     New(NewArgs),
     /// Check links, anchors, photos, dates and privacy without publishing.
     Check(CheckArgs),
+    /// Write JSON Schemas of each page type's front matter and of linju.yaml.
+    Schema(SchemaArgs),
+    /// Write the editor (Decap CMS) into static/admin/ for a site published through a Git host.
+    Cms(CmsArgs),
     /// Internal: removes previous sites a build set aside, after it exited.
     #[command(hide = true)]
     RemoveStale {
@@ -171,6 +175,81 @@ impl NewArgs {
     }
 }
 
+/// Options of `linju schema`.
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the schemas (default: ROOT/.linju/schema).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+impl SchemaArgs {
+    fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.root);
+        let out = self.out.unwrap_or_else(|| self.root.join(".linju/schema"));
+        match linju::write_schemas(&self.root, &out) {
+            Ok(files) => {
+                for file in files {
+                    println!("{}", file.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(errors) => fail_with_all(&errors, lang),
+        }
+    }
+}
+
+/// Options of `linju cms`.
+#[derive(Debug, Args)]
+struct CmsArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// github, or gitea (also for Forgejo).
+    #[arg(long, default_value = "github")]
+    host: String,
+    /// The repository, owner/name.
+    #[arg(long)]
+    repo: String,
+    /// The branch the site is published from.
+    #[arg(long, default_value = "main")]
+    branch: String,
+    /// The Gitea or Forgejo server, e.g. https://git.example.org.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+impl CmsArgs {
+    fn run(self) -> ExitCode {
+        let lang = linju::Lang::for_site(&self.root);
+        let git = linju::GitHost {
+            host: self.host,
+            repo: self.repo,
+            branch: self.branch,
+            base_url: self.base_url,
+        };
+        match linju::write_git_editor(&self.root, &git) {
+            Ok(files) => {
+                match lang {
+                    linju::Lang::Zh => println!("已写入编辑器：static/admin/（{} 个文件）。发布后打开 网址/admin/ 即可。", files.len()),
+                    linju::Lang::En => println!("wrote the editor into static/admin/ ({} files); publish and open /admin/", files.len()),
+                }
+                ExitCode::SUCCESS
+            }
+            Err(errors) => fail_with_all(&errors, lang),
+        }
+    }
+}
+
+/// Prints every error in the writer's language and fails.
+fn fail_with_all(errors: &linju::Errors, lang: linju::Lang) -> ExitCode {
+    eprint!("{}", errors.render(lang, linju::Label::Error));
+    ExitCode::FAILURE
+}
+
 /// Prints one error in the writer's language and fails.
 fn fail_with(error: &linju::Error, lang: linju::Lang) -> ExitCode {
     eprintln!("{}{}", lang.label(linju::Label::Error), error.render(lang));
@@ -277,10 +356,10 @@ impl ServeArgs {
         };
         let open = self.open;
         let result = linju::serve(options, &address, &mut |event| {
-            if let linju::LiveEvent::Serving(url) = &event
+            if let linju::LiveEvent::Serving { site, .. } = &event
                 && open
             {
-                open_browser(url);
+                open_browser(site);
             }
             print_live_event(&event, lang);
         });
@@ -313,9 +392,15 @@ fn exit_after_live(result: Result<(), linju::Errors>, lang: linju::Lang) -> Exit
 fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
     use linju::LiveEvent;
     match event {
-        LiveEvent::Serving(url) => match lang {
-            linju::Lang::Zh => println!("预览网址：{url}（按 Ctrl+C 停止）"),
-            linju::Lang::En => println!("serving the site at {url} (press Ctrl+C to stop)"),
+        LiveEvent::Serving { site, editor } => match lang {
+            linju::Lang::Zh => {
+                println!("预览网址：{site}（按 Ctrl+C 停止）");
+                println!("编辑器：{editor}（在浏览器里写页面、传照片；这个地址带有口令，不要分享给别人）");
+            }
+            linju::Lang::En => {
+                println!("serving the site at {site} (press Ctrl+C to stop)");
+                println!("editor at {editor} (the address carries a token: do not share it)");
+            }
         },
         LiveEvent::Changed(paths) => {
             let names: Vec<String> = paths
@@ -550,6 +635,8 @@ fn main() -> ExitCode {
         Command::Check(args) => args.run(),
         Command::Init(args) => args.run(),
         Command::New(args) => args.run(),
+        Command::Schema(args) => args.run(),
+        Command::Cms(args) => args.run(),
         Command::RemoveStale { paths } => match linju::remove_stale(&paths) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

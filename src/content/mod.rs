@@ -4,6 +4,7 @@
 
 pub mod communities;
 pub mod discover;
+pub mod fields;
 pub mod frontmatter;
 pub mod order;
 pub mod privacy;
@@ -123,7 +124,7 @@ impl PageType {
     }
 
     /// The field a page of this type must have, besides `title`.
-    fn required_field(self) -> Option<&'static str> {
+    pub fn required_field(self) -> Option<&'static str> {
         match self {
             PageType::Story => Some("person"),
             PageType::Family => Some("family"),

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::lang::tr;
+use crate::serve::admin::{Admin, MAX_BODY};
 use crate::serve::hub::Hub;
 use crate::serve::site::{Reply, SiteFiles, reply};
 
@@ -64,6 +65,7 @@ pub fn run(
     output_dir: PathBuf,
     base_path: String,
     hub: Arc<Hub>,
+    admin: Option<Arc<Admin>>,
 ) -> Result<(), Error> {
     let site = Arc::new(SiteFiles {
         output_dir,
@@ -81,8 +83,9 @@ pub fn run(
         }
         open.fetch_add(1, Ordering::Relaxed);
         let (site, hub, open) = (Arc::clone(&site), Arc::clone(&hub), Arc::clone(&open));
+        let admin = admin.clone();
         std::thread::spawn(move || {
-            handle(&site, &hub, stream);
+            handle(&site, &hub, admin.as_deref(), stream);
             open.fetch_sub(1, Ordering::Relaxed);
         });
     }
@@ -90,7 +93,7 @@ pub fn run(
 }
 
 /// One connection: one request, one reply.
-fn handle(site: &SiteFiles, hub: &Hub, mut stream: TcpStream) {
+fn handle(site: &SiteFiles, hub: &Hub, admin: Option<&Admin>, mut stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(DEADLINE));
     let _ = stream.set_write_timeout(Some(DEADLINE));
     let request = match read_head(&mut stream) {
@@ -100,13 +103,20 @@ fn handle(site: &SiteFiles, hub: &Hub, mut stream: TcpStream) {
             return;
         }
     };
+    let path = request.target.split(['?', '#']).next().unwrap_or("/");
+    if let Some(admin) = admin
+        && Admin::owns(path)
+    {
+        let answer = editor_reply(admin, &request, path, &mut stream);
+        let _ = write_reply(&mut stream, &answer, request.method == "HEAD");
+        return;
+    }
     if request.method != "GET" && request.method != "HEAD" {
         let mut refused = Reply::text(405, "only GET and HEAD are served\n");
         refused.headers.push(("Allow", "GET, HEAD".into()));
         let _ = write_reply(&mut stream, &refused, false);
         return;
     }
-    let path = request.target.split(['?', '#']).next().unwrap_or("/");
     if path == EVENTS_PATH {
         let _ = stream.set_write_timeout(Some(DEADLINE));
         hub.serve_stream(stream);
@@ -116,10 +126,55 @@ fn handle(site: &SiteFiles, hub: &Hub, mut stream: TcpStream) {
     let _ = write_reply(&mut stream, &answer, request.method == "HEAD");
 }
 
-/// A request's method and target.
+/// The editor's pages (GET) and its back end (POST, with the token and
+/// the origin checked before the body is read).
+fn editor_reply(admin: &Admin, request: &Head, path: &str, stream: &mut TcpStream) -> Reply {
+    match request.method.as_str() {
+        "GET" | "HEAD" => admin.page(path),
+        "POST" => {
+            if let Some(refused) = admin.refusal(&request.target, request.origin.as_deref(), request.host.as_deref()) {
+                return refused;
+            }
+            match read_body(stream, request) {
+                Ok(body) => admin.answer(&body),
+                Err(reply) => reply,
+            }
+        }
+        _ => Reply::text(405, "GET, HEAD or POST\n"),
+    }
+}
+
+/// The body of a request, up to [`MAX_BODY`] bytes (413 beyond).
+fn read_body(stream: &mut TcpStream, request: &Head) -> Result<Vec<u8>, Reply> {
+    let length = request.content_length.unwrap_or(0);
+    if length > MAX_BODY {
+        return Err(Reply::text(413, "{\"error\":\"上传的内容太大\"}"));
+    }
+    let mut body = request.rest.clone();
+    body.truncate(length);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
+    let mut chunk = vec![0u8; 64 * 1024];
+    while body.len() < length {
+        let read = stream
+            .read(&mut chunk)
+            .map_err(|_| Reply::text(408, "request timeout\n"))?;
+        if read == 0 {
+            return Err(Reply::text(400, "incomplete request\n"));
+        }
+        body.extend_from_slice(&chunk[..read.min(length - body.len())]);
+    }
+    Ok(body)
+}
+
+/// A request's method, target, the headers the server reads, and what
+/// came after the head.
 struct Head {
     method: String,
     target: String,
+    origin: Option<String>,
+    host: Option<String>,
+    content_length: Option<usize>,
+    rest: Vec<u8>,
 }
 
 /// Reads and parses the request head, refusing one that is too large,
@@ -138,10 +193,22 @@ fn read_head(stream: &mut TcpStream) -> Result<Head, Reply> {
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut request = httparse::Request::new(&mut headers);
         match request.parse(&buffer) {
-            Ok(httparse::Status::Complete(_)) => {
+            Ok(httparse::Status::Complete(end)) => {
+                let header = |name: &str| {
+                    request
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case(name))
+                        .and_then(|h| std::str::from_utf8(h.value).ok())
+                        .map(str::to_string)
+                };
                 return Ok(Head {
                     method: request.method.unwrap_or("GET").to_string(),
                     target: request.path.unwrap_or("/").to_string(),
+                    origin: header("origin"),
+                    host: header("host"),
+                    content_length: header("content-length").and_then(|v| v.trim().parse().ok()),
+                    rest: buffer[end..].to_vec(),
                 });
             }
             Ok(httparse::Status::Partial) if buffer.len() < MAX_HEAD => {}
@@ -162,6 +229,10 @@ fn write_reply(stream: &mut TcpStream, reply: &Reply, head_only: bool) -> std::i
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        500 => "Internal Server Error",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "",

@@ -3,6 +3,7 @@
 //! the site and tells open pages to reload. What happens is reported to a
 //! callback, so that only `main` prints.
 
+pub mod admin;
 pub mod http;
 pub mod hub;
 pub mod site;
@@ -18,7 +19,9 @@ use crate::content::schedule::NextChange;
 use crate::error::Errors;
 use crate::lang::{Label, Lang};
 use crate::options::BuildOptions;
+use crate::editor::Outline;
 use crate::serve::watch::{Wait, Watcher};
+use admin::Admin;
 use hub::{Hub, Notice};
 
 /// Where `serve` listens.
@@ -33,8 +36,14 @@ pub struct Address {
 /// Something worth telling the person at the terminal.
 #[derive(Debug)]
 pub enum LiveEvent<'a> {
-    /// The server is up at this URL.
-    Serving(&'a str),
+    /// The server is up: the site's address and the editor's (token
+    /// included).
+    Serving {
+        /// Where the site is.
+        site: &'a str,
+        /// Where the editor is.
+        editor: &'a str,
+    },
     /// Files changed; a rebuild starts.
     Changed(&'a [PathBuf]),
     /// A build or rebuild succeeded; `since_change` counts from the first
@@ -69,7 +78,11 @@ pub fn watch(options: BuildOptions, on_event: &mut dyn FnMut(LiveEvent<'_>)) -> 
         Lang::for_site(session.root()),
         on_event,
     );
-    run_loop(&mut session, &mut watcher, None, next, on_event);
+    let live = Live {
+        hub: None,
+        admin: None,
+    };
+    run_loop(&mut session, &mut watcher, &live, next, on_event);
     Ok(())
 }
 
@@ -111,16 +124,36 @@ pub fn serve(
     let output_dir = session.output_dir().to_path_buf();
     let server_hub = Arc::clone(&hub);
     let server_base = base_path.clone();
-    std::thread::spawn(move || http::run(listener, output_dir, server_base, server_hub));
-    on_event(LiveEvent::Serving(&format!("{origin}{base_path}")));
-    run_loop(&mut session, &mut watcher, Some(&hub), next, on_event);
+    let site_url = format!("{origin}{base_path}");
+    let outline = session.site().map_or_else(Outline::empty, Outline::of);
+    let admin = Arc::new(Admin::new(&root, outline, &site_url));
+    let server_admin = Arc::clone(&admin);
+    std::thread::spawn(move || {
+        http::run(listener, output_dir, server_base, server_hub, Some(server_admin))
+    });
+    on_event(LiveEvent::Serving {
+        site: &site_url,
+        editor: &admin.url(&origin),
+    });
+    let live = Live {
+        hub: Some(&hub),
+        admin: Some(&admin),
+    };
+    run_loop(&mut session, &mut watcher, &live, next, on_event);
     Ok(())
+}
+
+/// What a rebuild tells besides the person at the terminal: open pages
+/// (`serve`), and the editor, which learns the site's new outline.
+struct Live<'a> {
+    hub: Option<&'a Arc<Hub>>,
+    admin: Option<&'a Arc<Admin>>,
 }
 
 fn run_loop(
     session: &mut Session,
     watcher: &mut Watcher,
-    hub: Option<&Arc<Hub>>,
+    live: &Live<'_>,
     mut next: Option<NextChange>,
     on_event: &mut dyn FnMut(LiveEvent<'_>),
 ) {
@@ -142,8 +175,13 @@ fn run_loop(
             Wait::Stopped => return,
         };
         let lang = Lang::for_site(session.root());
+        if result.is_ok()
+            && let (Some(admin), Some(site)) = (live.admin, session.site())
+        {
+            admin.update(Outline::of(site));
+        }
         // A failed rebuild keeps the last known schedule.
-        next = report(result, first_event, hub, lang, on_event).or(next);
+        next = report(result, first_event, live.hub, lang, on_event).or(next);
     }
 }
 

@@ -1,0 +1,214 @@
+//! Editing a site without touching a file: JSON Schemas of the front
+//! matter (`linju schema`), the Decap CMS configuration made from them,
+//! and the local back end `linju serve` offers the CMS at `/admin/`.
+//!
+//! All three read the site's outline (its sections, their types, its
+//! communities) and the field table of `content::fields`: the forms ask
+//! for what the build checks.
+
+pub mod backend;
+pub mod decap;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::Config;
+use crate::content::site::{LoadOptions, Site};
+use crate::content::{PageType, Section};
+use crate::error::{Error, Errors};
+
+/// What the editor needs to know of a site.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    /// Sections pages can be added to: folder under `content/`, type, title.
+    pub sections: Vec<OutlineSection>,
+    /// The titles of the communities.
+    pub communities: Vec<String>,
+}
+
+/// One section of the outline.
+#[derive(Debug, Clone)]
+pub struct OutlineSection {
+    /// Folder relative to `content/` (`stories`, `events/council`).
+    pub folder: String,
+    /// The type of its pages.
+    pub page_type: PageType,
+    /// Its title.
+    pub title: String,
+    /// The section as loaded (without its pages), to check a page
+    /// against as the build does.
+    pub section: Section,
+}
+
+impl Outline {
+    /// The outline of a site that has not loaded yet (its first build failed).
+    pub fn empty() -> Outline {
+        Outline {
+            sections: Vec::new(),
+            communities: Vec::new(),
+        }
+    }
+
+    /// The outline of a loaded site.
+    pub fn of(site: &Site) -> Outline {
+        let sections = site
+            .sections
+            .iter()
+            .skip(1)
+            .map(|section: &Section| OutlineSection {
+                folder: section
+                    .source_key
+                    .trim_end_matches("_index.md")
+                    .trim_end_matches('/')
+                    .to_string(),
+                page_type: section.page_type,
+                title: section.title.clone(),
+                section: Section {
+                    pages: Vec::new(),
+                    body: String::new(),
+                    rendered: Default::default(),
+                    ..section.clone()
+                },
+            })
+            .filter(|s| !s.folder.is_empty())
+            .collect();
+        let communities = site
+            .communities
+            .iter()
+            .map(|&c| site.pages[c].title.clone())
+            .collect();
+        Outline {
+            sections,
+            communities,
+        }
+    }
+}
+
+/// Loads the site in `root` as the editor sees it: drafts and future
+/// pages included, no photos made.
+pub fn load_site(root: &Path) -> Result<Site, Errors> {
+    let config = Config::load(root)?;
+    let now = jiff::ZonedDateTime::now().with_time_zone(config.timezone.clone());
+    let options = LoadOptions {
+        drafts: true,
+        future: true,
+        now,
+        images: None,
+    };
+    Site::load(root, config, &options)
+}
+
+/// Writes a JSON Schema for each page type (`story.schema.json`...) and
+/// for `linju.yaml` (`linju.schema.json`) into `out`; returns the files.
+pub fn write_schemas(root: &Path, out: &Path) -> Result<Vec<PathBuf>, Errors> {
+    let site = load_site(root)?;
+    let outline = Outline::of(&site);
+    std::fs::create_dir_all(out)
+        .map_err(|e| Error::io(out, ("创建文件夹", "create the folder"), &e))?;
+    let mut written = Vec::new();
+    let mut schemas = schema::page_schemas(&outline.communities);
+    schemas.push(("linju", schema::config_schema()));
+    for (name, value) in schemas {
+        let path = out.join(format!("{name}.schema.json"));
+        let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        crate::fs::write_atomically(&path, text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The vendored Decap CMS: its bundle, chunks and WebAssembly, each
+/// gzip-compressed (`vendor/decap-cms/README.md`).
+static DECAP: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/editor/vendor/decap-cms");
+
+/// A file of the vendored CMS (`decap-cms.js`, `977.decap-cms.js`...), as
+/// stored: gzip-compressed.
+pub fn vendored_gzip(name: &str) -> Option<&'static [u8]> {
+    DECAP.get_file(format!("{name}.gz")).map(|f| f.contents())
+}
+
+/// Where the CMS of a site published through a Git host reads and writes.
+#[derive(Debug, Clone)]
+pub struct GitHost {
+    /// `github` or `gitea` (Forgejo too).
+    pub host: String,
+    /// `owner/name`.
+    pub repo: String,
+    /// The branch the site is built from.
+    pub branch: String,
+    /// A Gitea or Forgejo server's address.
+    pub base_url: Option<String>,
+}
+
+/// Writes the editor for a site published through a Git host into
+/// `static/admin/`: the CMS (unpacked, for any static host), its licences,
+/// and a page that starts it with this site's configuration. Returns the
+/// files written.
+pub fn write_git_editor(root: &Path, git: &GitHost) -> Result<Vec<PathBuf>, Errors> {
+    let site = load_site(root)?;
+    let outline = Outline::of(&site);
+    let backend = decap::Backend::Git {
+        host: git.host.clone(),
+        repo: git.repo.clone(),
+        branch: git.branch.clone(),
+        base_url: git.base_url.clone(),
+    };
+    let config = decap::config(&outline, &backend, &site.config.base_url);
+    let folder = root.join("static/admin");
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| Error::io(&folder, ("创建文件夹", "create the folder"), &e))?;
+    let mut written = Vec::new();
+    for file in DECAP.files() {
+        let name = file.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (name, bytes) = match name.strip_suffix(".gz") {
+            Some(plain) => {
+                let mut unpacked = Vec::new();
+                gunzip(file.contents(), &mut unpacked)
+                    .map_err(|e| Error::io(file.path(), ("解压", "unpack"), &e))?;
+                (plain.to_string(), unpacked)
+            }
+            None => (name, file.contents().to_vec()),
+        };
+        let path = folder.join(&name);
+        crate::fs::write_atomically(&path, &bytes)?;
+        written.push(path);
+    }
+    let page = GIT_ADMIN_PAGE.replace("CONFIG", &config.to_string().replace("</", "<\\/"));
+    let index = folder.join("index.html");
+    crate::fs::write_atomically(&index, page.as_bytes())?;
+    written.push(index);
+    Ok(written)
+}
+
+/// The page of the Git-host editor: the CMS from beside it, this config.
+const GIT_ADMIN_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>网站编辑器</title>
+<script>window.CMS_MANUAL_INIT = true;</script>
+<script src="decap-cms.js"></script>
+</head>
+<body>
+<script>window.CMS.init({ config: CONFIG });</script>
+</body>
+</html>
+"#;
+
+/// Unpacks gzip with miniz_oxide (already in the build): the header's
+/// fixed ten bytes, then raw DEFLATE.
+fn gunzip(gzip: &[u8], out: &mut Vec<u8>) -> std::io::Result<()> {
+    let invalid = || std::io::Error::from(std::io::ErrorKind::InvalidData);
+    let flags = *gzip.get(3).ok_or_else(invalid)?;
+    if gzip.get(..3) != Some(&[0x1f, 0x8b, 8]) || flags != 0 {
+        return Err(invalid());
+    }
+    let deflated = gzip.get(10..gzip.len().saturating_sub(8)).ok_or_else(invalid)?;
+    let unpacked = miniz_oxide::inflate::decompress_to_vec(deflated).map_err(|_| invalid())?;
+    out.extend_from_slice(&unpacked);
+    Ok(())
+}
