@@ -234,8 +234,14 @@ impl CmsArgs {
         match linju::write_git_editor(&self.root, &git) {
             Ok(files) => {
                 match lang {
-                    linju::Lang::Zh => println!("已写入编辑器：static/admin/（{} 个文件）。发布后打开 网址/admin/ 即可。", files.len()),
-                    linju::Lang::En => println!("wrote the editor into static/admin/ ({} files); publish and open /admin/", files.len()),
+                    linju::Lang::Zh => println!(
+                        "已写入编辑器：static/admin/（{} 个文件）。发布后打开 网址/admin/ 即可。",
+                        files.len()
+                    ),
+                    linju::Lang::En => println!(
+                        "wrote the editor into static/admin/ ({} files); publish and open /admin/",
+                        files.len()
+                    ),
                 }
                 ExitCode::SUCCESS
             }
@@ -392,14 +398,26 @@ fn exit_after_live(result: Result<(), linju::Errors>, lang: linju::Lang) -> Exit
 fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
     use linju::LiveEvent;
     match event {
-        LiveEvent::Serving { site, editor } => match lang {
+        LiveEvent::Serving {
+            site,
+            editor,
+            editor_on_network,
+        } => match lang {
             linju::Lang::Zh => {
                 println!("预览网址：{site}（按 Ctrl+C 停止）");
-                println!("编辑器：{editor}（在浏览器里写页面、传照片；这个地址带有口令，不要分享给别人）");
+                println!(
+                    "编辑器：{editor}（在浏览器里写页面、传照片；这个地址带有口令，不要分享给别人）"
+                );
+                if let Some(phone) = editor_on_network {
+                    println!("手机（连同一个 Wi-Fi）打开：{phone}");
+                }
             }
             linju::Lang::En => {
                 println!("serving the site at {site} (press Ctrl+C to stop)");
                 println!("editor at {editor} (the address carries a token: do not share it)");
+                if let Some(phone) = editor_on_network {
+                    println!("on a phone on the same network: {phone}");
+                }
             }
         },
         LiveEvent::Changed(paths) => {

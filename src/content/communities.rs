@@ -21,22 +21,28 @@ pub fn find(pages: &[Page], communities: &[usize], wanted: &str) -> Option<usize
 /// The error for `page`'s `community: wanted` naming no community page,
 /// at the line of that field, with the nearest title as a hint.
 pub fn unknown(page: &Page, wanted: &str, pages: &[Page], communities: &[usize]) -> Error {
-    let wanted = wanted.trim();
     let titles: Vec<&str> = communities
         .iter()
         .map(|&i| pages[i].title.as_str())
         .collect();
+    unknown_at(&page.file, page.community_line, wanted, &titles)
+}
+
+/// The "unknown community" error for `community: wanted` at `line` of
+/// `file`, among communities with `titles`; the editor's check uses it too.
+pub fn unknown_at(file: &std::path::Path, line: usize, wanted: &str, titles: &[&str]) -> Error {
+    let wanted = wanted.trim();
     let hint = if titles.is_empty() {
         tr!(
             "还没有社区页面：新建一个 `type: community` 的栏目，每个社区一个页面",
             "there are no community pages yet: add a section with `type: community` and a page per community"
         )
     } else {
-        suggest::did_you_mean(wanted, &titles)
+        suggest::did_you_mean(wanted, titles)
     };
     Error::at_line(
-        &page.file,
-        page.community_line,
+        file,
+        line,
         tr!("没有叫 `{wanted}` 的社区", "unknown community `{wanted}`"),
     )
     .with_hint(hint)

@@ -101,7 +101,11 @@ impl Backend {
         let text = |key: &str| params[key].as_str().unwrap_or_default().to_string();
         let result = match request["action"].as_str().unwrap_or_default() {
             "info" => Ok(json!({"repo": "site", "publish_modes": ["simple"], "type": "local_fs"})),
-            "entriesByFolder" => self.entries_by_folder(&text("folder"), &text("extension"), params["depth"].as_u64().unwrap_or(1)),
+            "entriesByFolder" => self.entries_by_folder(
+                &text("folder"),
+                &text("extension"),
+                params["depth"].as_u64().unwrap_or(1),
+            ),
             "entriesByFiles" => self.entries_by_files(&params["files"]),
             "getEntry" => self.entry(&text("path")),
             "persistEntry" => self.persist_entry(params),
@@ -139,7 +143,10 @@ impl Backend {
         };
         let path = Path::new(relative);
         let plain = path.components().all(|c| matches!(c, Component::Normal(_)));
-        if !plain || relative.contains(['\\', '\0']) || !WRITABLE.iter().any(|w| relative.starts_with(w)) {
+        if !plain
+            || relative.contains(['\\', '\0'])
+            || !WRITABLE.iter().any(|w| relative.starts_with(w))
+        {
             return Err(refused());
         }
         let full = self.root.join(path);
@@ -153,7 +160,10 @@ impl Backend {
     }
 
     fn read_entry(&self, relative: &str) -> Value {
-        let read = self.place(relative).ok().and_then(|p| std::fs::read(p).ok());
+        let read = self
+            .place(relative)
+            .ok()
+            .and_then(|p| std::fs::read(p).ok());
         match read {
             Some(bytes) => {
                 let id = hash_bytes(&bytes);
@@ -166,7 +176,12 @@ impl Backend {
         }
     }
 
-    fn entries_by_folder(&self, folder: &str, extension: &str, depth: u64) -> Result<Value, Answer> {
+    fn entries_by_folder(
+        &self,
+        folder: &str,
+        extension: &str,
+        depth: u64,
+    ) -> Result<Value, Answer> {
         let base = self.place(&format!("{}/", folder.trim_end_matches('/')))?;
         let extension = format!(".{}", extension.trim_start_matches('.'));
         let entries: Vec<Value> = walkdir::WalkDir::new(&base)
@@ -177,7 +192,9 @@ impl Backend {
             .filter(|e| e.file_type().is_file())
             .filter(|e| {
                 let name = e.file_name().to_string_lossy();
-                name.ends_with(&extension) && name != "_index.md" && !crate::fs::is_scratch_name(&name)
+                name.ends_with(&extension)
+                    && name != "_index.md"
+                    && !crate::fs::is_scratch_name(&name)
             })
             .filter_map(|e| e.path().strip_prefix(&self.root).ok().map(slash))
             .map(|relative| self.read_entry(&relative))
@@ -188,7 +205,13 @@ impl Backend {
     fn entries_by_files(&self, files: &Value) -> Result<Value, Answer> {
         let entries: Vec<Value> = files
             .as_array()
-            .map(|files| files.iter().filter_map(|f| f["path"].as_str()).map(|p| self.read_entry(p)).collect())
+            .map(|files| {
+                files
+                    .iter()
+                    .filter_map(|f| f["path"].as_str())
+                    .map(|p| self.read_entry(p))
+                    .collect()
+            })
             .unwrap_or_default();
         Ok(Value::Array(entries))
     }
@@ -204,7 +227,12 @@ impl Backend {
             .map(|files| {
                 files
                     .iter()
-                    .map(|f| (f["path"].as_str().unwrap_or_default().to_string(), f["raw"].as_str().unwrap_or_default().to_string()))
+                    .map(|f| {
+                        (
+                            f["path"].as_str().unwrap_or_default().to_string(),
+                            f["raw"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -237,7 +265,9 @@ impl Backend {
             return Err(Answer::refused(
                 413,
                 self.say(
-                    format!("文件太大：最多 {most} MB。手机照片可以先在相册里“编辑→调整大小”再上传"),
+                    format!(
+                        "文件太大：最多 {most} MB。手机照片可以先在相册里“编辑→调整大小”再上传"
+                    ),
                     format!("the file is too large: {most} MB at most"),
                 ),
             ));
@@ -314,7 +344,8 @@ impl Backend {
 
     fn media_file(&self, relative: &str) -> Result<Value, Answer> {
         let path = self.place(relative)?;
-        let bytes = std::fs::read(&path).map_err(|_| Answer::refused(404, format!("no file {relative}")))?;
+        let bytes = std::fs::read(&path)
+            .map_err(|_| Answer::refused(404, format!("no file {relative}")))?;
         Ok(json!({
             "id": format!("{:016x}", hash_bytes(&bytes)),
             "content": base64::engine::general_purpose::STANDARD.encode(&bytes),
@@ -333,9 +364,26 @@ impl Backend {
     }
 
     fn delete(&self, paths: &[String]) -> Result<Value, Answer> {
-        let places: Vec<PathBuf> = paths.iter().map(|p| self.place(p)).collect::<Result<_, _>>()?;
-        for path in places {
+        let places: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| self.place(p))
+            .collect::<Result<_, _>>()?;
+        for path in &places {
             let _ = std::fs::remove_file(path);
+        }
+        // A bundle's folder goes with its last file: an empty folder left
+        // in `content/` would read as a section of its own.
+        let content = self.root.join("content");
+        for path in &places {
+            for folder in path
+                .ancestors()
+                .skip(1)
+                .take_while(|f| f.starts_with(&content) && *f != content)
+            {
+                if std::fs::remove_dir(folder).is_err() {
+                    break;
+                }
+            }
         }
         Ok(json!({"message": "deleted"}))
     }
@@ -344,7 +392,11 @@ impl Backend {
 fn strings(value: &Value) -> Vec<String> {
     value
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -385,10 +437,17 @@ fn keep_hidden_fields(path: &Path, raw: &str) -> String {
     let Ok(old) = std::fs::read_to_string(path) else {
         return raw.to_string();
     };
-    let Some(old_yaml) = old.strip_prefix("---\n").and_then(|r| r.split_once("\n---")).map(|(y, _)| y) else {
+    let Some(old_yaml) = old
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---"))
+        .map(|(y, _)| y)
+    else {
         return raw.to_string();
     };
-    let Some((new_yaml, body)) = raw.strip_prefix("---\n").and_then(|r| r.split_once("\n---")) else {
+    let Some((new_yaml, body)) = raw
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---"))
+    else {
         return raw.to_string();
     };
     let mut kept = new_yaml.to_string();
@@ -416,7 +475,10 @@ pub fn check_page_text(root: &Path, outline: &Outline, relative: &str, raw: &str
     let Some(section) = section_of(outline, relative) else {
         return vec![Error::in_file(
             file,
-            tr!("页面要放在一个栏目的文件夹里", "a page belongs in a section's folder"),
+            tr!(
+                "页面要放在一个栏目的文件夹里",
+                "a page belongs in a section's folder"
+            ),
         )];
     };
     let split = match frontmatter::split(file, raw) {
@@ -428,16 +490,29 @@ pub fn check_page_text(root: &Path, outline: &Outline, relative: &str, raw: &str
         Err(error) => return vec![error],
     };
     let mut errors = crate::content::check_page_meta(file, split.yaml, &meta, &section.section);
-    if let Some(wanted) = meta.community.as_deref().filter(|c| !c.is_empty())
-        && !outline.communities.iter().any(|c| c == wanted)
+    if let Some(wanted) = meta
+        .community
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        && !outline
+            .communities
+            .iter()
+            .chain(&outline.community_slugs)
+            .any(|c| c == wanted)
     {
-        let allowed = outline.communities.join("、");
-        errors.push(
-            Error::at_line(file, crate::content::key_line(split.yaml, "community"), tr!("没有叫 `{wanted}` 的社区", "there is no community `{wanted}`"))
-                .with_hint(tr!("这里可以写：{allowed}", "allowed here: {allowed}")),
-        );
+        let titles: Vec<&str> = outline.communities.iter().map(String::as_str).collect();
+        let line = crate::content::key_line(split.yaml, "community");
+        errors.push(crate::content::communities::unknown_at(
+            file, line, wanted, &titles,
+        ));
     }
-    let resolve = |target: &str| root.join("content").join(target).is_file().then(|| format!("/{target}"));
+    let resolve = |target: &str| {
+        root.join("content")
+            .join(target)
+            .is_file()
+            .then(|| format!("/{target}"))
+    };
     let policy = HtmlPolicy::for_settings(&crate::html_settings::MarkdownSettings::default());
     let context = LinkContext {
         path: file,

@@ -53,7 +53,10 @@ pub fn config(outline: &Outline, backend: &Backend, site_url: &str) -> Value {
             let mut value = json!({"name": host, "repo": repo, "branch": branch});
             if let (Some(base), Some(map)) = (base_url, value.as_object_mut()) {
                 map.insert("base_url".into(), json!(base));
-                map.insert("api_root".into(), json!(format!("{}/api/v1", base.trim_end_matches('/'))));
+                map.insert(
+                    "api_root".into(),
+                    json!(format!("{}/api/v1", base.trim_end_matches('/'))),
+                );
             }
             value
         }
@@ -78,12 +81,21 @@ pub fn config(outline: &Outline, backend: &Backend, site_url: &str) -> Value {
 
 fn collection(section: &OutlineSection, communities: &[String]) -> Value {
     let required = required_of(section.page_type);
-    let mut fields: Vec<Value> = fields_of(section.page_type)
+    let mut form: Vec<&Field> = fields_of(section.page_type)
         .filter(|f| !NOT_IN_FORMS.contains(&f.name))
+        .collect();
+    form.sort_by_key(|f| form_place(f.name, section.page_type));
+    let body_at = form
+        .iter()
+        .position(|f| form_place(f.name, section.page_type) > BODY_PLACE)
+        .unwrap_or(form.len());
+    let mut fields: Vec<Value> = form
+        .iter()
         .map(|f| widget(f, required.contains(&f.name), communities))
         .collect();
-    fields.push(json!({"label": "正文", "name": "body", "widget": "markdown", "required": false,
-        "hint": "空一行是分段；两个星号之间的字会加粗"}));
+    // `photo` is linju's own component (editor/linju-cms.js).
+    fields.insert(body_at, json!({"label": "正文", "name": "body", "widget": "markdown", "required": false,
+        "editor_components": ["photo"], "hint": "空一行是分段；两个星号之间的字会加粗；照片用工具栏的 ＋ 加"}));
     json!({
         "name": section.folder.replace('/', "-"),
         "label": section.title,
@@ -99,6 +111,22 @@ fn collection(section: &OutlineSection, communities: &[String]) -> Value {
         "sortable_fields": sortable(section.page_type),
         "fields": fields,
     })
+}
+
+/// Where the body goes among the places of [`form_place`].
+const BODY_PLACE: u8 = 3;
+
+/// A field's place in the form: what every writer fills first (the title,
+/// the type's own fields, the date, the community, the cover), then the
+/// text, then what most pages never need.
+fn form_place(name: &str, page_type: PageType) -> u8 {
+    match name {
+        "title" => 0,
+        _ if page_type.own_fields().contains(&name) => 1,
+        "date" | "community" | "cover" | "cover_alt" => 2,
+        "summary" | "tags" => 4,
+        _ => 5,
+    }
 }
 
 fn sortable(page_type: PageType) -> Vec<&'static str> {
@@ -123,7 +151,9 @@ fn widget(field: &Field, required: bool, communities: &[String]) -> Value {
         Shape::Flag => json!({"widget": "boolean", "default": false}),
         Shape::Count => json!({"widget": "number", "value_type": "int", "min": 0}),
         Shape::Integer => json!({"widget": "number", "value_type": "int"}),
-        Shape::TextList => json!({"widget": "list", "field": {"label": field.label, "name": "item", "widget": "string"}}),
+        Shape::TextList => {
+            json!({"widget": "list", "field": {"label": field.label, "name": "item", "widget": "string"}})
+        }
         Shape::Photo => json!({"widget": "image", "choose_url": false}),
         Shape::Community => json!({"widget": "select", "options": communities}),
         Shape::EventKind => {
@@ -146,6 +176,12 @@ fn widget(field: &Field, required: bool, communities: &[String]) -> Value {
         Shape::Steps => steps(),
         Shape::Extra => json!({"widget": "hidden"}),
     };
+    if field.name == "date"
+        && let Some(map) = value.as_object_mut()
+    {
+        // A new page is dated when it is written, as `linju new` does.
+        map.insert("default".into(), json!("{{now}}"));
+    }
     if let Some(map) = value.as_object_mut() {
         map.insert("label".into(), json!(field.label));
         map.insert("name".into(), json!(field.name));
@@ -190,23 +226,51 @@ mod tests {
                 section: Default::default(),
             }],
             communities: vec!["听湖社区".into()],
+            community_slugs: vec!["tinghu".into()],
         }
     }
 
     #[test]
     fn a_section_is_a_collection_of_bundles_with_its_types_fields() {
-        let config = config(&outline(), &Backend::Local { url: "/__linju/cms".into() }, "/");
+        let config = config(
+            &outline(),
+            &Backend::Local {
+                url: "/__linju/cms".into(),
+            },
+            "/",
+        );
         let stories = &config["collections"][0];
         assert_eq!(stories["folder"], "content/stories");
         assert_eq!(stories["path"], "{{slug}}/index");
         assert_eq!(stories["media_folder"], "");
         let fields = stories["fields"].as_array().unwrap();
-        let named = |name: &str| fields.iter().find(|f| f["name"] == name).cloned().unwrap_or_default();
+        let named = |name: &str| {
+            fields
+                .iter()
+                .find(|f| f["name"] == name)
+                .cloned()
+                .unwrap_or_default()
+        };
         assert_eq!(named("person")["required"], true);
         assert_eq!(named("person")["label"], "人物姓名");
         assert_eq!(named("community")["options"], json!(["听湖社区"]));
         assert_eq!(named("date")["format"], "YYYY-MM-DD HH:mm");
-        assert!(named("address").is_null(), "a station field is not a story's");
+        assert!(
+            named("address").is_null(),
+            "a station field is not a story's"
+        );
+        let order: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+        let place = |name: &str| order.iter().position(|n| *n == name).unwrap_or(usize::MAX);
+        assert_eq!(&order[..3], ["title", "person", "occupation"], "{order:?}");
+        assert!(
+            place("person") < place("date") && place("cover") < place("body"),
+            "{order:?}"
+        );
+        assert!(
+            place("body") < place("tags") && place("tags") < place("aliases"),
+            "{order:?}"
+        );
+        assert_eq!(named("date")["default"], "{{now}}");
         assert_eq!(config["locale"], "zh_Hans");
         assert_eq!(config["backend"]["name"], "proxy");
     }
@@ -222,6 +286,9 @@ mod tests {
         let local = config(&outline(), &Backend::Local { url: "/x".into() }, "/");
         let remote = config(&outline(), &git, "/");
         assert_eq!(local["collections"], remote["collections"]);
-        assert_eq!(remote["backend"]["api_root"], "https://git.example.org/api/v1");
+        assert_eq!(
+            remote["backend"]["api_root"],
+            "https://git.example.org/api/v1"
+        );
     }
 }

@@ -24,8 +24,10 @@ use crate::error::{Error, Errors};
 pub struct Outline {
     /// Sections pages can be added to: folder under `content/`, type, title.
     pub sections: Vec<OutlineSection>,
-    /// The titles of the communities.
+    /// The titles of the communities, the choices a form offers.
     pub communities: Vec<String>,
+    /// Their slugs, which a page written by hand may name instead.
+    pub community_slugs: Vec<String>,
 }
 
 /// One section of the outline.
@@ -48,6 +50,7 @@ impl Outline {
         Outline {
             sections: Vec::new(),
             communities: Vec::new(),
+            community_slugs: Vec::new(),
         }
     }
 
@@ -74,14 +77,16 @@ impl Outline {
             })
             .filter(|s| !s.folder.is_empty())
             .collect();
-        let communities = site
-            .communities
-            .iter()
-            .map(|&c| site.pages[c].title.clone())
-            .collect();
+        let of_each = |field: fn(&crate::content::Page) -> &String| {
+            site.communities
+                .iter()
+                .map(|&c| field(&site.pages[c]).clone())
+                .collect()
+        };
         Outline {
             sections,
-            communities,
+            communities: of_each(|p| &p.title),
+            community_slugs: of_each(|p| &p.slug),
         }
     }
 }
@@ -161,7 +166,11 @@ pub fn write_git_editor(root: &Path, git: &GitHost) -> Result<Vec<PathBuf>, Erro
         .map_err(|e| Error::io(&folder, ("创建文件夹", "create the folder"), &e))?;
     let mut written = Vec::new();
     for file in DECAP.files() {
-        let name = file.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let (name, bytes) = match name.strip_suffix(".gz") {
             Some(plain) => {
                 let mut unpacked = Vec::new();
@@ -175,12 +184,19 @@ pub fn write_git_editor(root: &Path, git: &GitHost) -> Result<Vec<PathBuf>, Erro
         crate::fs::write_atomically(&path, &bytes)?;
         written.push(path);
     }
+    let ours = folder.join("linju-cms.js");
+    crate::fs::write_atomically(&ours, LINJU_CMS_JS.as_bytes())?;
+    written.push(ours);
     let page = GIT_ADMIN_PAGE.replace("CONFIG", &config.to_string().replace("</", "<\\/"));
     let index = folder.join("index.html");
     crate::fs::write_atomically(&index, page.as_bytes())?;
     written.push(index);
     Ok(written)
 }
+
+/// linju's additions to the CMS (a photo component with Chinese labels),
+/// loaded after it by both editors.
+pub const LINJU_CMS_JS: &str = include_str!("linju-cms.js");
 
 /// The page of the Git-host editor: the CMS from beside it, this config.
 const GIT_ADMIN_PAGE: &str = r#"<!DOCTYPE html>
@@ -192,6 +208,7 @@ const GIT_ADMIN_PAGE: &str = r#"<!DOCTYPE html>
 <title>网站编辑器</title>
 <script>window.CMS_MANUAL_INIT = true;</script>
 <script src="decap-cms.js"></script>
+<script src="linju-cms.js"></script>
 </head>
 <body>
 <script>window.CMS.init({ config: CONFIG });</script>
@@ -207,7 +224,9 @@ fn gunzip(gzip: &[u8], out: &mut Vec<u8>) -> std::io::Result<()> {
     if gzip.get(..3) != Some(&[0x1f, 0x8b, 8]) || flags != 0 {
         return Err(invalid());
     }
-    let deflated = gzip.get(10..gzip.len().saturating_sub(8)).ok_or_else(invalid)?;
+    let deflated = gzip
+        .get(10..gzip.len().saturating_sub(8))
+        .ok_or_else(invalid)?;
     let unpacked = miniz_oxide::inflate::decompress_to_vec(deflated).map_err(|_| invalid())?;
     out.extend_from_slice(&unpacked);
     Ok(())

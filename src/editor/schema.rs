@@ -59,7 +59,14 @@ fn field_schema(field: &Field, communities: &[String]) -> Value {
         Shape::Community => json!({"type": "string", "enum": communities}),
         Shape::EventKind => {
             let mut names: Vec<&str> = EVENT_KINDS.iter().map(|(name, _)| *name).collect();
-            names.extend(["议事会", "居民议事会", "文化活动", "志愿服务", "便民服务", "其他"]);
+            names.extend([
+                "议事会",
+                "居民议事会",
+                "文化活动",
+                "志愿服务",
+                "便民服务",
+                "其他",
+            ]);
             json!({"type": "string", "enum": names})
         }
         Shape::Members => list_of(&[("name", true, "姓名"), ("relation", false, "称呼")]),
@@ -95,7 +102,12 @@ fn field_schema(field: &Field, communities: &[String]) -> Value {
 fn list_of(fields: &[(&str, bool, &str)]) -> Value {
     let properties: Map<String, Value> = fields
         .iter()
-        .map(|(name, _, title)| ((*name).to_string(), json!({"type": "string", "title": title})))
+        .map(|(name, _, title)| {
+            (
+                (*name).to_string(),
+                json!({"type": "string", "title": title}),
+            )
+        })
         .collect();
     let required: Vec<&str> = fields.iter().filter(|f| f.1).map(|f| f.0).collect();
     json!({
@@ -196,7 +208,10 @@ mod tests {
         let schema = page_schema(PageType::Story, &["听湖社区".to_string()]);
         assert_eq!(schema["required"], json!(["title", "person"]));
         assert!(schema["properties"]["address"].is_null());
-        assert_eq!(schema["properties"]["community"]["enum"], json!(["听湖社区"]));
+        assert_eq!(
+            schema["properties"]["community"]["enum"],
+            json!(["听湖社区"])
+        );
         assert_eq!(schema["properties"]["person"]["title"], "人物姓名");
         assert_eq!(schema["additionalProperties"], false);
     }

@@ -7,11 +7,10 @@
 //! server's own pages (`Origin`); both are checked on every request to the
 //! back end, before its body is read.
 
-use std::hash::{BuildHasher, Hasher};
-
+use crate::editor::Outline;
 use crate::editor::backend::{Backend, MAX_UPLOAD};
 use crate::editor::decap::{self, Backend as CmsBackend};
-use crate::editor::Outline;
+use crate::lang::Lang;
 use crate::serve::site::Reply;
 
 /// The back end's address.
@@ -28,20 +27,29 @@ const ADMIN_PAGE: &str = r#"<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>网站编辑器</title>
-<script>window.CMS_MANUAL_INIT = true;</script>
+<script>
+// Take the token out of the address before Decap's router reads it, so the
+// router starts at its home and the token is not left in the history.
+window.CMS_MANUAL_INIT = true;
+(function () {
+  var found = /token=([0-9a-f]+)/.exec(location.hash);
+  if (found) {
+    sessionStorage.setItem('linju-token', found[1]);
+    history.replaceState(null, '', location.pathname + '#/');
+  }
+}());
+</script>
 <script src="/admin/decap/decap-cms.js"></script>
+<script src="/admin/linju-cms.js"></script>
 </head>
 <body>
 <script>
 (function () {
-  var found = /token=([0-9a-f]+)/.exec(location.hash);
-  var token = found ? found[1] : sessionStorage.getItem('linju-token');
+  var token = sessionStorage.getItem('linju-token');
   if (!token) {
     document.body.innerHTML = '<p style="font:20px/1.8 sans-serif;padding:2em">请用 <code>linju serve</code> 启动时显示的“编辑器”地址打开这一页（地址里带有 #token=…）。</p>';
     return;
   }
-  sessionStorage.setItem('linju-token', token);
-  if (found) { history.replaceState(null, '', location.pathname + '#/'); }
   fetch('/admin/config.json').then(function (r) { return r.json(); }).then(function (config) {
     config.backend.proxy_url = config.backend.proxy_url + '?token=' + token;
     window.CMS.init({ config: config });
@@ -55,6 +63,7 @@ const ADMIN_PAGE: &str = r#"<!DOCTYPE html>
 /// The editor of one `serve`.
 pub struct Admin {
     token: String,
+    lang: Lang,
     backend: Backend,
     site_url: String,
 }
@@ -64,6 +73,7 @@ impl Admin {
     pub fn new(root: &std::path::Path, outline: Outline, site_url: &str) -> Admin {
         Admin {
             token: random_token(),
+            lang: Lang::for_site(root),
             backend: Backend::new(root, outline),
             site_url: site_url.to_string(),
         }
@@ -108,6 +118,11 @@ impl Admin {
                     body: config.to_string().into_bytes(),
                 }
             }
+            "/admin/linju-cms.js" => Reply {
+                status: 200,
+                headers: vec![("Content-Type", "text/javascript; charset=utf-8".into())],
+                body: crate::editor::LINJU_CMS_JS.as_bytes().to_vec(),
+            },
             other => vendored(other.trim_start_matches("/admin/decap/")),
         }
     }
@@ -118,14 +133,44 @@ impl Admin {
         let token = target
             .split_once('?')
             .and_then(|(_, query)| query.split('&').find_map(|p| p.strip_prefix("token=")));
-        if token != Some(self.token.as_str()) {
-            return Some(Reply::text(403, "{\"error\":\"编辑器的令牌不对：请用 linju serve 启动时显示的编辑器地址打开\"}"));
+        if !token.is_some_and(|t| same_secret(t, &self.token)) {
+            return Some(self.refused(
+                "编辑器的口令不对：请用 linju serve 启动时显示的“编辑器”地址打开",
+                "wrong editor token: open the editor at the address linju serve printed",
+            ));
         }
-        let same_origin = matches!((origin, host), (Some(o), Some(h)) if o == format!("http://{h}"));
+        let same_origin =
+            matches!((origin, host), (Some(o), Some(h)) if o == format!("http://{h}"));
         if !same_origin {
-            return Some(Reply::text(403, "{\"error\":\"只接受本网站编辑器页面发来的请求\"}"));
+            return Some(self.refused(
+                "只接受本网站编辑器页面发来的请求",
+                "only the editor's own page may send requests here",
+            ));
         }
         None
+    }
+
+    /// The refusal of a request larger than [`MAX_BODY`], before reading it.
+    pub fn too_large(&self) -> Reply {
+        let most = MAX_UPLOAD / 1024 / 1024;
+        let mut reply = self.refused(
+            &format!(
+                "上传的内容太大：一次最多 {most} MB。手机照片可以先在相册里“编辑→调整大小”再上传"
+            ),
+            &format!("the upload is too large: {most} MB at most at a time"),
+        );
+        reply.status = 413;
+        reply
+    }
+
+    fn refused(&self, zh: &str, en: &str) -> Reply {
+        let message = match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        };
+        let mut reply = Reply::text(403, &serde_json::json!({ "error": message }).to_string());
+        reply.headers = vec![("Content-Type", "application/json; charset=utf-8".into())];
+        reply
     }
 
     /// A POST to the back end, already let through.
@@ -162,13 +207,28 @@ fn vendored(name: &str) -> Reply {
     }
 }
 
-/// 128 random bits, as hex: the hasher keys Rust seeds from the system.
+/// 128 bits from the system's random source, as hex. Without one (it
+/// never fails on the systems linju runs on) the token is made from the
+/// hasher keys Rust seeds from the same source.
 fn random_token() -> String {
-    (0..2)
-        .map(|_| {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        use std::hash::{BuildHasher, Hasher};
+        for chunk in bytes.chunks_mut(8) {
             let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-            hasher.write_u64(std::process::id().into());
-            format!("{:016x}", hasher.finish())
-        })
-        .collect()
+            hasher.write_u32(std::process::id());
+            chunk.copy_from_slice(&hasher.finish().to_le_bytes());
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares a token in time that does not depend on where they differ.
+fn same_secret(given: &str, token: &str) -> bool {
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }

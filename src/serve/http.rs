@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::lang::tr;
-use crate::serve::admin::{Admin, MAX_BODY};
+use crate::serve::admin::{Admin, BACKEND_PATH, MAX_BODY};
 use crate::serve::hub::Hub;
 use crate::serve::site::{Reply, SiteFiles, reply};
 
@@ -131,25 +131,30 @@ fn handle(site: &SiteFiles, hub: &Hub, admin: Option<&Admin>, mut stream: TcpStr
 fn editor_reply(admin: &Admin, request: &Head, path: &str, stream: &mut TcpStream) -> Reply {
     match request.method.as_str() {
         "GET" | "HEAD" => admin.page(path),
-        "POST" => {
-            if let Some(refused) = admin.refusal(&request.target, request.origin.as_deref(), request.host.as_deref()) {
+        "POST" if path == BACKEND_PATH => {
+            if let Some(refused) = admin.refusal(
+                &request.target,
+                request.origin.as_deref(),
+                request.host.as_deref(),
+            ) {
                 return refused;
+            }
+            if request.content_length.unwrap_or(0) > MAX_BODY {
+                return admin.too_large();
             }
             match read_body(stream, request) {
                 Ok(body) => admin.answer(&body),
                 Err(reply) => reply,
             }
         }
+        "POST" => Reply::text(405, "GET or HEAD\n"),
         _ => Reply::text(405, "GET, HEAD or POST\n"),
     }
 }
 
-/// The body of a request, up to [`MAX_BODY`] bytes (413 beyond).
+/// The body of a request, its length already checked.
 fn read_body(stream: &mut TcpStream, request: &Head) -> Result<Vec<u8>, Reply> {
     let length = request.content_length.unwrap_or(0);
-    if length > MAX_BODY {
-        return Err(Reply::text(413, "{\"error\":\"上传的内容太大\"}"));
-    }
     let mut body = request.rest.clone();
     body.truncate(length);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use crate::build::session::{RebuildReport, Session};
 use crate::build::staging;
 use crate::content::schedule::NextChange;
+use crate::editor::Outline;
 use crate::error::Errors;
 use crate::lang::{Label, Lang};
 use crate::options::BuildOptions;
-use crate::editor::Outline;
 use crate::serve::watch::{Wait, Watcher};
 use admin::Admin;
 use hub::{Hub, Notice};
@@ -43,6 +43,9 @@ pub enum LiveEvent<'a> {
         site: &'a str,
         /// Where the editor is.
         editor: &'a str,
+        /// The editor's address for a phone on the same network, when the
+        /// server listens beyond this machine (`--bind 0.0.0.0`).
+        editor_on_network: Option<&'a str>,
     },
     /// Files changed; a rebuild starts.
     Changed(&'a [PathBuf]),
@@ -129,11 +132,22 @@ pub fn serve(
     let admin = Arc::new(Admin::new(&root, outline, &site_url));
     let server_admin = Arc::clone(&admin);
     std::thread::spawn(move || {
-        http::run(listener, output_dir, server_base, server_hub, Some(server_admin))
+        http::run(
+            listener,
+            output_dir,
+            server_base,
+            server_hub,
+            Some(server_admin),
+        )
     });
+    let on_network = (address.bind == "0.0.0.0")
+        .then(network_address)
+        .flatten()
+        .map(|ip| admin.url(&format!("http://{ip}:{}", address.port)));
     on_event(LiveEvent::Serving {
         site: &site_url,
         editor: &admin.url(&origin),
+        editor_on_network: on_network.as_deref(),
     });
     let live = Live {
         hub: Some(&hub),
@@ -141,6 +155,16 @@ pub fn serve(
     };
     run_loop(&mut session, &mut watcher, &live, next, on_event);
     Ok(())
+}
+
+/// This machine's address on its local network: the source address the
+/// system would pick for a packet to the outside. A UDP `connect` sends
+/// nothing, so this works offline as long as there is a route.
+fn network_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 /// What a rebuild tells besides the person at the terminal: open pages

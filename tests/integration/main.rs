@@ -8,6 +8,8 @@ mod care;
 mod check;
 mod checkers;
 mod cli;
+mod editor;
+mod editor_browser;
 mod errors;
 mod fuzz;
 mod hardening;

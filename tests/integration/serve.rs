@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use crate::harness::TestSite;
 
 /// How long anything here may take before the test fails.
-const PATIENCE: Duration = Duration::from_secs(20);
+pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A running `linju serve` (or `watch`), killed when dropped.
-struct Running {
+pub struct Running {
     child: Child,
-    port: u16,
+    pub port: u16,
     output: Receiver<String>,
 }
 
@@ -28,7 +28,7 @@ impl Drop for Running {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -38,13 +38,13 @@ fn free_port() -> u16 {
 
 /// Starts the binary with `args` in `root`; its stdout and stderr lines
 /// arrive on a channel.
-fn start(root: &Path, args: &[&str], port: u16) -> Running {
+pub fn start(root: &Path, args: &[&str], port: u16) -> Running {
     start_in(root, args, port, "en")
 }
 
 /// [`start`] with messages in `lang` (`zh` or `en`); the tests that read
 /// addresses and counts from the output use English.
-fn start_in(root: &Path, args: &[&str], port: u16, lang: &str) -> Running {
+pub fn start_in(root: &Path, args: &[&str], port: u16, lang: &str) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_linju"))
         .env("LINJU_LANG", lang)
         .args(args)
@@ -82,7 +82,7 @@ fn serve(site: &TestSite) -> Running {
 
 impl Running {
     /// Waits for an output line containing `text`; returns all lines seen.
-    fn wait_for_line(&self, text: &str) -> Vec<String> {
+    pub fn wait_for_line(&self, text: &str) -> Vec<String> {
         let deadline = Instant::now() + PATIENCE;
         let mut seen = Vec::new();
         while Instant::now() < deadline {
@@ -97,20 +97,20 @@ impl Running {
         panic!("no line with `{text}` in:\n{}", seen.join("\n"));
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub fn get(&self, path: &str) -> Reply {
         request(self.port, "GET", path)
     }
 }
 
 /// A parsed HTTP reply.
-struct Reply {
-    status: u16,
-    head: String,
-    body: String,
+pub struct Reply {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<String> {
+    pub fn header(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
             key.eq_ignore_ascii_case(name)
@@ -201,7 +201,7 @@ impl Events {
 }
 
 /// Polls until `check` holds.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + PATIENCE;
     while Instant::now() < deadline {
         if check() {
