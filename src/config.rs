@@ -629,4 +629,51 @@ mod tests {
         let err = parse("title: t\ntimezone: Mars/Base\n").unwrap_err();
         assert_eq!(err.line, Some(2));
     }
+
+    /// The keys serde accepts for `T`, read from its "unknown field"
+    /// message, which lists them.
+    fn accepted_keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        let message = serde_yaml::from_str::<T>("no_such_key_here: 1\n")
+            .expect_err("an unknown key is refused")
+            .to_string();
+        // "expected one of `a`, `b`", "expected `a` or `b`", "expected `a`".
+        let listed = message.split("expected").nth(1).unwrap_or_default();
+        let mut keys: Vec<String> = listed
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn schema_keys(schema: &serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<String> = schema["properties"]
+            .as_object()
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_schema_of_linju_yaml_has_every_key_the_build_reads_and_no_other() {
+        let schema = crate::editor::schema::config_schema();
+        assert_eq!(schema_keys(&schema), accepted_keys::<RawConfig>());
+        assert_eq!(
+            schema_keys(&schema["properties"]["images"]),
+            accepted_keys::<RawImages>()
+        );
+        assert_eq!(
+            schema_keys(&schema["properties"]["markdown"]),
+            accepted_keys::<MarkdownSettings>()
+        );
+        let screen = &schema["properties"]["screens"]["items"];
+        assert_eq!(schema_keys(screen), accepted_keys::<RawScreen>());
+        assert_eq!(
+            schema_keys(&screen["properties"]["sources"]["items"]),
+            accepted_keys::<ScreenSource>()
+        );
+    }
 }

@@ -120,6 +120,9 @@ impl InitArgs {
         let lang = linju::Lang::for_site(&self.dir);
         match linju::init(&self.dir, self.bare) {
             Ok(done) => {
+                // The schemas VS Code's settings point at (.vscode/); a
+                // site that does not load yet just goes without them.
+                let _ = linju::write_schemas(&done.root, &done.root.join(".linju/schema"));
                 let shown = done.root.display();
                 let count = done.files.len();
                 match lang {

@@ -373,11 +373,16 @@ pub fn check_page_meta(
 
 /// `tags: [志愿服务，邻里]` is valid YAML for one tag; a Chinese comma or
 /// 顿号 inside a tag is almost always meant to separate two.
+///
+/// The commas a tag may not hold (the schema and the editor's form refuse
+/// them too): a writer meant two tags.
+pub const CHINESE_COMMAS: [char; 2] = ['，', '、'];
+
 fn tags_joined_by_a_chinese_comma(file: &Path, yaml: &str, tags: &[String]) -> Option<Error> {
-    let joined = tags.iter().find(|tag| tag.contains(['，', '、']))?;
+    let joined = tags.iter().find(|tag| tag.contains(CHINESE_COMMAS))?;
     let items: Vec<&str> = tags
         .iter()
-        .flat_map(|tag| tag.split(['，', '、']))
+        .flat_map(|tag| tag.split(CHINESE_COMMAS))
         .map(str::trim)
         .filter(|item| !item.is_empty())
         .collect();

@@ -151,6 +151,10 @@ fn widget(field: &Field, required: bool, communities: &[String]) -> Value {
         Shape::Flag => json!({"widget": "boolean", "default": false}),
         Shape::Count => json!({"widget": "number", "value_type": "int", "min": 0}),
         Shape::Integer => json!({"widget": "number", "value_type": "int"}),
+        Shape::TextList if field.name == "tags" => json!({"widget": "list", "field": {
+            "label": field.label, "name": "item", "widget": "string",
+            "pattern": [crate::editor::schema::one_tag_pattern(), "一项只写一个标签；几个标签就点几次“新增”，不要用中文逗号隔开"],
+        }}),
         Shape::TextList => {
             json!({"widget": "list", "field": {"label": field.label, "name": "item", "widget": "string"}})
         }

@@ -106,14 +106,27 @@ pub fn load_site(root: &Path) -> Result<Site, Errors> {
 }
 
 /// Writes a JSON Schema for each page type (`story.schema.json`...) and
-/// for `linju.yaml` (`linju.schema.json`) into `out`; returns the files.
+/// for `linju.yaml` (`linju.schema.json`) into `out`, and the site's
+/// `.remarkrc.json`, which tells VS Code's remark extension which schema
+/// each section's pages follow (unless the site has its own); returns the
+/// files written.
 pub fn write_schemas(root: &Path, out: &Path) -> Result<Vec<PathBuf>, Errors> {
     let site = load_site(root)?;
     let outline = Outline::of(&site);
+    let work = root.join(".linju");
+    if out.starts_with(&work) {
+        crate::fs::create_work_folder(&work)?;
+    }
     std::fs::create_dir_all(out)
         .map_err(|e| Error::io(out, ("创建文件夹", "create the folder"), &e))?;
     let mut written = Vec::new();
-    let mut schemas = schema::page_schemas(&outline.communities);
+    let names: Vec<String> = outline
+        .communities
+        .iter()
+        .chain(&outline.community_slugs)
+        .cloned()
+        .collect();
+    let mut schemas = schema::page_schemas(&names);
     schemas.push(("linju", schema::config_schema()));
     for (name, value) in schemas {
         let path = out.join(format!("{name}.schema.json"));
@@ -121,8 +134,24 @@ pub fn write_schemas(root: &Path, out: &Path) -> Result<Vec<PathBuf>, Errors> {
         crate::fs::write_atomically(&path, text.as_bytes())?;
         written.push(path);
     }
+    let remarkrc = root.join(".remarkrc.json");
+    let ours = std::fs::read_to_string(&remarkrc).map_or(true, |text| text.contains(REMARKRC_MARK));
+    if ours {
+        let shown = out.strip_prefix(root).map_or_else(
+            |_| out.display().to_string(),
+            |o| format!("./{}", o.display()),
+        );
+        let text = serde_json::to_string_pretty(&schema::remark_config(&outline, &shown))
+            .unwrap_or_default();
+        crate::fs::write_atomically(&remarkrc, text.as_bytes())?;
+        written.push(remarkrc);
+    }
     Ok(written)
 }
+
+/// What marks a `.remarkrc.json` as written by `linju schema` (and so
+/// safe to rewrite): the schemas' folder in its mapping.
+const REMARKRC_MARK: &str = "remark-lint-frontmatter-schema";
 
 /// The vendored Decap CMS: its bundle, chunks and WebAssembly, each
 /// gzip-compressed (`vendor/decap-cms/README.md`).

@@ -10,10 +10,10 @@ use crate::content::fields::{COUNCIL_STEPS, EVENT_KINDS, Field, Shape, fields_of
 use crate::content::{PAGE_TYPES, PageType};
 
 /// A date as linju reads it: `2025-11-10`, `2025-11-10 09:30`, or RFC 3339.
-const DATE_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?)?$";
+const DATE_PATTERN: &str = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$";
 
-/// The schema of `page_type`'s front matter; `communities` are the titles
-/// a page may name.
+/// The schema of `page_type`'s front matter; `communities` are the names
+/// (titles and slugs) a page may give.
 pub fn page_schema(page_type: PageType, communities: &[String]) -> Value {
     let mut properties = Map::new();
     for field in fields_of(page_type) {
@@ -46,15 +46,28 @@ fn described(field: &Field, mut schema: Value) -> Value {
     schema
 }
 
+/// Any scalar: the build reads `phone: 13700002222` or `title: 2025` as
+/// the text written, so a number there is no mistake.
+const SCALAR: [&str; 3] = ["string", "number", "boolean"];
+
+/// A tag without the Chinese commas that mean two tags were written as one.
+pub fn one_tag_pattern() -> String {
+    let commas: String = crate::content::CHINESE_COMMAS.iter().collect();
+    format!("^[^{commas}]*$")
+}
+
 fn field_schema(field: &Field, communities: &[String]) -> Value {
-    let text = json!({"type": "string"});
+    let text = json!({"type": SCALAR});
     let schema = match field.shape {
         Shape::Text | Shape::LongText | Shape::Photo => text,
         Shape::Date => json!({"type": "string", "pattern": DATE_PATTERN}),
         Shape::Flag => json!({"type": "boolean"}),
         Shape::Count => json!({"type": "integer", "minimum": 0}),
         Shape::Integer => json!({"type": "integer"}),
-        Shape::TextList => json!({"type": "array", "items": {"type": "string"}}),
+        Shape::TextList if field.name == "tags" => json!({"type": "array", "items": {
+            "type": SCALAR, "pattern": one_tag_pattern(),
+        }}),
+        Shape::TextList => json!({"type": "array", "items": {"type": SCALAR}}),
         Shape::Community if communities.is_empty() => text,
         Shape::Community => json!({"type": "string", "enum": communities}),
         Shape::EventKind => {
@@ -144,6 +157,64 @@ fn steps_schema() -> Value {
     json!({"type": "object", "properties": properties, "additionalProperties": false})
 }
 
+/// The configuration of remark (`.remarkrc.json`) that checks each
+/// section's pages against its type's schema in `schemas` (a folder, as
+/// written from the site folder): VS Code's YAML extension does not look
+/// into Markdown, remark-lint-frontmatter-schema does.
+pub fn remark_config(outline: &crate::editor::Outline, schemas: &str) -> Value {
+    let mut mapping: Map<String, Value> = Map::new();
+    for section in &outline.sections {
+        let file = format!("{schemas}/{}.schema.json", section.page_type.name());
+        let globs = [
+            format!("content/{}/!(_index).md", section.folder),
+            format!("content/{}/*/index.md", section.folder),
+        ];
+        let entry = mapping.entry(file).or_insert_with(|| json!([]));
+        if let Some(list) = entry.as_array_mut() {
+            list.extend(globs.into_iter().map(Value::from));
+        }
+    }
+    json!({
+        "plugins": [
+            "remark-frontmatter",
+            ["remark-lint-frontmatter-schema", {"schemas": mapping}],
+        ]
+    })
+}
+
+/// One lobby screen of `screens:`.
+fn screen_schema() -> Value {
+    let texts = |title: &str| json!({"type": "array", "items": {"type": "string"}, "title": title});
+    let seconds = |title: &str| json!({"type": "integer", "minimum": 1, "title": title});
+    json!({
+        "type": "object",
+        "required": ["name"],
+        "additionalProperties": false,
+        "properties": {
+            "name": {"type": "string", "pattern": "^[a-z0-9-]+$", "title": "屏幕名（网址里用，小写字母、数字和 -）"},
+            "title": {"type": "string", "title": "屏幕上显示的名称"},
+            "orientation": {"enum": ["landscape", "portrait"], "title": "横屏 landscape 或竖屏 portrait"},
+            "resolution": {"type": "string", "pattern": "^\\s*\\d+\\s*[x×X]\\s*\\d+\\s*$", "title": "分辨率，例如 1920x1080"},
+            "slide_seconds": seconds("每张停留几秒"),
+            "poll_seconds": seconds("每隔几秒检查一次更新"),
+            "community": {"type": "string", "title": "只放这个社区的内容"},
+            "sources": {"type": "array", "title": "放哪些内容", "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "sections": texts("栏目文件夹"),
+                    "types": texts("页面类型"),
+                    "kinds": texts("活动类型"),
+                    "tags": texts("标签"),
+                    "communities": texts("社区"),
+                    "limit": {"type": "integer", "minimum": 1, "title": "最多几条"},
+                    "hours": {"type": "string", "title": "只在这些时间放，例如 07:00-22:00"},
+                }
+            }},
+        }
+    })
+}
+
 /// The schema of `linju.yaml`.
 pub fn config_schema() -> Value {
     let text = |title: &str| json!({"type": "string", "title": title});
@@ -177,7 +248,7 @@ pub fn config_schema() -> Value {
                     "webp_quality": quality,
                 }
             },
-            "screens": {"type": "array", "title": "楼宇大堂的显示屏", "items": {"type": "object", "required": ["name"]}},
+            "screens": {"type": "array", "title": "楼宇大堂的显示屏", "items": screen_schema()},
             "search": {
                 "title": "站内搜索",
                 "oneOf": [
@@ -214,5 +285,32 @@ mod tests {
         );
         assert_eq!(schema["properties"]["person"]["title"], "人物姓名");
         assert_eq!(schema["additionalProperties"], false);
+    }
+
+    #[test]
+    fn the_date_pattern_accepts_what_the_build_reads_and_nothing_else() {
+        let pattern = json!({"type": "string", "pattern": DATE_PATTERN});
+        for text in [
+            "2025-11-10",
+            "2025-11-10 09:30",
+            "2025-11-10T09:30",
+            "2025-11-10 09:30:15",
+            "2025-11-10T09:30:00+08:00",
+            "2025-11-10T01:30:00Z",
+            "2025-12-31 23:59",
+            "2025-13-45",
+            "2025-11-10 24:00",
+            "2025-11-10 9:30",
+            "2025-1-5",
+            "2025/11/10",
+            "2025年11月10日",
+            "11-10",
+            "2025-00-10",
+            "2025-11-00",
+        ] {
+            let build = crate::dates::DateInput::parse(text).is_ok();
+            let schema = jsonschema::draft7::is_valid(&pattern, &json!(text));
+            assert_eq!(schema, build, "{text}: schema {schema}, build {build}");
+        }
     }
 }

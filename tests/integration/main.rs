@@ -20,6 +20,7 @@ mod js_tools;
 mod light_pages;
 mod privacy;
 mod rendering;
+mod schema;
 mod screens;
 mod search;
 mod search_browser;
