@@ -42,7 +42,7 @@ pub struct CmsArgs {
     #[arg(long, default_value = ".")]
     root: PathBuf,
     /// github, or gitea (also for Forgejo).
-    #[arg(long, default_value = "github")]
+    #[arg(long, default_value = "github", value_parser = ["github", "gitea"])]
     host: String,
     /// The repository, owner/name.
     #[arg(long)]
@@ -50,9 +50,13 @@ pub struct CmsArgs {
     /// The branch the site is published from.
     #[arg(long, default_value = "main")]
     branch: String,
-    /// The Gitea or Forgejo server, e.g. https://git.example.org.
+    /// The Gitea or Forgejo server, e.g. https://git.example.org (for
+    /// GitHub: the OAuth service that logs writers in).
     #[arg(long)]
     base_url: Option<String>,
+    /// The client ID of the OAuth2 application made on Gitea or Forgejo.
+    #[arg(long)]
+    app_id: Option<String>,
 }
 
 impl CmsArgs {
@@ -63,6 +67,7 @@ impl CmsArgs {
             repo: self.repo,
             branch: self.branch,
             base_url: self.base_url,
+            app_id: self.app_id,
         };
         match linju::write_git_editor(&self.root, &git) {
             Ok(files) => {

@@ -31,8 +31,12 @@ pub enum Backend {
         repo: String,
         /// The branch pages are committed to.
         branch: String,
-        /// The Gitea/Forgejo server (`https://git.example.org`), if any.
+        /// The Gitea/Forgejo server (`https://git.example.org`), or for
+        /// GitHub the OAuth service that logs writers in, if any.
         base_url: Option<String>,
+        /// The client ID of the OAuth application (Gitea/Forgejo's PKCE
+        /// login from the browser).
+        app_id: Option<String>,
     },
 }
 
@@ -49,17 +53,8 @@ pub fn config(outline: &Outline, backend: &Backend, site_url: &str) -> Value {
             repo,
             branch,
             base_url,
-        } => {
-            let mut value = json!({"name": host, "repo": repo, "branch": branch});
-            if let (Some(base), Some(map)) = (base_url, value.as_object_mut()) {
-                map.insert("base_url".into(), json!(base));
-                map.insert(
-                    "api_root".into(),
-                    json!(format!("{}/api/v1", base.trim_end_matches('/'))),
-                );
-            }
-            value
-        }
+            app_id,
+        } => git_backend(host, repo, branch, base_url.as_deref(), app_id.as_deref()),
     };
     let collections: Vec<Value> = outline
         .sections
@@ -73,10 +68,43 @@ pub fn config(outline: &Outline, backend: &Backend, site_url: &str) -> Value {
         "site_url": site_url,
         "publish_mode": "simple",
         "media_folder": "static/uploads",
-        "public_folder": "/uploads",
+        "public_folder": format!("{}uploads", path_of(site_url)),
         "slug": {"encoding": "unicode", "clean_accents": false, "sanitize_replacement": "-"},
         "collections": collections,
     })
+}
+
+/// The path of `url` (`/tinghu/` of `https://example.org/tinghu/`), where
+/// the site's own files are; `/` when there is none.
+fn path_of(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+/// A Git host's part of the configuration. Gitea and Forgejo log in from
+/// the browser (PKCE) with the OAuth application's client ID; GitHub needs
+/// an OAuth service at `base_url`.
+fn git_backend(host: &str, repo: &str, branch: &str, base_url: Option<&str>, app_id: Option<&str>) -> Value {
+    let mut value = json!({"name": host, "repo": repo, "branch": branch});
+    let Some(map) = value.as_object_mut() else {
+        return value;
+    };
+    if let Some(base) = base_url.map(|b| b.trim_end_matches('/')) {
+        map.insert("base_url".into(), json!(base));
+        if host != "github" {
+            map.insert("api_root".into(), json!(format!("{base}/api/v1")));
+            map.insert("auth_endpoint".into(), json!(format!("{base}/login/oauth/authorize")));
+        }
+    }
+    if let Some(id) = app_id {
+        map.insert("app_id".into(), json!(id));
+    }
+    value
 }
 
 fn collection(section: &OutlineSection, communities: &[String]) -> Value {
@@ -277,6 +305,8 @@ mod tests {
         assert_eq!(named("date")["default"], "{{now}}");
         assert_eq!(config["locale"], "zh_Hans");
         assert_eq!(config["backend"]["name"], "proxy");
+        let under = super::config(&outline(), &Backend::Local { url: "/x".into() }, "https://example.org/tinghu/");
+        assert_eq!(under["public_folder"], "/tinghu/uploads", "uploads are addressed under the base path");
     }
 
     #[test]
@@ -286,6 +316,7 @@ mod tests {
             repo: "office/site".into(),
             branch: "main".into(),
             base_url: Some("https://git.example.org".into()),
+            app_id: Some("3f1c".into()),
         };
         let local = config(&outline(), &Backend::Local { url: "/x".into() }, "/");
         let remote = config(&outline(), &git, "/");

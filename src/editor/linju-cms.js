@@ -43,3 +43,20 @@
     { raw: true }
   );
 }());
+
+// A phone (a worker uploading photos over the office Wi-Fi): Decap lays
+// the form and the preview side by side at 800 px at least, so the form
+// ran off the screen. Below 800 px the form takes the whole width and the
+// preview is left out; the saved page is the preview.
+(function () {
+  var style = document.createElement('style');
+  style.textContent =
+    '@media (max-width: 799px) {' +
+    '[class*="-EditorContainer"], [class*="-ToolbarContainer"] { min-width: 0 !important; }' +
+    '.SplitPane .Pane1 { width: 100% !important; }' +
+    '.SplitPane .Pane2, .SplitPane .Resizer, [class*="-EditorToggle"] { display: none !important; }' +
+    '[class*="-BackCollection"], [class*="-AppHeaderSiteLink"] { display: none !important; }' +
+    '[class*="-ToolbarSectionBackLink"] { min-width: 0 !important; flex: 0 1 auto !important; padding: 0 12px !important; }' +
+    '}';
+  document.head.appendChild(style);
+}());

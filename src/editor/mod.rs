@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::content::site::{LoadOptions, Site};
 use crate::content::{PageType, Section};
 use crate::error::{Error, Errors};
+use crate::lang::tr;
 
 /// What the editor needs to know of a site.
 #[derive(Debug, Clone)]
@@ -172,8 +173,11 @@ pub struct GitHost {
     pub repo: String,
     /// The branch the site is built from.
     pub branch: String,
-    /// A Gitea or Forgejo server's address.
+    /// A Gitea or Forgejo server's address, or for GitHub the OAuth
+    /// service that logs writers in.
     pub base_url: Option<String>,
+    /// The client ID of the OAuth application on Gitea or Forgejo.
+    pub app_id: Option<String>,
 }
 
 /// Writes the editor for a site published through a Git host into
@@ -181,6 +185,20 @@ pub struct GitHost {
 /// and a page that starts it with this site's configuration. Returns the
 /// files written.
 pub fn write_git_editor(root: &Path, git: &GitHost) -> Result<Vec<PathBuf>, Errors> {
+    if git.host == "gitea" && (git.base_url.is_none() || git.app_id.is_none()) {
+        return Err(Error::in_file(
+            &root.join("static/admin"),
+            tr!(
+                "Gitea 或 Forgejo 要写明服务器地址和 OAuth 应用的客户端 ID",
+                "Gitea or Forgejo needs the server's address and the OAuth application's client ID"
+            ),
+        )
+        .with_hint(tr!(
+            "例如 linju cms --host gitea --repo 街道办/网站 --base-url https://git.example.org --app-id 客户端ID（在 Gitea 的“设置 → 应用”里新建 OAuth2 应用，不勾选“机密客户端”）",
+            "e.g. linju cms --host gitea --repo office/site --base-url https://git.example.org --app-id CLIENT_ID (create an OAuth2 application under Settings → Applications, not confidential)"
+        ))
+        .into());
+    }
     let site = load_site(root)?;
     let outline = Outline::of(&site);
     let backend = decap::Backend::Git {
@@ -188,6 +206,7 @@ pub fn write_git_editor(root: &Path, git: &GitHost) -> Result<Vec<PathBuf>, Erro
         repo: git.repo.clone(),
         branch: git.branch.clone(),
         base_url: git.base_url.clone(),
+        app_id: git.app_id.clone(),
     };
     let config = decap::config(&outline, &backend, &site.config.base_url);
     let folder = root.join("static/admin");

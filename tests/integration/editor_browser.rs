@@ -80,6 +80,8 @@ fn a_story_written_in_the_editor_with_two_photos_is_served() {
         facts["communityChoices"],
         serde_json::json!(["听湖社区", "桂园社区"])
     );
+    assert_eq!(facts["phoneScrollWidth"], 360, "the form fits a phone: {facts:#}");
+    assert!(facts["phoneTitleFieldWidth"].as_f64().unwrap_or(999.0) <= 360.0);
     let refused = facts["refusedBySite"].as_str().unwrap_or_default();
     assert!(
         refused.contains("站内链接 `@/notices/nowhere.md` 指向的页面不存在")
@@ -123,4 +125,62 @@ fn a_story_written_in_the_editor_with_two_photos_is_served() {
             && served.body.contains("alt=\"周海在修车铺前给自行车打气\"")
             && served.body.contains("alt=\"中秋夜，楼下挂满了灯笼\"")
     });
+}
+
+#[test]
+fn the_editor_for_a_git_host_is_published_with_the_site_and_shows_its_login() {
+    let Some(browser) = browser_or_skip() else { return };
+    package("playwright-core");
+    let site = TestSite::fixture("basic");
+    let refused = site.run(&["cms", "--host", "gitea", "--repo", "jiedao/site"]).fails();
+    assert!(refused.contains("--app-id"), "says what to add: {refused}");
+    site.run(&[
+        "cms",
+        "--host",
+        "gitea",
+        "--repo",
+        "jiedao/site",
+        "--base-url",
+        "https://git.example.org",
+        "--app-id",
+        "5e1d2c",
+    ])
+    .ok();
+    let admin = site.root().join("static/admin");
+    let licence = std::fs::read_to_string(admin.join("LICENSE")).unwrap();
+    assert!(licence.contains("MIT License"));
+    let page = std::fs::read_to_string(admin.join("index.html")).unwrap();
+    for fact in [
+        "\"name\":\"gitea\"",
+        "\"app_id\":\"5e1d2c\"",
+        "\"api_root\":\"https://git.example.org/api/v1\"",
+        "\"folder\":\"content/stories\"",
+        "<script src=\"decap-cms.js\">",
+        "<script src=\"linju-cms.js\">",
+    ] {
+        assert!(page.contains(fact), "{fact} in static/admin/index.html");
+    }
+    let script = std::fs::read(admin.join("decap-cms.js")).unwrap();
+    assert!(script.len() > 1_000_000 && !script.starts_with(&[0x1f, 0x8b]), "unpacked");
+
+    site.build(&[]).ok();
+    let port = crate::static_server::serve(&site.public(), "/tinghu/", None);
+    let shots = std::env::var("LINJU_EDITOR_SHOTS")
+        .map(|dir| format!("{dir}/git-editor-login.png"))
+        .unwrap_or_default();
+    let facts = node_json(
+        "git-editor.mjs",
+        &[
+            &browser.to_string_lossy(),
+            &format!("http://127.0.0.1:{port}/tinghu/admin/"),
+            &shots,
+        ],
+    );
+    assert!(facts["failure"].is_null(), "{facts:#}");
+    assert!(
+        facts["buttons"].to_string().contains("Gitea"),
+        "the login names the host: {facts:#}"
+    );
+    assert_eq!(facts["elsewhere"], Value::Array(vec![]), "nothing from another host before login");
+    assert_eq!(facts["errors"], Value::Array(vec![]));
 }

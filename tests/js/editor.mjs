@@ -115,6 +115,15 @@ try {
   await page.waitForTimeout(500);
   facts.addressAfterSaving = page.url();
   await shot('editor-saved');
+
+  // On a phone: the form fits the screen (no sideways scrolling).
+  await page.setViewportSize({ width: 360, height: 800 });
+  await page.goto(new URL('#/collections/stories/new', editorUrl).href);
+  await page.getByLabel('标题', { exact: true }).waitFor();
+  await page.waitForTimeout(300);
+  facts.phoneScrollWidth = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  facts.phoneTitleFieldWidth = await page.getByLabel('标题', { exact: true }).evaluate((e) => e.getBoundingClientRect().right);
+  await shot('editor-phone');
 } catch (error) {
   facts.failure = String(error);
   await shot('editor-failure');
