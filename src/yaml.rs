@@ -40,6 +40,58 @@ pub fn parse<T: DeserializeOwned>(
     serde_yaml::from_str(text).map_err(|err| to_error(path, text, lines_before, &err))
 }
 
+/// `text` without the values a form leaves empty (`""`, `null`, `[]`, `{}`
+/// and maps or lists holding only those, at any depth), which mean "not
+/// set"; `None` when there are none (or the text is not YAML, or nests too
+/// deep), so the text stays exactly as written.
+pub fn without_empty_values(text: &str) -> Option<String> {
+    if too_deep(text).is_some() {
+        return None;
+    }
+    let mut value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    if !prune(&mut value) {
+        return None;
+    }
+    serde_yaml::to_string(&value).ok()
+}
+
+/// Removes empty values below `value`; whether it removed any.
+fn prune(value: &mut serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    let mut changed = false;
+    match value {
+        Value::Mapping(map) => {
+            for (_, child) in map.iter_mut() {
+                changed |= prune(child);
+            }
+            let before = map.len();
+            map.retain(|_, child| !is_empty(child));
+            changed |= map.len() != before;
+        }
+        Value::Sequence(items) => {
+            for child in items.iter_mut() {
+                changed |= prune(child);
+            }
+            let before = items.len();
+            items.retain(|child| !is_empty(child));
+            changed |= items.len() != before;
+        }
+        _ => {}
+    }
+    changed
+}
+
+fn is_empty(value: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.trim().is_empty(),
+        Value::Sequence(items) => items.is_empty(),
+        Value::Mapping(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
 /// The deepest nesting of `[` and `{` accepted: front matter needs three.
 /// The parser takes time growing with the square of the depth (100,000
 /// `[` took 29 s), so deeper text is refused before it is parsed.
@@ -517,6 +569,26 @@ fn expected_names(message: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn empty_values_go_at_any_depth_and_nothing_else_changes() {
+        let text = "title: 议事\ncover: ''\nsteps:\n  proposal:\n    date: ''\n    done: false\n  decision: {}\ntags: []\n";
+        assert_eq!(
+            without_empty_values(text).as_deref(),
+            Some("title: 议事\nsteps:\n  proposal:\n    done: false\n")
+        );
+        assert_eq!(
+            without_empty_values("title: 议事\ndraft: false\ncount: 0\n"),
+            None,
+            "false and 0 are values"
+        );
+        assert_eq!(
+            without_empty_values("title: [未闭合\n"),
+            None,
+            "not YAML: left for the build to report"
+        );
+    }
+
     use super::*;
     use crate::lang::Lang;
     use serde::Deserialize;

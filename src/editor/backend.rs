@@ -408,7 +408,8 @@ fn slash(path: &Path) -> String {
 }
 
 /// Front matter as the CMS writes it, without the empty values a form
-/// leaves (`community: ""`, `cover: null`), which mean "not set".
+/// leaves (`community: ""`, `cover: null`, a council step's cleared date),
+/// which mean "not set"; written again only when there were some.
 fn clean_front_matter(raw: &str) -> String {
     let Some(rest) = raw.strip_prefix("---\n") else {
         return raw.to_string();
@@ -416,19 +417,10 @@ fn clean_front_matter(raw: &str) -> String {
     let Some((yaml, body)) = rest.split_once("\n---") else {
         return raw.to_string();
     };
-    let kept: Vec<&str> = yaml
-        .lines()
-        .filter(|line| {
-            let top_level = !line.starts_with([' ', '-', '#']);
-            let empty = line
-                .split_once(':')
-                .map(|(_, v)| matches!(v.trim(), "" | "''" | "\"\"" | "null" | "~"));
-            // A key with nothing after it opens a block (a list, a map)
-            // unless the next line does not belong to it; keep those.
-            !(top_level && empty == Some(true) && !line.trim_end().ends_with(':'))
-        })
-        .collect();
-    format!("---\n{}\n---{body}", kept.join("\n"))
+    match crate::yaml::without_empty_values(yaml) {
+        Some(cleaned) => format!("---\n{}\n---{body}", cleaned.trim_end()),
+        None => raw.to_string(),
+    }
 }
 
 /// Keeps `extra:` and `template:` of the file on disk when the form (which

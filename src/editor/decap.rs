@@ -89,7 +89,13 @@ fn path_of(url: &str) -> String {
 /// A Git host's part of the configuration. Gitea and Forgejo log in from
 /// the browser (PKCE) with the OAuth application's client ID; GitHub needs
 /// an OAuth service at `base_url`.
-fn git_backend(host: &str, repo: &str, branch: &str, base_url: Option<&str>, app_id: Option<&str>) -> Value {
+fn git_backend(
+    host: &str,
+    repo: &str,
+    branch: &str,
+    base_url: Option<&str>,
+    app_id: Option<&str>,
+) -> Value {
     let mut value = json!({"name": host, "repo": repo, "branch": branch});
     let Some(map) = value.as_object_mut() else {
         return value;
@@ -98,7 +104,10 @@ fn git_backend(host: &str, repo: &str, branch: &str, base_url: Option<&str>, app
         map.insert("base_url".into(), json!(base));
         if host != "github" {
             map.insert("api_root".into(), json!(format!("{base}/api/v1")));
-            map.insert("auth_endpoint".into(), json!(format!("{base}/login/oauth/authorize")));
+            map.insert(
+                "auth_endpoint".into(),
+                json!(format!("{base}/login/oauth/authorize")),
+            );
         }
     }
     if let Some(id) = app_id {
@@ -305,8 +314,15 @@ mod tests {
         assert_eq!(named("date")["default"], "{{now}}");
         assert_eq!(config["locale"], "zh_Hans");
         assert_eq!(config["backend"]["name"], "proxy");
-        let under = super::config(&outline(), &Backend::Local { url: "/x".into() }, "https://example.org/tinghu/");
-        assert_eq!(under["public_folder"], "/tinghu/uploads", "uploads are addressed under the base path");
+        let under = super::config(
+            &outline(),
+            &Backend::Local { url: "/x".into() },
+            "https://example.org/tinghu/",
+        );
+        assert_eq!(
+            under["public_folder"], "/tinghu/uploads",
+            "uploads are addressed under the base path"
+        );
     }
 
     #[test]

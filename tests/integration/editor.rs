@@ -364,6 +364,23 @@ fn a_saved_page_keeps_what_the_form_has_no_field_for() {
 }
 
 #[test]
+fn what_a_form_leaves_empty_is_not_set_at_any_depth() {
+    let editor = editor();
+    let path = "content/events/lights/index.md";
+    // A council whose second step's date was cleared, a map position never
+    // filled, an empty list of members: as Decap writes them.
+    let form = "---\ntitle: 路灯议事会\ndate: 2025-10-15 19:30\nkind: council\nparticipants: null\nresolved: []\ngeo:\n  lat: null\n  lng: null\nsteps:\n  proposal:\n    date: 2025-09-20\n    note: 居民反映路灯不亮\n    done: true\n  consultation:\n    date: ''\n    note: ''\n    done: false\n---\n\n议事记录。\n";
+    editor.ok(
+        "persistEntry",
+        json!({"dataFiles": [{"path": path, "raw": form}], "assets": []}),
+    );
+    assert_eq!(
+        editor.file(path).unwrap(),
+        "---\ntitle: 路灯议事会\ndate: 2025-10-15 19:30\nkind: council\nsteps:\n  proposal:\n    date: 2025-09-20\n    note: 居民反映路灯不亮\n    done: true\n  consultation:\n    done: false\n---\n\n议事记录。\n"
+    );
+}
+
+#[test]
 fn without_the_token_or_from_another_page_nothing_is_read_or_written() {
     let editor = editor();
     let body = new_story("content/stories/x/index.md", NEW_STORY, json!([])).to_string();

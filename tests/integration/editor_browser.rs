@@ -80,7 +80,10 @@ fn a_story_written_in_the_editor_with_two_photos_is_served() {
         facts["communityChoices"],
         serde_json::json!(["听湖社区", "桂园社区"])
     );
-    assert_eq!(facts["phoneScrollWidth"], 360, "the form fits a phone: {facts:#}");
+    assert_eq!(
+        facts["phoneScrollWidth"], 360,
+        "the form fits a phone: {facts:#}"
+    );
     assert!(facts["phoneTitleFieldWidth"].as_f64().unwrap_or(999.0) <= 360.0);
     let refused = facts["refusedBySite"].as_str().unwrap_or_default();
     assert!(
@@ -129,10 +132,14 @@ fn a_story_written_in_the_editor_with_two_photos_is_served() {
 
 #[test]
 fn the_editor_for_a_git_host_is_published_with_the_site_and_shows_its_login() {
-    let Some(browser) = browser_or_skip() else { return };
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
     package("playwright-core");
     let site = TestSite::fixture("basic");
-    let refused = site.run(&["cms", "--host", "gitea", "--repo", "jiedao/site"]).fails();
+    let refused = site
+        .run(&["cms", "--host", "gitea", "--repo", "jiedao/site"])
+        .fails();
     assert!(refused.contains("--app-id"), "says what to add: {refused}");
     site.run(&[
         "cms",
@@ -161,7 +168,10 @@ fn the_editor_for_a_git_host_is_published_with_the_site_and_shows_its_login() {
         assert!(page.contains(fact), "{fact} in static/admin/index.html");
     }
     let script = std::fs::read(admin.join("decap-cms.js")).unwrap();
-    assert!(script.len() > 1_000_000 && !script.starts_with(&[0x1f, 0x8b]), "unpacked");
+    assert!(
+        script.len() > 1_000_000 && !script.starts_with(&[0x1f, 0x8b]),
+        "unpacked"
+    );
 
     site.build(&[]).ok();
     let port = crate::static_server::serve(&site.public(), "/tinghu/", None);
@@ -181,6 +191,10 @@ fn the_editor_for_a_git_host_is_published_with_the_site_and_shows_its_login() {
         facts["buttons"].to_string().contains("Gitea"),
         "the login names the host: {facts:#}"
     );
-    assert_eq!(facts["elsewhere"], Value::Array(vec![]), "nothing from another host before login");
+    assert_eq!(
+        facts["elsewhere"],
+        Value::Array(vec![]),
+        "nothing from another host before login"
+    );
     assert_eq!(facts["errors"], Value::Array(vec![]));
 }
