@@ -187,7 +187,7 @@ pub struct GitHost {
 pub fn write_git_editor(root: &Path, git: &GitHost) -> Result<Vec<PathBuf>, Errors> {
     if git.host == "gitea" && (git.base_url.is_none() || git.app_id.is_none()) {
         return Err(Error::in_file(
-            &root.join("static/admin"),
+            root.join("static/admin"),
             tr!(
                 "Gitea 或 Forgejo 要写明服务器地址和 OAuth 应用的客户端 ID",
                 "Gitea or Forgejo needs the server's address and the OAuth application's client ID"
