@@ -12,16 +12,17 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::harness::TestSite;
-use crate::serve::{PATIENCE, Running, eventually, free_port, start_in};
+use crate::serve::{PATIENCE, Reply, Running, eventually, free_port, start_in};
 
 /// A fixture site served with its editor, and the editor's token.
-struct Editor {
-    site: TestSite,
-    running: Running,
-    token: String,
+pub struct Editor {
+    pub site: TestSite,
+    pub running: Running,
+    pub token: String,
 }
 
-fn editor_in(lang: &str) -> Editor {
+/// The `basic` fixture served with messages in `lang`, and its editor.
+pub fn editor_in(lang: &str) -> Editor {
     let site = TestSite::fixture("basic");
     let port = free_port();
     let running = start_in(
@@ -87,16 +88,10 @@ fn post(port: u16, target: &str, headers: &[(&str, String)], body: &[u8]) -> Ans
     let _ = stream.write_all(body);
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let reply = Reply::parse(&raw);
     Answer {
-        status,
-        body: body.to_string(),
+        status: reply.status,
+        body: reply.body,
     }
 }
 

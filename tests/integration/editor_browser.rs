@@ -9,9 +9,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::browser::browser_or_skip;
+use crate::editor::{Editor, editor_in};
 use crate::harness::TestSite;
 use crate::js_tools::{node_json, package};
-use crate::serve::{eventually, free_port, start_in};
+use crate::serve::eventually;
 
 #[test]
 fn a_story_written_in_the_editor_with_two_photos_is_served() {
@@ -19,23 +20,13 @@ fn a_story_written_in_the_editor_with_two_photos_is_served() {
         return;
     };
     package("playwright-core");
-    let site = TestSite::fixture("basic");
-    let port = free_port();
-    let running = start_in(
-        site.root(),
-        &["serve", "--port", &port.to_string()],
-        port,
-        "zh",
-    );
-    let lines = running.wait_for_line("编辑器：");
-    let address = lines
-        .last()
-        .and_then(|line| {
-            line.split_whitespace()
-                .find_map(|w| w.split("编辑器：").nth(1))
-        })
-        .map(|rest| rest.split('（').next().unwrap_or(rest).to_string())
-        .expect("serve prints the editor's address");
+    let Editor {
+        site,
+        running,
+        token,
+    } = editor_in("zh");
+    let port = running.port;
+    let address = format!("http://127.0.0.1:{port}/admin/#token={token}");
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let cover = demo.join("stories/zhang-guilan/shop.jpg");
     let second = demo.join("events/mid-autumn/lanterns.jpg");
