@@ -19,6 +19,7 @@ mod lang;
 mod options;
 mod slugs;
 mod suggest;
+mod timings;
 mod yaml;
 
 // The wings, lowest first: a wing may use the ground floor and the wings
@@ -52,3 +53,4 @@ pub use options::{BuildOptions, Progress, ProgressFn};
 pub use scaffold::{Initialised, NewPage, init, new_page};
 pub use search::unpack as unpack_search_file;
 pub use serve::{Address, LiveEvent, serve, watch};
+pub use timings::{Phase, Timings, peak_resident_kb};

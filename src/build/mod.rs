@@ -17,6 +17,7 @@ pub use crate::options::BuildOptions;
 use crate::build::session::Session;
 use crate::content::schedule::NextChange;
 use crate::error::{Error, Errors};
+use crate::timings::Timings;
 
 /// What a successful build did.
 #[derive(Debug, Clone)]
@@ -41,6 +42,8 @@ pub struct BuildReport {
     /// When the site will next change by itself (a page published, a
     /// notice expiring, an event starting or ending).
     pub next_change: Option<NextChange>,
+    /// How long each phase took.
+    pub timings: Timings,
 }
 
 /// Builds the site described by `options`: a [`Session`]'s first build.
@@ -57,5 +60,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
         stale: report.stale,
         warnings: report.warnings,
         next_change: report.next_change,
+        timings: report.timings,
     })
 }

@@ -34,6 +34,7 @@ use crate::lang::Text;
 use crate::options::BuildOptions;
 use crate::render::Shared;
 use crate::render::theme::{self, StaticSource, ThemeFiles};
+use crate::timings::Timings;
 
 /// A site being built, and rebuilt after edits.
 pub struct Session {
@@ -168,6 +169,8 @@ impl Session {
     }
 
     fn build_everything(&mut self) -> Result<RebuildReport, Errors> {
+        let started = Instant::now();
+        let mut timings = Timings::default();
         let mut config = Config::load(&self.options.root)?;
         if let Some(url) = &self.options.base_url {
             config.set_base_url(url)?;
@@ -188,6 +191,7 @@ impl Session {
             .as_ref()
             .map_err(Clone::clone)
             .and_then(|files| self.tera(files, &config, &images));
+        timings.record("config and theme", started.elapsed());
         let site = Site::load(&self.options.root, config.clone(), &load_options);
         let (site, tera, theme_files) = match (site, tera, theme_files) {
             (Ok(site), Ok(tera), Ok(files)) => (site, tera, files),
@@ -199,7 +203,10 @@ impl Session {
                 return Err(errors);
             }
         };
-        addresses::check_none_dropped(&self.options.root, &site)?;
+        timings.extend(site.load_timings.clone());
+        timings.time("addresses", || {
+            addresses::check_none_dropped(&self.options.root, &site)
+        })?;
         let (hashes, search_memo) = self
             .state
             .take()
@@ -208,7 +215,7 @@ impl Session {
         let mut state = State {
             config,
             template_versions: theme::template_versions(&theme_files),
-            shared: Shared::compute(&site),
+            shared: timings.time("values", || Shared::compute(&site)),
             tera,
             theme_files,
             site,
@@ -222,8 +229,10 @@ impl Session {
             photos_of: HashMap::new(),
             search_memo,
         };
-        let result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);
-        if result.is_ok() {
+        let mut result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);
+        if let Ok(report) = &mut result {
+            timings.extend(std::mem::take(&mut report.timings));
+            report.timings = timings;
             // A build with drafts, future pages or another clock is a
             // preview, not what residents get.
             let publishing =

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::images::Images;
 use crate::render::Shared;
 use crate::render::theme::{StaticSource, ThemeFiles};
+use crate::timings::Timings;
 
 /// What a build or rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +51,8 @@ pub struct RebuildReport {
     pub warnings: Vec<Error>,
     /// When the site will next change by itself.
     pub next_change: Option<NextChange>,
+    /// How long each phase took (`linju build --timings`).
+    pub timings: Timings,
 }
 
 /// How much of the site a rebuild reloaded.

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -23,6 +24,7 @@ use crate::render::theme::StaticSource;
 use crate::render::{self, Output, Rendered, Selection};
 use crate::screens;
 use crate::search;
+use crate::timings::Timings;
 
 /// A rebuild touching more than this share of the site's files is written
 /// as a whole new site and swapped in, like a first build.
@@ -53,6 +55,8 @@ struct Made {
     output: Option<Output>,
     /// Processed photos it refers to.
     photos: Vec<String>,
+    /// How long writing it took (a staging sink writes as it renders).
+    write_time: Duration,
     /// A page's own file (written before lists on a live site).
     is_page: bool,
 }
@@ -63,9 +67,10 @@ pub(super) fn publish_whole(
     output_dir: &Path,
     scope: Scope,
 ) -> Result<RebuildReport, Errors> {
-    let selected = select_all(state);
+    let mut timings = Timings::default();
+    let selected = timings.time("select", || select_all(state));
     let sink = Sink::Whole(Staging::begin(&state.site.root, output_dir)?);
-    publish(state, sink, scope, selected)
+    publish(state, sink, scope, (selected, timings))
 }
 
 /// Renders what changed and updates the live site file by file; a rebuild
@@ -80,16 +85,18 @@ pub(super) fn publish_changes(
         output_dir,
         touched,
     };
-    publish(state, sink, scope, select_all(state))
+    let mut timings = Timings::default();
+    let selected = timings.time("select", || select_all(state));
+    publish(state, sink, scope, (selected, timings))
 }
 
 /// Publishes the `selected` files (every file the site has, with its
-/// signature) through `sink`.
+/// signature) through `sink`; `timings` has the phases so far.
 fn publish(
     state: &mut State,
     sink: Sink<'_>,
     scope: Scope,
-    selected: Vec<(Selection, u64)>,
+    (selected, mut timings): (Vec<(Selection, u64)>, Timings),
 ) -> Result<RebuildReport, Errors> {
     let whole = matches!(sink, Sink::Whole(_));
     let chosen: Vec<&(Selection, u64)> = selected
@@ -106,30 +113,43 @@ fn publish(
             || !output_dir.is_dir())
     {
         let sink = Sink::Whole(Staging::begin(&state.site.root, output_dir)?);
-        return publish(state, sink, scope, selected);
+        return publish(state, sink, scope, (selected, timings));
     }
     // The index needs only the loaded site: it is made while the templates
     // render, on whichever thread is free.
     let search_memo = std::mem::take(&mut state.search_memo);
     let state_now: &State = state;
-    let (rendered, (search_files, search_memo)) = rayon::join(
+    let rendering = Instant::now();
+    let (rendered, ((search_files, search_memo), search_time)) = rayon::join(
         || render_templates(state_now, &sink, &chosen),
-        || search::render_index(&state_now.site, search_memo),
+        || {
+            let started = Instant::now();
+            let index = search::render_index(&state_now.site, search_memo);
+            (index, started.elapsed())
+        },
     );
+    timings.record("render", rendering.elapsed());
     let mut made = rendered?;
+    timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
+    timings.record("search", search_time);
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let with_sitemap = whole || sitemap_signature != state.sitemap_signature;
-    let mut machine_read = feeds::render_feeds(&state.site, with_sitemap);
-    let (screen_files, screen_photos) = screens::render_screens(&state.site, Some(&state.images));
+    let mut machine_read = timings.time("feeds", || feeds::render_feeds(&state.site, with_sitemap));
+    let (screen_files, screen_photos) = timings.time("screens", || {
+        screens::render_screens(&state.site, Some(&state.images))
+    });
     machine_read.extend(screen_files);
     machine_read.extend(aliases::render_aliases(&state.site));
     machine_read.extend(search_files);
-    made.extend(put_all(state, &sink, machine_read)?);
+    made.extend(timings.time("write feeds, screens, search", || {
+        put_all(state, &sink, machine_read)
+    })?);
     let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
     let photos_of = photos_after(state, &made, &targets);
     let used = used_images(state, &photos_of, &screen_photos);
-    let images_made = produce_images(state, &used)?;
+    let images_made = timings.time("photos", || produce_images(state, &used))?;
     let copies = copy_jobs(state, &used);
+    let finishing = Instant::now();
     let mut report = match sink {
         Sink::Whole(staging) => finish_whole(state, staging, &made, &copies, &used)?,
         Sink::Live {
@@ -137,6 +157,8 @@ fn publish(
             touched,
         } => finish_live(state, output_dir, touched, (&made, &targets), &copies)?,
     };
+    timings.record("copy and swap", finishing.elapsed());
+    report.timings = timings;
     state.photos_of = photos_of;
     state.search_memo = search_memo;
     state.screen_photos = screen_photos;
@@ -218,6 +240,7 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
     let unchanged = state.hashes.get(&output.path).map(|&old| old == hash);
     let changed = unchanged != Some(true);
     let path = output.path.clone();
+    let started = Instant::now();
     let kept = match sink {
         Sink::Whole(staging) => {
             staging.write(&output, unchanged)?;
@@ -233,6 +256,7 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
         output: kept,
         photos: Vec::new(),
         is_page: false,
+        write_time: started.elapsed(),
     })
 }
 

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod editor;
 mod live;
+mod timings;
 
 use editor::{CmsArgs, SchemaArgs};
 use live::{ServeArgs, WatchArgs};
@@ -101,6 +102,10 @@ struct BuildArgs {
     /// cron job or a CI schedule; nothing when nothing is scheduled.
     #[arg(long)]
     next_change: bool,
+    /// Print the time and memory of each phase (load, markdown, values,
+    /// render, write, photos, search, feeds, screens) on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Options of `linju init`.
@@ -276,6 +281,9 @@ impl BuildArgs {
             }
             Ok(report) => {
                 print_build_summary(&report, lang);
+                if self.timings {
+                    timings::print(&report.timings, report.elapsed, lang);
+                }
                 remove_in_background(&report.stale);
                 ExitCode::SUCCESS
             }

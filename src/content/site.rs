@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use jiff::ZonedDateTime;
 use rayon::prelude::*;
@@ -21,6 +22,7 @@ use crate::error::{Error, Errors};
 use crate::images::{self, Images};
 use crate::markdown::{self, HtmlPolicy, LinkContext, PhotoContext, Rendered};
 use crate::slugs;
+use crate::timings::Timings;
 
 /// Which pages a build includes.
 #[derive(Debug, Clone)]
@@ -59,6 +61,9 @@ pub struct Site {
     /// to come, with that page's title: once that time passes, the site
     /// must be loaded again.
     pub held_back_until: Option<(ZonedDateTime, String)>,
+    /// How long loading took: reading and checking the files, rendering
+    /// their Markdown, sorting the lists.
+    pub load_timings: Timings,
 }
 
 /// A previous load to take unchanged pages from, and what changed since.
@@ -161,6 +166,8 @@ impl Site {
         options: &LoadOptions,
         reuse: Option<Reuse<'_>>,
     ) -> Result<Site, Errors> {
+        let started = Instant::now();
+        let mut timings = Timings::default();
         let content_dir = root.join("content");
         let found = discover::discover(&content_dir)?;
         let mut errors = Errors::default();
@@ -201,6 +208,8 @@ impl Site {
         check_unique_paths(&sections, &pages, &config.base_path, &mut errors);
         let communities = communities::link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
+        timings.record("read", started.elapsed());
+        let markdown = Instant::now();
         render_all(
             root,
             &config,
@@ -210,8 +219,11 @@ impl Site {
             (&mut pages, &rendered_current),
             &mut errors,
         );
+        timings.record("markdown", markdown.elapsed());
+        let lists = Instant::now();
         attach_pages(&mut sections, &mut pages);
         let tags = collect_tags(&pages);
+        timings.record("lists", lists.elapsed());
         let site = Site {
             root: root.to_path_buf(),
             config,
@@ -222,6 +234,7 @@ impl Site {
             tags,
             link_targets,
             held_back_until,
+            load_timings: timings,
         };
         errors.into_result(site)
     }

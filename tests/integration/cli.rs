@@ -47,3 +47,42 @@ fn bad_clock_value_is_explained() {
     let stderr = site.build(&["--clock", "tomorrow"]).fails();
     assert!(stderr.contains("--clock"), "{stderr}");
 }
+
+/// `--timings` prints every phase of a build once, in the order they ran,
+/// with a time and a peak memory, on stderr; stdout stays the summary.
+#[test]
+fn timings_name_each_phase_with_its_time_and_memory() {
+    let site = TestSite::fixture("basic");
+    let run = site.build(&["--timings"]).ok();
+    let stderr = run.stderr();
+    let rows: Vec<&str> = stderr.lines().collect();
+    assert!(rows[0].starts_with("阶段"), "{stderr}");
+    let names: Vec<&str> = rows[1..]
+        .iter()
+        .filter_map(|row| row.split("  ").next())
+        .collect();
+    let expected = [
+        "config and theme",
+        "read",
+        "markdown",
+        "lists",
+        "addresses",
+        "values",
+        "select",
+        "render",
+        "write",
+        "search",
+        "feeds",
+        "screens",
+        "write feeds, screens, search",
+        "photos",
+        "copy and swap",
+        "total",
+    ];
+    assert_eq!(names, expected, "{stderr}");
+    for row in &rows[1..] {
+        assert!(row.contains(" ms") || row.contains(" s "), "no time: {row}");
+        assert!(row.contains(" MB"), "no memory: {row}");
+    }
+    assert!(!run.stdout().contains("阶段"));
+}

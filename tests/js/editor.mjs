@@ -98,9 +98,16 @@ try {
   await page.getByText('Markdown', { exact: true }).locator('xpath=..').getByRole('switch').click();
   await page.locator('[data-slate-editor="true"]').last().click();
   await page.keyboard.press('Control+End');
-  await page.getByTitle('添加组件').click();
+  // The switch re-mounts the editor; a click on 添加组件 while it does so
+  // opens nothing, so the menu is opened until it shows (at most 5 tries).
+  const photoItem = page.getByRole('menuitem', { name: '照片' });
+  for (let tries = 0; tries < 5 && !(await photoItem.isVisible()); tries += 1) {
+    await page.waitForTimeout(500);
+    await page.getByTitle('添加组件').click();
+    await photoItem.waitFor({ timeout: 3000 }).catch(() => {});
+  }
   facts.components = await page.locator('[role="menu"]').last().innerText().catch(() => '');
-  await page.getByRole('menuitem', { name: '照片' }).click();
+  await photoItem.click();
   await page.getByRole('button', { name: '选择图片' }).last().click();
   await upload(secondPhoto);
   await page.getByRole('button', { name: '选用已选中项目' }).click();
