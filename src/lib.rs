@@ -43,7 +43,7 @@ pub mod fuzzing;
 pub use build::session::Session;
 pub use build::staging::remove_stale;
 pub use build::state::{RebuildReport, Scope};
-pub use build::{BuildReport, build};
+pub use build::{BuildReport, build, read_only};
 pub use check::{CheckReport, ExternalOptions, Finding, Severity, check};
 pub use content::schedule::NextChange;
 pub use editor::{GitHost, write_git_editor, write_schemas};

@@ -46,12 +46,24 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
+/// Reads the site and renders its Markdown without rendering templates or
+/// writing anything (`linju build --read-only`): the floor a build is
+/// measured against. Returns the page count and the phases.
+pub fn read_only(options: &BuildOptions) -> Result<(usize, crate::Timings), Errors> {
+    Session::new(options.clone())?.read_only()
+}
+
 /// Builds the site described by `options`: a [`Session`]'s first build.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
-    let mut session = Session::new(options.clone())?;
+    let mut session = Session::new(options.clone())?.one_off();
     let report = session.build()?;
+    let output = session.output_dir().to_path_buf();
+    // Freeing a big site's millions of small values takes seconds, and
+    // the command line exits as soon as it has printed the report: they
+    // are freed on a thread nobody waits for.
+    std::thread::spawn(move || drop(session));
     Ok(BuildReport {
-        output: session.output_dir().to_path_buf(),
+        output,
         pages: report.pages,
         sections: report.sections,
         files: report.files,

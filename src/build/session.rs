@@ -46,6 +46,9 @@ pub struct Session {
     /// When the session began: a `--clock` time runs on from there, so a
     /// long-running `watch --clock` sees scheduled changes come.
     started: Instant,
+    /// Whether only one build is made (`linju build`): then no memo for
+    /// rebuilds is kept.
+    one_off: bool,
 }
 
 impl Session {
@@ -65,7 +68,14 @@ impl Session {
             state: None,
             pending: BTreeSet::new(),
             started: Instant::now(),
+            one_off: false,
         })
+    }
+
+    /// A session for one build and no rebuild: it keeps no memo.
+    pub fn one_off(mut self) -> Session {
+        self.one_off = true;
+        self
     }
 
     /// The site folder, absolute.
@@ -97,8 +107,8 @@ impl Session {
             self.state = None;
         }
         result.map(|mut report| {
-            report.elapsed = started.elapsed();
             self.add_findings(&mut report, true);
+            report.elapsed = started.elapsed();
             report
         })
     }
@@ -112,8 +122,33 @@ impl Session {
         report.next_change = schedule::next_change(&state.site);
         if warnings {
             report.warnings = state.config.warnings();
-            report.warnings.extend(privacy::scan(&state.site));
+            let findings = report
+                .timings
+                .time("privacy", || privacy::scan(&state.site));
+            report.warnings.extend(findings);
         }
+    }
+
+    /// The floor of a build: reads every page and renders its Markdown,
+    /// as a build does, and stops there (no templates, no output). The
+    /// scale benchmark compares builds with it.
+    pub fn read_only(&self) -> Result<(usize, Timings), Errors> {
+        let started = Instant::now();
+        let config = Config::load(&self.options.root)?;
+        let images = Arc::new(Images::new(
+            config.images.clone(),
+            &config.base_path,
+            &self.options.root,
+            &image_cache_dir(&self.options.root),
+        ));
+        let load_options = self.load_options(&config, &images)?;
+        let mut timings = Timings::default();
+        timings.record("config", started.elapsed());
+        let site = Site::load(&self.options.root, config, &load_options)?;
+        timings.extend(site.load_timings.clone());
+        let pages = site.pages.len();
+        std::thread::spawn(move || drop(site));
+        Ok((pages, timings))
     }
 
     /// The build's notion of now.
@@ -228,6 +263,7 @@ impl Session {
             screen_photos: Vec::new(),
             photos_of: HashMap::new(),
             search_memo,
+            keep_memos: !self.one_off,
         };
         let mut result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);
         if let Ok(report) = &mut result {

@@ -124,7 +124,7 @@ fn publish(
         || render_templates(state_now, &sink, &chosen),
         || {
             let started = Instant::now();
-            let index = search::render_index(&state_now.site, search_memo);
+            let index = search::render_index(&state_now.site, search_memo, state_now.keep_memos);
             (index, started.elapsed())
         },
     );

@@ -106,6 +106,11 @@ struct BuildArgs {
     /// render, write, photos, search, feeds, screens) on stderr.
     #[arg(long)]
     timings: bool,
+    /// Only read the pages and render their Markdown, write nothing, and
+    /// print the phases: the floor the scale benchmark measures builds
+    /// against.
+    #[arg(long, hide = true)]
+    read_only: bool,
 }
 
 /// Options of `linju init`.
@@ -256,6 +261,23 @@ impl CheckArgs {
 }
 
 /// Options of `linju serve`.
+/// `linju build --read-only`: the pages read and their Markdown rendered,
+/// nothing written; the phases on stderr.
+fn read_only(options: &linju::BuildOptions, lang: linju::Lang) -> ExitCode {
+    let started = std::time::Instant::now();
+    match linju::read_only(options) {
+        Ok((pages, phases)) => {
+            println!("{pages}");
+            timings::print(&phases, started.elapsed(), lang);
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{}", errors.render(lang, linju::Label::Error));
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// The wording in the writer's language.
 fn say<'a>(lang: linju::Lang, zh: &'a str, en: &'a str) -> &'a str {
     match lang {
@@ -271,6 +293,9 @@ impl BuildArgs {
             record_addresses: true,
             ..self.site.options(self.output)
         };
+        if self.read_only {
+            return read_only(&options, lang);
+        }
         match linju::build(&options) {
             Ok(report) if self.next_change => {
                 if let Some(next) = &report.next_change {

@@ -5,6 +5,7 @@
 //! build warns. A page may declare a number public (`public_numbers:`),
 //! and a station's or page's own `phone:` is public by definition.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -29,7 +30,9 @@ pub fn scan(site: &Site) -> Vec<Error> {
 }
 
 /// Numbers any page may show: every declared `phone:` of the site.
-fn public_numbers_of_site(site: &Site) -> Vec<String> {
+/// A set, not a list: a district site declares tens of thousands of
+/// numbers, and every number of every page is looked up in it.
+fn public_numbers_of_site(site: &Site) -> HashSet<String> {
     site.pages
         .iter()
         .filter_map(|page| page.meta.phone.as_deref())
@@ -39,7 +42,7 @@ fn public_numbers_of_site(site: &Site) -> Vec<String> {
         .collect()
 }
 
-fn scan_page(root: &Path, page: &Page, site_public: &[String]) -> Vec<Error> {
+fn scan_page(root: &Path, page: &Page, site_public: &HashSet<String>) -> Vec<Error> {
     let mut findings = Vec::new();
     let text = std::fs::read_to_string(root.join(&page.file)).unwrap_or_default();
     let allowed: Vec<String> = page

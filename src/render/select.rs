@@ -280,9 +280,18 @@ pub(super) fn pager_path(list_path: &str, number: usize) -> String {
     }
 }
 
+/// How many pagers either side of the current one `paginator.pagers` lists.
+const PAGER_WINDOW: usize = 2;
+
+/// The paginator of pager `number` of `total`. Its `pagers` are the first,
+/// the last and the ones near the current one, never all of them: a
+/// section of 30,000 pages has 3,000 pagers, and listing every one on
+/// every one of them made the build's cost grow with the square of the
+/// site (and a page nobody could use).
 pub(super) fn paginator(site: &Site, list_path: &str, number: usize, total: usize) -> Value {
     let url = |n: usize| site.config.url_path(&pager_path(list_path, n));
-    let pagers: Vec<Value> = (1..=total)
+    let pagers: Vec<Value> = pager_numbers(number, total)
+        .into_iter()
         .map(|n| json!({"number": n, "url": url(n), "current": n == number}))
         .collect();
     json!({
@@ -294,6 +303,18 @@ pub(super) fn paginator(site: &Site, list_path: &str, number: usize, total: usiz
         "last": url(total),
         "pagers": pagers,
     })
+}
+
+/// 1, the numbers within [`PAGER_WINDOW`] of `number`, and `total`, in order.
+fn pager_numbers(number: usize, total: usize) -> Vec<usize> {
+    let near = number.saturating_sub(PAGER_WINDOW).max(1)..=(number + PAGER_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .filter(|&n| n >= 1 && n <= total)
+        .collect();
+    numbers.dedup();
+    numbers
 }
 
 pub(super) fn tag_path(site: &Site, index: usize) -> String {
@@ -308,4 +329,21 @@ pub(super) fn tag_term(site: &Site, index: usize) -> Value {
         "url": site.config.url_path(&tag_path(site, index)),
         "count": tag.pages.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_numbers;
+
+    #[test]
+    fn pagers_are_the_ends_and_the_neighbours_of_the_current_one() {
+        assert_eq!(pager_numbers(1, 1), [1]);
+        assert_eq!(pager_numbers(1, 3), [1, 2, 3]);
+        assert_eq!(pager_numbers(1, 3000), [1, 2, 3, 3000]);
+        assert_eq!(
+            pager_numbers(1500, 3000),
+            [1, 1498, 1499, 1500, 1501, 1502, 3000]
+        );
+        assert_eq!(pager_numbers(3000, 3000), [1, 2998, 2999, 3000]);
+    }
 }

@@ -41,6 +41,7 @@ pub fn push_number(out: &mut String, mut value: u64) {
 }
 
 /// Every token's postings: `id × 4 + rank`, ids ascending.
+#[derive(Default)]
 pub struct Postings {
     han: FxHashMap<u64, Vec<u32>>,
     words: FxHashMap<String, Vec<u32>>,
@@ -48,23 +49,11 @@ pub struct Postings {
 
 /// Merges the documents' tokens, in id order (the documents' order).
 pub fn merge(documents: &[Document]) -> Postings {
-    let mut han: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    let mut words: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut postings = Postings::default();
     for (id, document) in documents.iter().enumerate() {
-        let posting = |rank: Rank| ((id as u32) << 2) | rank as u32;
-        for &(key, rank) in &document.content.han {
-            han.entry(key).or_default().push(posting(rank));
-        }
-        for (token, rank) in &document.content.words {
-            match words.get_mut(token) {
-                Some(list) => list.push(posting(*rank)),
-                None => {
-                    words.insert(token.clone(), vec![posting(*rank)]);
-                }
-            }
-        }
+        postings.add(id as u32, &document.content);
     }
-    Postings { han, words }
+    postings
 }
 
 fn encode_list(list: &[u32], out: &mut String) {
@@ -78,6 +67,23 @@ fn encode_list(list: &[u32], out: &mut String) {
 }
 
 impl Postings {
+    /// Adds the tokens of page `id`, which comes after every page added
+    /// so far (postings stay in id order).
+    pub fn add(&mut self, id: u32, content: &Content) {
+        let posting = |rank: Rank| (id << 2) | rank as u32;
+        for &(key, rank) in &content.han {
+            self.han.entry(key).or_default().push(posting(rank));
+        }
+        for (token, rank) in &content.words {
+            match self.words.get_mut(token) {
+                Some(list) => list.push(posting(*rank)),
+                None => {
+                    self.words.insert(token.clone(), vec![posting(*rank)]);
+                }
+            }
+        }
+    }
+
     /// How many shards keep each near [`SHARD_BYTES`]: a power of two, so
     /// the count moves only when the index doubles or halves.
     pub fn shard_count(&self) -> u32 {

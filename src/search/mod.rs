@@ -81,10 +81,18 @@ impl IndexMemo {
 /// the next rebuild reuses from: the tokens of unchanged pages, and, when
 /// no page moved to another id (pages may be added at the end), the
 /// postings and shards, patched for the pages that changed.
-pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
+///
+/// Without a memo to reuse and with `keep` false (a one-off build), the
+/// pages are tokenised a block at a time and each block's tokens are
+/// merged and dropped before the next: the index of a 100,000-page site
+/// never holds every page's tokens at once.
+pub fn render_index(site: &Site, memo: Memo, keep: bool) -> (Vec<Output>, Memo) {
     let settings = site.config.search;
     if !settings.enabled {
         return (Vec::new(), Memo::default());
+    }
+    if !keep && memo.index.is_none() {
+        return (streamed(site, settings.expired_notices), Memo::default());
     }
     let known: Known = memo
         .index
@@ -98,7 +106,9 @@ pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
         })
         .collect();
     drop(known);
-    documents.sort_by(|a, b| id_order(site, a).cmp(&id_order(site, b)));
+    documents.sort_by(|a, b| {
+        id_order(site, (a.page, a.expired)).cmp(&id_order(site, (b.page, b.expired)))
+    });
     let order: Vec<String> = documents
         .iter()
         .map(|d| site.pages[d.page].path.clone())
@@ -108,28 +118,11 @@ pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
         _ => fresh(index::merge(&documents)),
     };
     let (postings, buckets, shards) = index;
-    let shard_count = buckets.len() as u32;
-    let mut outputs: Vec<Output> = shards
+    let ids: Vec<(usize, bool)> = documents.iter().map(|d| (d.page, d.expired)).collect();
+    let fragments = documents
         .iter()
-        .enumerate()
-        .map(|(n, bytes)| packed_output(format!("s/{n}.dz"), bytes.clone()))
-        .collect();
-    let communities: Vec<usize> = site.communities.clone();
-    let codes: Vec<u64> = documents
-        .iter()
-        .map(|d| table_code(site, &communities, d))
-        .collect();
-    for (n, chunk) in index::table_chunks(&codes).into_iter().enumerate() {
-        outputs.push(output(format!("t/{n}.json"), chunk));
-    }
-    for (id, document) in documents.iter().enumerate() {
-        let fragment = document.content.fragment.clone();
-        outputs.push(packed_output(format!("f/{id}.dz"), fragment));
-    }
-    let version = version_of(&outputs);
-    let entry = entry(site, &documents, shard_count, &communities, &version);
-    outputs.push(output("index.json".into(), entry));
-    outputs.push(output("search.js".into(), script()));
+        .map(|document| document.content.fragment.clone());
+    let outputs = index_files(site, &ids, &shards, fragments);
     let memo = Memo {
         index: Some(IndexMemo {
             order,
@@ -144,6 +137,66 @@ pub fn render_index(site: &Site, memo: Memo) -> (Vec<Output>, Memo) {
 }
 
 type Index = (Postings, Vec<Vec<Token>>, Vec<Vec<u8>>);
+
+/// How many pages a one-off build tokenises before merging their tokens.
+const BLOCK: usize = 2048;
+
+/// The index files of a one-off build, tokenised a block at a time.
+fn streamed(site: &Site, keep_expired: bool) -> Vec<Output> {
+    let mut ids = documents::published(site, keep_expired);
+    ids.sort_by(|a, b| id_order(site, *a).cmp(&id_order(site, *b)));
+    let known = Known::default();
+    let mut postings = Postings::default();
+    let mut fragments: Vec<Vec<u8>> = Vec::with_capacity(ids.len());
+    for (block, published) in ids.chunks(BLOCK).enumerate() {
+        let documents: Vec<Document> = published
+            .par_iter()
+            .map_init(Packer::default, |packer, &published| {
+                documents::document(site, published, &known, packer)
+            })
+            .collect();
+        for (n, document) in documents.into_iter().enumerate() {
+            postings.add((block * BLOCK + n) as u32, &document.content);
+            let content = Arc::try_unwrap(document.content).unwrap_or_default();
+            fragments.push(content.fragment);
+        }
+    }
+    let (_, _, shards) = fresh(postings);
+    index_files(site, &ids, &shards, fragments.into_iter())
+}
+
+/// Every file under `search/`: the shards, the page table, one fragment
+/// per page (`ids` are the pages in id order, with whether each is an
+/// expired notice), the entry and the script.
+fn index_files(
+    site: &Site,
+    ids: &[(usize, bool)],
+    shards: &[Vec<u8>],
+    fragments: impl Iterator<Item = Vec<u8>>,
+) -> Vec<Output> {
+    let mut outputs: Vec<Output> = shards
+        .iter()
+        .enumerate()
+        .map(|(n, bytes)| packed_output(format!("s/{n}.dz"), bytes.clone()))
+        .collect();
+    let communities: Vec<usize> = site.communities.clone();
+    let codes: Vec<u64> = ids
+        .iter()
+        .map(|&(page, _)| table_code(site, &communities, page))
+        .collect();
+    for (n, chunk) in index::table_chunks(&codes).into_iter().enumerate() {
+        outputs.push(output(format!("t/{n}.json"), chunk));
+    }
+    for (id, fragment) in fragments.enumerate() {
+        outputs.push(packed_output(format!("f/{id}.dz"), fragment));
+    }
+    let version = version_of(&outputs);
+    let shard_count = shards.len() as u32;
+    let entry = entry(site, ids, shard_count, &communities, &version);
+    outputs.push(output("index.json".into(), entry));
+    outputs.push(output("search.js".into(), script()));
+    outputs
+}
 
 /// Shards made from scratch.
 fn fresh(postings: Postings) -> Index {
@@ -204,17 +257,17 @@ fn patched(previous: IndexMemo, documents: &[Document]) -> Index {
 
 /// Sort key of the page ids: kept expired notices first, then by date
 /// (undated pages first), then by address.
-fn id_order<'a>(site: &'a Site, document: &Document) -> (bool, Option<jiff::Timestamp>, &'a str) {
-    let page = &site.pages[document.page];
+fn id_order(site: &Site, (page, expired): (usize, bool)) -> (bool, Option<jiff::Timestamp>, &str) {
+    let page = &site.pages[page];
     (
-        !document.expired,
+        !expired,
         page.date.as_ref().map(|d| d.timestamp()),
         page.path.as_str(),
     )
 }
 
-fn table_code(site: &Site, communities: &[usize], document: &Document) -> u64 {
-    let page = &site.pages[document.page];
+fn table_code(site: &Site, communities: &[usize], page: usize) -> u64 {
+    let page = &site.pages[page];
     let type_code = crate::content::PAGE_TYPES
         .iter()
         .position(|t| *t == page.page_type)
@@ -266,7 +319,7 @@ pub fn type_label(page_type: PageType) -> &'static str {
 /// The entry file: what the searcher needs before its first shard.
 fn entry(
     site: &Site,
-    documents: &[Document],
+    documents: &[(usize, bool)],
     shards: u32,
     communities: &[usize],
     version: &str,
@@ -277,7 +330,7 @@ fn entry(
         .filter(|(_, t)| {
             documents
                 .iter()
-                .any(|d| site.pages[d.page].page_type == **t)
+                .any(|&(page, _)| site.pages[page].page_type == **t)
         })
         .map(|(code, t)| json!([code, t.name(), type_label(*t)]))
         .collect();
@@ -296,7 +349,7 @@ fn entry(
         "version": version,
         "shards": shards,
         "pages": documents.len(),
-        "expired": documents.iter().filter(|d| d.expired).count(),
+        "expired": documents.iter().filter(|&&(_, expired)| expired).count(),
         "chunk": index::TABLE_CHUNK,
         "types": types,
         "communities": community_names,

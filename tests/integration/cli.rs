@@ -77,6 +77,7 @@ fn timings_name_each_phase_with_its_time_and_memory() {
         "write feeds, screens, search",
         "photos",
         "copy and swap",
+        "privacy",
         "total",
     ];
     assert_eq!(names, expected, "{stderr}");
@@ -85,4 +86,18 @@ fn timings_name_each_phase_with_its_time_and_memory() {
         assert!(row.contains(" MB"), "no memory: {row}");
     }
     assert!(!run.stdout().contains("阶段"));
+}
+
+/// The benchmark's floor: `--read-only` reads and renders every page's
+/// Markdown, prints how many pages, and writes nothing.
+#[test]
+fn read_only_reads_every_page_and_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    let built = site.build(&[]).ok().stdout();
+    std::fs::remove_dir_all(site.public()).unwrap();
+    let run = site.build(&["--read-only"]).ok();
+    let pages: usize = run.stdout().trim().parse().unwrap();
+    assert!(built.contains(&format!("已生成 {pages} 个页面")), "{built}");
+    assert!(run.stderr().contains("markdown"), "{}", run.stderr());
+    assert!(!site.public().exists());
 }
