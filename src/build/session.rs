@@ -134,13 +134,7 @@ impl Session {
     /// scale benchmark compares builds with it.
     pub fn read_only(&self) -> Result<(usize, Timings), Errors> {
         let started = Instant::now();
-        let config = Config::load(&self.options.root)?;
-        let images = Arc::new(Images::new(
-            config.images.clone(),
-            &config.base_path,
-            &self.options.root,
-            &image_cache_dir(&self.options.root),
-        ));
+        let (config, images) = self.config_and_images()?;
         let load_options = self.load_options(&config, &images)?;
         let mut timings = Timings::default();
         timings.record("config", started.elapsed());
@@ -203,9 +197,9 @@ impl Session {
         tera_with_images(&self.options.root, files, config, images)
     }
 
-    fn build_everything(&mut self) -> Result<RebuildReport, Errors> {
-        let started = Instant::now();
-        let mut timings = Timings::default();
+    /// `linju.yaml` with the base URL the options set, and the photo
+    /// pipeline it configures.
+    fn config_and_images(&self) -> Result<(Config, Arc<Images>), Error> {
         let mut config = Config::load(&self.options.root)?;
         if let Some(url) = &self.options.base_url {
             config.set_base_url(url)?;
@@ -220,6 +214,13 @@ impl Session {
             &self.options.root,
             &image_cache_dir(&self.options.root),
         ));
+        Ok((config, images))
+    }
+
+    fn build_everything(&mut self) -> Result<RebuildReport, Errors> {
+        let started = Instant::now();
+        let mut timings = Timings::default();
+        let (config, images) = self.config_and_images()?;
         let load_options = self.load_options(&config, &images)?;
         let theme_files = theme::load_files(&self.options.root, &config);
         let tera = theme_files
