@@ -184,6 +184,7 @@ impl Session {
             future: self.options.future,
             now: self.now(config)?,
             images: Some(Arc::clone(images)),
+            keep_markdown: !self.one_off,
         })
     }
 
@@ -293,6 +294,7 @@ impl Session {
             future: self.options.future,
             now: running_clock(self.options.clock.as_deref(), self.started, &state.config)?,
             images: Some(Arc::clone(&state.images)),
+            keep_markdown: true,
         };
         let mut scope = if changes.templates || !changes.statics.is_empty() {
             Scope::Theme

@@ -1,7 +1,7 @@
 //! The order of things: each section's pages by its `sort_by`, and the
 //! tags with their pages, newest first.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::content::{Page, Section, SortBy};
 use crate::slugs;
@@ -48,15 +48,22 @@ fn compare_pages(a: &Page, b: &Page, sort_by: SortBy) -> std::cmp::Ordering {
 
 pub fn collect_tags(pages: &[Page]) -> Vec<TagTerm> {
     let mut by_slug: BTreeMap<String, TagTerm> = BTreeMap::new();
+    // A few dozen tags on a hundred thousand pages: each is slugified once.
+    let mut slug_of: HashMap<&str, String> = HashMap::new();
     for (index, page) in pages.iter().enumerate() {
         for tag in &page.meta.tags {
-            let slug = slugs::slugify(tag);
+            let slug = slug_of
+                .entry(tag.as_str())
+                .or_insert_with(|| slugs::slugify(tag))
+                .clone();
             let term = by_slug.entry(slug.clone()).or_insert_with(|| TagTerm {
                 name: tag.clone(),
                 slug,
                 pages: Vec::new(),
             });
-            if !term.pages.contains(&index) {
+            // Pages come in index order: a page naming a tag twice is
+            // the last one added (`contains` made this quadratic).
+            if term.pages.last() != Some(&index) {
                 term.pages.push(index);
             }
         }

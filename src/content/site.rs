@@ -16,7 +16,7 @@ use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
 pub use crate::content::order::TagTerm;
 use crate::content::order::{attach_pages, collect_tags};
-use crate::content::urls::{check_unique_paths, link_targets};
+use crate::content::urls::{check_unique_paths, link_targets, slug_of};
 use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
@@ -35,6 +35,10 @@ pub struct LoadOptions {
     pub now: ZonedDateTime,
     /// The photo pipeline; without it images are left as written.
     pub images: Option<Arc<Images>>,
+    /// Whether pages keep their Markdown once it is rendered (rebuilds
+    /// re-render pages with `@/` links from it, `check` reads links in
+    /// it); a one-off build drops it, a third of a big site's memory.
+    pub keep_markdown: bool,
 }
 
 /// A loaded, checked site: the input of rendering.
@@ -173,16 +177,7 @@ impl Site {
         let mut errors = Errors::default();
         let (mut sections, failed_sections) =
             load_sections(root, &config, &found.sections, &mut errors);
-        let previous: HashMap<&str, &Page> = reuse
-            .as_ref()
-            .map(|r| {
-                r.site
-                    .pages
-                    .iter()
-                    .map(|p| (p.source_key.as_str(), p))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let previous = pages_by_key(reuse.as_ref());
         // A section whose `_index.md` failed says nothing reliable about
         // its pages (their type, their order): checking them against a
         // guess would bury the cause under errors that follow from it.
@@ -219,6 +214,9 @@ impl Site {
             (&mut pages, &rendered_current),
             &mut errors,
         );
+        if !options.keep_markdown {
+            pages.iter_mut().for_each(|page| page.body = String::new());
+        }
         timings.record("markdown", markdown.elapsed());
         let lists = Instant::now();
         attach_pages(&mut sections, &mut pages);
@@ -252,6 +250,19 @@ impl Site {
             .flat_map(|s| s.pages.iter())
             .map(|&i| (i, &self.pages[i]))
     }
+}
+
+/// The pages of the site a reload reuses from, by source key.
+fn pages_by_key<'a>(reuse: Option<&Reuse<'a>>) -> HashMap<&'a str, &'a Page> {
+    reuse
+        .map(|r| {
+            r.site
+                .pages
+                .iter()
+                .map(|p| (p.source_key.as_str(), p))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn relative_file(root: &Path, file: &Path) -> PathBuf {
@@ -468,15 +479,6 @@ pub(super) fn section_index_key(section_key: &str) -> String {
         "_index.md".to_string()
     } else {
         format!("{section_key}/_index.md")
-    }
-}
-
-/// `slug:` wins (made safe); else the file stem, ASCII kept, Chinese as pinyin.
-fn slug_of(meta: &PageFrontMatter, stem: &str) -> String {
-    match &meta.slug {
-        Some(slug) if slugs::is_plain_ascii_slug(slug) => slug.to_ascii_lowercase(),
-        Some(slug) => slugs::slugify(slug),
-        None => slugs::slug_for_stem(stem),
     }
 }
 

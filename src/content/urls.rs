@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::config::Config;
+use crate::content::frontmatter::PageFrontMatter;
 use crate::content::{Page, Section};
 use crate::error::{Error, Errors};
 use crate::lang::tr;
+use crate::slugs;
 
 /// Output paths linju writes itself; content may not take them.
 const RESERVED_PATHS: [&str; 1] = ["tags/"];
@@ -56,6 +58,15 @@ pub fn alias_paths(page: &Page, base_path: &str) -> Vec<Result<String, Error>> {
 /// The usable aliases of `page` (the others are reported at load).
 pub fn usable_alias_paths(page: &Page, base_path: &str) -> Vec<String> {
     alias_paths(page, base_path).into_iter().flatten().collect()
+}
+
+/// `slug:` wins (made safe); else the file stem, ASCII kept, Chinese as pinyin.
+pub fn slug_of(meta: &PageFrontMatter, stem: &str) -> String {
+    match &meta.slug {
+        Some(slug) if slugs::is_plain_ascii_slug(slug) => slug.to_ascii_lowercase(),
+        Some(slug) => slugs::slugify(slug),
+        None => slugs::slug_for_stem(stem),
+    }
 }
 
 /// Two sources for one URL is an error naming both; an old address

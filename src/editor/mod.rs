@@ -102,6 +102,7 @@ pub fn load_site(root: &Path) -> Result<Site, Errors> {
         future: true,
         now,
         images: None,
+        keep_markdown: true,
     };
     Site::load(root, config, &options)
 }

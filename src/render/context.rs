@@ -2,7 +2,7 @@
 //! (`site`, `page`, `section`, `paginator`...). Pure: builds values, no I/O.
 
 use jiff::ZonedDateTime;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::content::frontmatter::{CouncilSteps, Step};
 use crate::content::site::Site;
@@ -86,13 +86,41 @@ fn digits_only(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// A page as list items show it: everything but the body.
+/// A page as list items show it: everything but the body (front matter
+/// fields, then what linju adds), as JSON (the screens' playlists).
 pub fn page_card(site: &Site, page: &Page) -> Value {
-    let config = &site.config;
     let mut value = serde_json::to_value(&page.meta).unwrap_or_else(|_| json!({}));
-    let Some(map) = value.as_object_mut() else {
-        return value;
-    };
+    if let Some(map) = value.as_object_mut() {
+        for (key, field) in card_fields(site, page) {
+            map.insert(key.to_string(), field);
+        }
+    }
+    value
+}
+
+/// The same card as a template value, built straight from the page: a
+/// district's site holds one per page for its whole build, and going
+/// through JSON gave each a copy of every key on the heap.
+pub fn page_card_value(site: &Site, page: &Page) -> tera::Value {
+    let mut map = tera::Value::from_serializable(&page.meta)
+        .into_map()
+        .unwrap_or_default();
+    for (key, field) in card_fields(site, page) {
+        let field = match field {
+            Value::Null => tera::Value::none(),
+            Value::Bool(b) => tera::Value::from(b),
+            Value::String(text) => tera::Value::from(text),
+            other => tera::Value::from_serializable(&other),
+        };
+        map.insert(tera::value::Key::Str(key), field);
+    }
+    // Re-collected into a map of exactly its size.
+    tera::Value::from(map)
+}
+
+/// What linju adds to a page's front matter in its card.
+fn card_fields(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
+    let config = &site.config;
     let section = &site.sections[page.section];
     let asset_base = page.asset_base(&section.path);
     let cover = match &page.cover_image {
@@ -111,49 +139,42 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
         .as_ref()
         .map(|p| p.largest.clone())
         .or(cover.clone());
-    let set = |map: &mut Map<String, Value>, key: &str, value: Value| {
-        map.insert(key.to_string(), value);
-    };
-    set(map, "title", json!(page.title));
-    set(map, "slug", json!(page.slug));
-    set(map, "path", json!(page.path));
-    set(map, "url", json!(config.url_path(&page.path)));
-    set(map, "permalink", json!(config.permalink(&page.path)));
-    set(map, "type", json!(page.page_type.name()));
-    set(map, "type_label", json!(type_label(page.page_type)));
-    set(map, "date", date_value(&page.date));
-    set(map, "updated", date_value(&page.updated));
-    set(map, "publish", date_value(&page.publish));
-    set(map, "expires", date_value(&page.expires));
-    set(map, "end", date_value(&page.end));
-    set(map, "summary_html", json!(page.rendered.summary_html));
-    set(map, "char_count", json!(page.rendered.char_count));
-    set(map, "reading_time", json!(page.rendered.reading_minutes));
     let cover_permalink = og_image
         .as_deref()
         .map(|c| absolute_url(&config.base_url, c));
-    set(map, "cover", json!(cover));
-    set(map, "cover_image", json!(page.cover_image));
-    set(map, "cover_permalink", json!(cover_permalink));
-    set(
-        map,
-        "section",
-        json!({"title": section.title, "url": config.url_path(&section.path)}),
-    );
-    set(map, "community", community_ref(site, page.community));
-    set(map, "tags", tag_refs(site, &page.meta.tags));
-    set(map, "expired", json!(is_expired(site, page)));
-    set(map, "upcoming", json!(is_upcoming(site, page)));
-    insert_event_facts(map, page);
-    value
+    let mut fields = vec![
+        ("title", json!(page.title)),
+        ("slug", json!(page.slug)),
+        ("path", json!(page.path)),
+        ("url", json!(config.url_path(&page.path))),
+        ("permalink", json!(config.permalink(&page.path))),
+        ("type", json!(page.page_type.name())),
+        ("type_label", json!(type_label(page.page_type))),
+        ("date", date_value(&page.date)),
+        ("updated", date_value(&page.updated)),
+        ("publish", date_value(&page.publish)),
+        ("expires", date_value(&page.expires)),
+        ("end", date_value(&page.end)),
+        ("summary_html", json!(page.rendered.summary_html)),
+        ("char_count", json!(page.rendered.char_count)),
+        ("reading_time", json!(page.rendered.reading_minutes)),
+        ("cover", json!(cover)),
+        ("cover_image", json!(page.cover_image)),
+        ("cover_permalink", json!(cover_permalink)),
+        (
+            "section",
+            json!({"title": section.title, "url": config.url_path(&section.path)}),
+        ),
+        ("community", community_ref(site, page.community)),
+        ("tags", tag_refs(site, &page.meta.tags)),
+        ("expired", json!(is_expired(site, page))),
+        ("upcoming", json!(is_upcoming(site, page))),
+    ];
+    fields.extend(event_facts(page));
+    fields
 }
 
-/// An event's kind and its council record: the five steps, the current
-/// one, whether all are done, and how many matters were resolved.
-fn insert_event_facts(map: &mut Map<String, Value>, page: &Page) {
-    let mut set = |key: &str, value: Value| {
-        map.insert(key.to_string(), value);
-    };
+fn event_facts(page: &Page) -> [(&'static str, Value); 6] {
     let kind = page.meta.kind.map_or("other", |k| match k {
         crate::content::frontmatter::EventKind::Council => "council",
         crate::content::frontmatter::EventKind::Culture => "culture",
@@ -161,19 +182,21 @@ fn insert_event_facts(map: &mut Map<String, Value>, page: &Page) {
         crate::content::frontmatter::EventKind::Service => "service",
         crate::content::frontmatter::EventKind::Other => "other",
     });
-    set("kind", json!(kind));
-    set("kind_label", json!(event_kind_label(kind)));
     let steps = council_steps(page.meta.steps.as_ref());
     let stage = steps
         .iter()
         .find(|s| s["current"] == json!(true))
         .map(|s| s["label"].clone());
-    set("council_stage", stage.unwrap_or(Value::Null));
     let all_done = page.meta.steps.is_some() && steps.iter().all(|s| s["done"] == json!(true));
-    set("council_done", json!(all_done));
-    set("council", json!(steps));
     let resolved_total: u64 = page.meta.resolved.iter().map(|r| r.count).sum();
-    set("resolved_total", json!(resolved_total));
+    [
+        ("kind", json!(kind)),
+        ("kind_label", json!(event_kind_label(kind))),
+        ("council_stage", stage.unwrap_or(Value::Null)),
+        ("council_done", json!(all_done)),
+        ("council", json!(steps)),
+        ("resolved_total", json!(resolved_total)),
+    ]
 }
 
 /// A full URL for an image that may already be one.

@@ -53,10 +53,12 @@ pub fn render_feeds(site: &Site, with_sitemap: bool) -> Vec<Output> {
         });
     }
     if with_sitemap {
-        outputs.push(Output {
-            path: SITEMAP.into(),
-            bytes: sitemap(site).into_bytes(),
-        });
+        let permalink = |path: &str| site.config.permalink(path);
+        outputs.extend(sitemap_files(
+            sitemap_entries(site),
+            SITEMAP_URLS,
+            &permalink,
+        ));
     }
     outputs.push(Output {
         path: "robots.txt".into(),
@@ -197,45 +199,88 @@ fn write_entry(xml: &mut String, site: &Site, page: &Page) {
     let _ = writeln!(xml, "  </entry>");
 }
 
-fn sitemap(site: &Site) -> String {
+/// The most URLs one sitemap file may list (the sitemaps protocol's limit).
+const SITEMAP_URLS: usize = 50_000;
+
+const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// One `<url>` line per address the site publishes: sections, pages (with
+/// their last change), tags and the other lists.
+fn sitemap_entries(site: &Site) -> Vec<String> {
     let config = &site.config;
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for section in &site.sections {
-        let _ = writeln!(
-            xml,
-            "  <url><loc>{}</loc></url>",
-            xml_escape(&config.permalink(&section.path))
-        );
-    }
+    let plain = |path: &str| {
+        format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&config.permalink(path))
+        )
+    };
+    let mut entries: Vec<String> = site.sections.iter().map(|s| plain(&s.path)).collect();
     for page in &site.pages {
-        let _ = write!(
-            xml,
-            "  <url><loc>{}</loc>",
-            xml_escape(&config.permalink(&page.path))
-        );
-        if let Some(changed) = last_change(page) {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", changed.date());
-        }
-        xml.push_str("</url>\n");
+        let loc = xml_escape(&config.permalink(&page.path));
+        entries.push(match last_change(page) {
+            Some(changed) => format!(
+                "  <url><loc>{loc}</loc><lastmod>{}</lastmod></url>\n",
+                changed.date()
+            ),
+            None => format!("  <url><loc>{loc}</loc></url>\n"),
+        });
     }
-    for tag in &site.tags {
-        let _ = writeln!(
-            xml,
-            "  <url><loc>{}</loc></url>",
-            xml_escape(&config.permalink(&format!("tags/{}/", tag.slug)))
-        );
+    entries.extend(
+        site.tags
+            .iter()
+            .map(|tag| plain(&format!("tags/{}/", tag.slug))),
+    );
+    entries.extend(other_list_paths(site).iter().map(|path| plain(path)));
+    entries
+}
+
+/// `sitemap.xml` listing `entries`; past `limit` of them, `sitemap.xml` is
+/// an index of `sitemap-1.xml`, `sitemap-2.xml`... of `limit` each, as
+/// search engines read no more than 50,000 URLs from one file.
+fn sitemap_files(
+    entries: Vec<String>,
+    limit: usize,
+    permalink: &dyn Fn(&str) -> String,
+) -> Vec<Output> {
+    let urlset = |entries: &[String]| Output {
+        path: String::new(),
+        bytes: format!(
+            "{XML_HEAD}<urlset xmlns=\"{SITEMAP_NS}\">\n{}</urlset>\n",
+            entries.concat()
+        )
+        .into_bytes(),
+    };
+    if entries.len() <= limit {
+        let mut only = urlset(&entries);
+        only.path = SITEMAP.into();
+        return vec![only];
     }
-    for path in other_list_paths(site) {
-        let _ = writeln!(
-            xml,
-            "  <url><loc>{}</loc></url>",
-            xml_escape(&config.permalink(&path))
-        );
-    }
-    xml.push_str("</urlset>\n");
-    xml
+    let mut files: Vec<Output> = entries
+        .chunks(limit.max(1))
+        .enumerate()
+        .map(|(n, chunk)| Output {
+            path: format!("sitemap-{}.xml", n + 1),
+            ..urlset(chunk)
+        })
+        .collect();
+    let listed: String = files
+        .iter()
+        .map(|file| {
+            format!(
+                "  <sitemap><loc>{}</loc></sitemap>\n",
+                xml_escape(&permalink(&file.path))
+            )
+        })
+        .collect();
+    files.push(Output {
+        path: SITEMAP.into(),
+        bytes: format!(
+            "{XML_HEAD}<sitemapindex xmlns=\"{SITEMAP_NS}\">\n{listed}</sitemapindex>\n"
+        )
+        .into_bytes(),
+    });
+    files
 }
 
 #[cfg(test)]
@@ -248,5 +293,46 @@ mod tests {
             xml_escape("<b>\"A&B\"</b>\u{1}"),
             "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;"
         );
+    }
+
+    fn text(output: &Output) -> &str {
+        std::str::from_utf8(&output.bytes).unwrap()
+    }
+
+    #[test]
+    fn a_sitemap_past_the_limit_becomes_an_index_of_files_within_it() {
+        let entries: Vec<String> = (1..=5)
+            .map(|n| format!("  <url><loc>https://x.org/{n}/</loc></url>\n"))
+            .collect();
+        let permalink = |path: &str| format!("https://x.org/{path}");
+        let one = sitemap_files(entries.clone(), 5, &permalink);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].path, "sitemap.xml");
+        assert_eq!(text(&one[0]).matches("<url>").count(), 5);
+
+        let split = sitemap_files(entries, 2, &permalink);
+        let paths: Vec<&str> = split.iter().map(|o| o.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = split[..3]
+            .iter()
+            .map(|o| text(o).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [2, 2, 1]);
+        assert!(text(&split[2]).contains("https://x.org/5/"));
+        let index = text(&split[3]);
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(
+            index.contains("<loc>https://x.org/sitemap-3.xml</loc>"),
+            "{index}"
+        );
+        assert!(!index.contains("<url>"));
     }
 }

@@ -516,6 +516,7 @@ mod tests {
             future: false,
             now,
             images: None,
+            keep_markdown: true,
         };
         Site::load(&root, config, &options).unwrap()
     }

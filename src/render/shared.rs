@@ -13,7 +13,7 @@ use crate::content::Page;
 use crate::content::site::Site;
 use crate::hash::{fingerprint, hash_json};
 use crate::render::context::{
-    is_expired, is_upcoming, page_card, section_brief, section_value, site_value,
+    is_expired, is_upcoming, page_card_value, section_brief, section_value, site_value,
 };
 use crate::render::stats::Stats;
 
@@ -61,7 +61,7 @@ impl Card {
     /// Page `index`'s card, made from scratch.
     fn of(site: &Site, index: usize) -> Card {
         let page = &site.pages[index];
-        let card = page_card(site, page);
+        let card = page_card_value(site, page);
         let hash = hash_json(&card);
         let mut hasher = fingerprint();
         hash.hash(&mut hasher);
@@ -75,7 +75,7 @@ impl Card {
             name.hash(&mut hasher);
         }
         Card {
-            value: tera::Value::from_serializable(&card),
+            value: card,
             hash,
             full_hash: hasher.finish(),
             time_flags: time_flags(site, index),
