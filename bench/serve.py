@@ -47,7 +47,9 @@ class Server:
     def __init__(self, args, ready):
         self.lines = []
         self.cond = threading.Condition()
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # linju speaks the site's language; the patterns below are English.
+        env = dict(os.environ, LINJU_LANG="en")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         threading.Thread(target=self._read, daemon=True).start()
         self.wait_line(ready, 0, timeout=600)
 

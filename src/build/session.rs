@@ -311,6 +311,8 @@ impl Session {
             state.theme_files = files;
         }
         let copied_content = content_copies_only(changes, &state.copies);
+        let mut timings = Timings::default();
+        let reloading = Instant::now();
         let reload = if changes.content_other.is_empty() || copied_content {
             state
                 .site
@@ -341,11 +343,17 @@ impl Session {
                 scope = Scope::Content;
             }
         }
+        timings.record("reload and values", reloading.elapsed());
         let mut copy_sources: Vec<PathBuf> = changes.statics.clone();
         copy_sources.extend(changes.content_other.iter().cloned());
         forget_files_showing(state, &copy_sources);
-        addresses::check_none_dropped(&self.options.root, &state.site)?;
-        write::publish_changes(state, &self.output_dir, scope, &copy_sources)
+        timings.time("addresses", || {
+            addresses::check_none_dropped(&self.options.root, &state.site)
+        })?;
+        let mut report = write::publish_changes(state, &self.output_dir, scope, &copy_sources)?;
+        timings.extend(std::mem::take(&mut report.timings));
+        report.timings = timings;
+        Ok(report)
     }
 }
 

@@ -20,6 +20,9 @@ pub struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    /// After each build, print the time and memory of its phases.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Options of `linju watch`.
@@ -29,6 +32,9 @@ pub struct WatchArgs {
     site: SiteArgs,
     #[command(flatten)]
     output: OutputArgs,
+    /// After each build, print the time and memory of its phases.
+    #[arg(long)]
+    timings: bool,
 }
 
 impl ServeArgs {
@@ -42,14 +48,14 @@ impl ServeArgs {
             bind: self.bind,
             port: self.port,
         };
-        let open = self.open;
+        let (open, timings) = (self.open, self.timings);
         let result = linju::serve(options, &address, &mut |event| {
             if let linju::LiveEvent::Serving { site, .. } = &event
                 && open
             {
                 open_browser(site);
             }
-            print_live_event(&event, lang);
+            print_live_event(&event, lang, timings);
         });
         exit_after_live(result, lang)
     }
@@ -59,8 +65,11 @@ impl WatchArgs {
     pub fn run(self) -> ExitCode {
         let lang = linju::Lang::for_site(&self.site.root);
         let options = self.site.options(self.output);
+        let timings = self.timings;
         exit_after_live(
-            linju::watch(options, &mut |event| print_live_event(&event, lang)),
+            linju::watch(options, &mut |event| {
+                print_live_event(&event, lang, timings)
+            }),
             lang,
         )
     }
@@ -76,8 +85,20 @@ fn exit_after_live(result: Result<(), linju::Errors>, lang: linju::Lang) -> Exit
     }
 }
 
-/// One line per event, for a writer watching the terminal.
-fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
+/// One line per event, for a writer watching the terminal; with
+/// `timings`, each build's phases after its line.
+fn print_live_event(event: &linju::LiveEvent<'_>, lang: linju::Lang, timings: bool) {
+    if let linju::LiveEvent::Built { report, .. } = event
+        && timings
+    {
+        print_one_event(event, lang);
+        crate::timings::print(&report.timings, report.elapsed, lang);
+        return;
+    }
+    print_one_event(event, lang);
+}
+
+fn print_one_event(event: &linju::LiveEvent<'_>, lang: linju::Lang) {
     use linju::LiveEvent;
     match event {
         LiveEvent::Serving {
