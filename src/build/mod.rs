@@ -4,6 +4,7 @@
 pub mod addresses;
 pub mod changes;
 pub mod output;
+mod record;
 pub mod session;
 pub mod staging;
 pub mod state;

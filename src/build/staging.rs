@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::build::output::{CopyJob, copy_one, create_parent, safe_join};
+use crate::build::record::Record;
 use crate::error::{Error, Result};
 use crate::fs::{WORK_DIR, absolute};
 use crate::lang::tr;
@@ -46,6 +47,9 @@ pub struct Staging {
     places: Places,
     written: AtomicUsize,
     committed: bool,
+    /// What the last build wrote, and what this one writes (only where
+    /// the work folder is usable).
+    record: Option<Record>,
 }
 
 /// Where one output's staging and set-aside folders go.
@@ -58,6 +62,8 @@ struct Places {
     /// Also looked in for leftovers: beside the output, where earlier
     /// versions of linju put them.
     legacy: Option<(PathBuf, String)>,
+    /// The site's work folder, when the folders are in it.
+    work: Option<PathBuf>,
 }
 
 impl Places {
@@ -70,6 +76,7 @@ impl Places {
             old: parent.clone(),
             stem: format!(".{name}"),
             legacy: None,
+            work: None,
         };
         if crate::fs::create_work_folder(&work).is_err() || !same_device(&work, &parent) {
             return beside;
@@ -79,6 +86,7 @@ impl Places {
             old: work.join("old"),
             stem: name.clone(),
             legacy: Some((parent, format!(".{name}"))),
+            work: Some(work),
         }
     }
 
@@ -148,12 +156,14 @@ impl Staging {
         remove_if_present(&dir)?;
         std::fs::create_dir_all(&dir)
             .map_err(|e| Error::io(&dir, ("创建暂存文件夹", "create the staging folder"), &e))?;
+        let record = places.work.as_ref().map(|work| Record::open(work, &output));
         Ok(Staging {
             dir,
             output,
             places,
             written: AtomicUsize::new(0),
             committed: false,
+            record,
         })
     }
 
@@ -162,16 +172,27 @@ impl Staging {
     /// allocating thousands of new inodes is most of a rebuild's cost, and
     /// files are never modified in place, so sharing them is safe.
     /// `unchanged` says whether the caller already knows (from a hash of
-    /// the previous build); `None` compares with the file on disk.
-    pub fn write(&self, output: &Output, unchanged: Option<bool>) -> Result<()> {
+    /// the previous build); `None` asks the output record, then compares
+    /// with the file on disk. `hash` is the output's content hash.
+    pub fn write(&self, output: &Output, unchanged: Option<bool>, hash: u64) -> Result<()> {
         let target = safe_join(&self.dir, &output.path)?;
         create_parent(&target)?;
         let previous = self.output.join(&output.path);
+        let recorded = match (unchanged, &self.record) {
+            (None, Some(record)) => record.unchanged(&output.path, hash, &previous),
+            _ => None,
+        };
         let unchanged = unchanged
+            .or(recorded.map(|_| true))
             .unwrap_or_else(|| std::fs::read(&previous).is_ok_and(|old| old == output.bytes));
-        if !(unchanged && std::fs::hard_link(&previous, &target).is_ok()) {
+        let linked = unchanged && std::fs::hard_link(&previous, &target).is_ok();
+        if !linked {
             std::fs::write(&target, &output.bytes)
                 .map_err(|e| Error::io(&target, ("写入文件", "write the file"), &e))?;
+        }
+        if let Some(record) = &self.record {
+            let known = recorded.filter(|_| linked);
+            record.note(&output.path, hash, known, &target);
         }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -220,6 +241,11 @@ impl Staging {
         }
         self.committed = true;
         let _ = std::fs::remove_file(self.output.join(COMPLETE));
+        if let Some(record) = self.record.take() {
+            // Only a shortcut for the next build: without it, files are
+            // compared by reading them.
+            let _ = record.save();
+        }
         Ok(stale_sites(&self.places))
     }
 }
@@ -422,7 +448,7 @@ mod tests {
 
     fn write_site(root: &Path, out: &Path, path: &str) -> Vec<PathBuf> {
         let staging = Staging::begin(root, out).unwrap();
-        staging.write(&page(path), None).unwrap();
+        staging.write(&page(path), None, 0).unwrap();
         staging.commit().unwrap()
     }
 
@@ -471,7 +497,7 @@ mod tests {
         write_site(dir.path(), &out, "good.html");
         {
             let staging = Staging::begin(dir.path(), &out).unwrap();
-            staging.write(&page("half.html"), None).unwrap();
+            staging.write(&page("half.html"), None, 0).unwrap();
         }
         assert!(out.join("good.html").is_file());
         assert!(names(&dir.path().join(".linju/staging")).is_empty());
@@ -487,14 +513,14 @@ mod tests {
             bytes: bytes.to_vec(),
         };
         let staging = Staging::begin(dir.path(), &out).unwrap();
-        staging.write(&page("same.html"), None).unwrap();
-        staging.write(&with(b"v1"), None).unwrap();
+        staging.write(&page("same.html"), None, 1).unwrap();
+        staging.write(&with(b"v1"), None, 2).unwrap();
         staging.commit().unwrap();
         let inode = |name: &str| std::fs::metadata(out.join(name)).unwrap().ino();
         let (same_before, changed_before) = (inode("same.html"), inode("changed.html"));
         let staging = Staging::begin(dir.path(), &out).unwrap();
-        staging.write(&page("same.html"), None).unwrap();
-        staging.write(&with(b"v2"), None).unwrap();
+        staging.write(&page("same.html"), None, 1).unwrap();
+        staging.write(&with(b"v2"), None, 3).unwrap();
         remove_stale(&staging.commit().unwrap()).unwrap();
         assert_eq!(inode("same.html"), same_before);
         assert_ne!(inode("changed.html"), changed_before);

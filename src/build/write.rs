@@ -243,7 +243,7 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
     let started = Instant::now();
     let kept = match sink {
         Sink::Whole(staging) => {
-            staging.write(&output, unchanged)?;
+            staging.write(&output, unchanged, hash)?;
             None
         }
         Sink::Live { .. } => changed.then_some(output),

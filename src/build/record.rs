@@ -1,0 +1,163 @@
+//! What the last build wrote into an output folder: each rendered file's
+//! hash, length and modification time, kept in the site's `.linju/` so the
+//! next build can tell an unchanged file by one `stat` instead of reading
+//! it back (reading every file of the last site was a fifth of a build).
+//!
+//! The record is only a shortcut: a file whose length or time differs from
+//! it (edited by hand, written by another tool) is read and compared as
+//! before, and a missing or unreadable record means every file is.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
+
+use crate::error::Result;
+
+/// The first line of a record, with the output folder it describes.
+const HEADER: &str = "linju-output-record 1";
+
+/// One file as a build left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    hash: u64,
+    len: u64,
+    modified_ns: u128,
+}
+
+/// The record of one output folder: the last build's, and the one this
+/// build is making.
+#[derive(Debug)]
+pub struct Record {
+    file: PathBuf,
+    output: PathBuf,
+    previous: HashMap<String, Entry>,
+    next: Mutex<Vec<(String, Entry)>>,
+}
+
+impl Record {
+    /// The record of `output` kept in the work folder `work`; empty when
+    /// there is none (or it describes another folder).
+    pub fn open(work: &Path, output: &Path) -> Record {
+        let mut hasher = crate::hash::fingerprint();
+        output.hash(&mut hasher);
+        let file = work.join(format!("output-record-{:016x}", hasher.finish()));
+        let previous = std::fs::read_to_string(&file)
+            .map(|text| parse(&text, output))
+            .unwrap_or_default();
+        Record {
+            file,
+            output: output.to_path_buf(),
+            previous,
+            next: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The file at `path` in the current output, if the last build wrote
+    /// it with `hash` and nothing has changed it since (same length and
+    /// modification time).
+    pub fn unchanged(&self, path: &str, hash: u64, on_disk: &Path) -> Option<Entry> {
+        let entry = self.previous.get(path).filter(|e| e.hash == hash)?;
+        let now = entry_of(on_disk, hash)?;
+        (now == *entry).then_some(now)
+    }
+
+    /// Notes a file this build put at `path` (`entry` if known, else read
+    /// from `file`).
+    pub fn note(&self, path: &str, hash: u64, entry: Option<Entry>, file: &Path) {
+        if let Some(entry) = entry.or_else(|| entry_of(file, hash))
+            && let Ok(mut next) = self.next.lock()
+        {
+            next.push((path.to_string(), entry));
+        }
+    }
+
+    /// Saves this build's record, once its site is in place.
+    pub fn save(self) -> Result<()> {
+        let next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut text = format!("{HEADER} {}\n", self.output.display());
+        for (path, e) in next {
+            text.push_str(&format!(
+                "{:016x} {} {} {path}\n",
+                e.hash, e.len, e.modified_ns
+            ));
+        }
+        crate::fs::write_atomically(&self.file, text.as_bytes())
+    }
+}
+
+/// A file's length and modification time, with `hash`.
+fn entry_of(file: &Path, hash: u64) -> Option<Entry> {
+    let metadata = std::fs::metadata(file).ok()?;
+    let modified = metadata.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some(Entry {
+        hash,
+        len: metadata.len(),
+        modified_ns: modified.as_nanos(),
+    })
+}
+
+/// The entries of a record of `output`; nothing if it is of another.
+fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
+    let mut lines = text.lines();
+    let expected = format!("{HEADER} {}", output.display());
+    if lines.next() != Some(expected.as_str()) {
+        return HashMap::new();
+    }
+    lines
+        .filter_map(|line| {
+            let mut fields = line.splitn(4, ' ');
+            let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let len = fields.next()?.parse().ok()?;
+            let modified_ns = fields.next()?.parse().ok()?;
+            let path = fields.next()?.to_string();
+            Some((
+                path,
+                Entry {
+                    hash,
+                    len,
+                    modified_ns,
+                },
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_unchanged_only_with_its_hash_length_and_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let (work, output) = (dir.path().join("work"), dir.path().join("public"));
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::create_dir_all(&output).unwrap();
+        let page = output.join("index.html");
+        std::fs::write(&page, "<p>你好</p>").unwrap();
+
+        let record = Record::open(&work, &output);
+        assert_eq!(record.unchanged("index.html", 7, &page), None);
+        record.note("index.html", 7, None, &page);
+        record.save().unwrap();
+
+        let record = Record::open(&work, &output);
+        assert!(record.unchanged("index.html", 7, &page).is_some());
+        assert_eq!(
+            record.unchanged("index.html", 8, &page),
+            None,
+            "another hash"
+        );
+        assert_eq!(record.unchanged("other.html", 7, &page), None);
+        std::fs::write(&page, "<p>您好啊</p>").unwrap();
+        assert_eq!(
+            record.unchanged("index.html", 7, &page),
+            None,
+            "edited by hand"
+        );
+
+        let elsewhere = Record::open(&work, &dir.path().join("other"));
+        assert_eq!(elsewhere.unchanged("index.html", 7, &page), None);
+    }
+}
