@@ -33,7 +33,7 @@ const SWAP_SHARE: usize = 4;
 /// How the files of a build reach the output folder.
 enum Sink<'a> {
     /// Into a staging folder, as they are rendered; swapped in at the end.
-    Whole(Staging),
+    Whole(Box<Staging>),
     /// Into the live site, file by file, once everything rendered.
     /// `touched` are source files whose copies must be refreshed even if
     /// they come from the same place.
@@ -69,7 +69,7 @@ pub(super) fn publish_whole(
 ) -> Result<RebuildReport, Errors> {
     let mut timings = Timings::default();
     let selected = timings.time("select", || select_all(state));
-    let sink = Sink::Whole(Staging::begin(&state.site.root, output_dir)?);
+    let sink = Sink::Whole(Box::new(Staging::begin(&state.site.root, output_dir)?));
     publish(state, sink, scope, (selected, timings))
 }
 
@@ -112,7 +112,7 @@ fn publish(
         && ((chosen.len() > selected.len() / SWAP_SHARE && chosen.len() > 64)
             || !output_dir.is_dir())
     {
-        let sink = Sink::Whole(Staging::begin(&state.site.root, output_dir)?);
+        let sink = Sink::Whole(Box::new(Staging::begin(&state.site.root, output_dir)?));
         return publish(state, sink, scope, (selected, timings));
     }
     // The index needs only the loaded site: it is made while the templates
@@ -151,7 +151,7 @@ fn publish(
     let copies = copy_jobs(state, &used);
     let finishing = Instant::now();
     let mut report = match sink {
-        Sink::Whole(staging) => finish_whole(state, staging, &made, &copies, &used)?,
+        Sink::Whole(staging) => finish_whole(state, *staging, &made, &copies, &used)?,
         Sink::Live {
             output_dir,
             touched,
