@@ -120,14 +120,20 @@ fn publish(
     let search_memo = std::mem::take(&mut state.search_memo);
     let state_now: &State = state;
     let rendering = Instant::now();
-    let (rendered, ((search_files, search_memo), search_time)) = rayon::join(
+    let (rendered, (search, search_time)) = rayon::join(
         || render_templates(state_now, &sink, &chosen),
         || {
             let started = Instant::now();
-            let index = search::render_index(&state_now.site, search_memo, state_now.keep_memos);
+            let site = &state_now.site;
+            let index = search::render_index(site, search_memo, state_now.keep_memos, whole);
             (index, started.elapsed())
         },
     );
+    let search::IndexFiles {
+        files: search_files,
+        kept: search_kept,
+        memo: search_memo,
+    } = search;
     timings.record("render", rendering.elapsed());
     let mut made = rendered?;
     timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
@@ -155,7 +161,10 @@ fn publish(
         Sink::Live {
             output_dir,
             touched,
-        } => finish_live(state, output_dir, touched, (&made, &targets), &copies)?,
+        } => {
+            let made = (&made[..], &targets, &search_kept[..]);
+            finish_live(state, output_dir, touched, made, &copies)?
+        }
     };
     timings.record("copy and swap", finishing.elapsed());
     report.timings = timings;
@@ -331,7 +340,7 @@ fn finish_live(
     state: &mut State,
     output_dir: &Path,
     touched: &[PathBuf],
-    (made, targets): (&[Made], &HashSet<&str>),
+    (made, targets, kept): (&[Made], &HashSet<&str>, &[String]),
     copies: &[CopyJob],
 ) -> Result<RebuildReport, Errors> {
     let mut written = replace_copies(state, output_dir, touched, copies)?;
@@ -348,7 +357,7 @@ fn finish_live(
             state.signatures.insert(file.path.clone(), signature);
         }
     }
-    let removed = remove_gone(state, output_dir, made, targets, copies)?;
+    let removed = remove_gone(state, output_dir, (made, kept), targets, copies)?;
     written.sort();
     Ok(RebuildReport {
         written,
@@ -382,17 +391,18 @@ fn replace_copies(
 
 /// Removes the files the site had and no longer makes: rendered files
 /// whose target is gone, and copies nothing asks for. The sitemap, when
-/// not re-rendered, is still the site's.
+/// not re-rendered, is still the site's, and so are the `kept` files.
 fn remove_gone(
     state: &mut State,
     output_dir: &Path,
-    made: &[Made],
+    (made, kept): (&[Made], &[String]),
     targets: &HashSet<&str>,
     copies: &[CopyJob],
 ) -> Result<Vec<String>, Error> {
     // Template targets are most of the site and already in a set; the
-    // rest (feeds, screens, copies) is small.
+    // rest (feeds, screens, copies, search files) is smaller.
     let mut others: HashSet<&str> = made.iter().map(|m| m.path.as_str()).collect();
+    others.extend(kept.iter().map(String::as_str));
     others.insert(feeds::SITEMAP);
     others.extend(copies.iter().map(|job| job.to.as_str()));
     let gone: BTreeSet<String> = state

@@ -191,6 +191,9 @@ pub struct Page {
     pub end: Option<ZonedDateTime>,
     /// The Markdown body.
     pub body: String,
+    /// A hash of the front matter as written: what `meta` was parsed
+    /// from, so a rebuild can tell it unchanged without serialising it.
+    pub meta_hash: u64,
     /// File line of the body's first line.
     pub body_line: usize,
     /// Files beside a bundle's `index.md`, as (absolute source, path relative to the bundle).

@@ -442,6 +442,7 @@ pub(super) fn load_page(
         expires: zoned(&meta.expires),
         end: zoned(&meta.end),
         body: split.body.to_string(),
+        meta_hash: crate::hash::hash_bytes(split.yaml.as_bytes()),
         body_line: split.body_line,
         assets: source.bundle_assets.clone().unwrap_or_default(),
         community: None,

@@ -105,7 +105,7 @@ fn fingerprint(site: &Site, page: &Page, expired: bool) -> u64 {
     let community = page.community.map(|c| site.pages[c].title.as_str());
     let date = page.date.as_ref().map(|d| d.date().to_string());
     let mut hasher = fingerprint_hasher();
-    hasher.write_u64(hash_json(&page.meta));
+    hasher.write_u64(page.meta_hash);
     hasher.write_u64(hash_bytes(page.rendered.html.as_bytes()));
     hasher.write_u64(hash_json(&(
         &page.path,

@@ -60,6 +60,8 @@ struct IndexMemo {
     order: Vec<String>,
     fingerprints: Vec<u64>,
     contents: Vec<Arc<Content>>,
+    /// The hash of each page's fragment file.
+    fragment_hashes: Vec<u64>,
     postings: Postings,
     buckets: Vec<Vec<Token>>,
     shards: Vec<Vec<u8>>,
@@ -86,13 +88,20 @@ impl IndexMemo {
 /// pages are tokenised a block at a time and each block's tokens are
 /// merged and dropped before the next: the index of a 100,000-page site
 /// never holds every page's tokens at once.
-pub fn render_index(site: &Site, memo: Memo, keep: bool) -> (Vec<Output>, Memo) {
+///
+/// Unless `all_files` (a whole site is being written), a page's fragment
+/// file that is the same as last time is not made again: its path is in
+/// the list of kept files instead.
+pub fn render_index(site: &Site, memo: Memo, keep: bool, all_files: bool) -> IndexFiles {
     let settings = site.config.search;
     if !settings.enabled {
-        return (Vec::new(), Memo::default());
+        return IndexFiles::default();
     }
     if !keep && memo.index.is_none() {
-        return (streamed(site, settings.expired_notices), Memo::default());
+        return IndexFiles {
+            files: streamed(site, settings.expired_notices),
+            ..IndexFiles::default()
+        };
     }
     let known: Known = memo
         .index
@@ -113,27 +122,85 @@ pub fn render_index(site: &Site, memo: Memo, keep: bool) -> (Vec<Output>, Memo) 
         .iter()
         .map(|d| site.pages[d.page].path.clone())
         .collect();
+    let unchanged = unchanged_fragments(memo.index.as_ref(), &order, &documents);
     let index = match memo.index {
         Some(previous) if order.starts_with(&previous.order) => patched(previous, &documents),
         _ => fresh(index::merge(&documents)),
     };
     let (postings, buckets, shards) = index;
     let ids: Vec<(usize, bool)> = documents.iter().map(|d| (d.page, d.expired)).collect();
-    let fragments = documents
+    let fragments: Vec<Fragment> = documents
         .iter()
-        .map(|document| document.content.fragment.clone());
-    let outputs = index_files(site, &ids, &shards, fragments);
+        .zip(&unchanged)
+        .map(|(document, unchanged)| match unchanged {
+            Some(hash) if !all_files => Fragment::Kept(*hash),
+            _ => Fragment::Made(document.content.fragment.clone()),
+        })
+        .collect();
+    let fragment_hashes = fragments.iter().map(Fragment::hash).collect();
+    let (files, kept) = index_files(site, &ids, &shards, fragments);
     let memo = Memo {
         index: Some(IndexMemo {
             order,
             fingerprints: documents.iter().map(|d| d.fingerprint).collect(),
             contents: documents.iter().map(|d| Arc::clone(&d.content)).collect(),
+            fragment_hashes,
             postings,
             buckets,
             shards,
         }),
     };
-    (outputs, memo)
+    IndexFiles { files, kept, memo }
+}
+
+/// What [`render_index`] made.
+#[derive(Default)]
+pub struct IndexFiles {
+    /// The files to write.
+    pub files: Vec<Output>,
+    /// Files of the last build that stay as they are.
+    pub kept: Vec<String>,
+    /// What the next rebuild reuses.
+    pub memo: Memo,
+}
+
+/// A page's fragment file: made now, or kept from the last build (its hash).
+enum Fragment {
+    Made(Vec<u8>),
+    Kept(u64),
+}
+
+impl Fragment {
+    fn hash(&self) -> u64 {
+        match self {
+            Fragment::Made(bytes) => hash_bytes(bytes),
+            Fragment::Kept(hash) => *hash,
+        }
+    }
+}
+
+/// For each document, the hash of its fragment file if that file is the
+/// last build's: same id, and content reused from the last build.
+fn unchanged_fragments(
+    previous: Option<&IndexMemo>,
+    order: &[String],
+    documents: &[Document],
+) -> Vec<Option<u64>> {
+    documents
+        .iter()
+        .enumerate()
+        .map(|(id, document)| {
+            let previous = previous?;
+            let same_page = previous.order.get(id) == order.get(id);
+            let same_content = previous
+                .contents
+                .get(id)
+                .is_some_and(|content| Arc::ptr_eq(content, &document.content));
+            (same_page && same_content)
+                .then(|| previous.fragment_hashes.get(id).copied())
+                .flatten()
+        })
+        .collect()
 }
 
 type Index = (Postings, Vec<Vec<Token>>, Vec<Vec<u8>>);
@@ -162,18 +229,20 @@ fn streamed(site: &Site, keep_expired: bool) -> Vec<Output> {
         }
     }
     let (_, _, shards) = fresh(postings);
-    index_files(site, &ids, &shards, fragments.into_iter())
+    let fragments = fragments.into_iter().map(Fragment::Made).collect();
+    index_files(site, &ids, &shards, fragments).0
 }
 
 /// Every file under `search/`: the shards, the page table, one fragment
 /// per page (`ids` are the pages in id order, with whether each is an
-/// expired notice), the entry and the script.
+/// expired notice), the entry and the script; and the paths of the
+/// fragments kept from the last build.
 fn index_files(
     site: &Site,
     ids: &[(usize, bool)],
     shards: &[Vec<u8>],
-    fragments: impl Iterator<Item = Vec<u8>>,
-) -> Vec<Output> {
+    fragments: Vec<Fragment>,
+) -> (Vec<Output>, Vec<String>) {
     let mut outputs: Vec<Output> = shards
         .iter()
         .enumerate()
@@ -187,15 +256,21 @@ fn index_files(
     for (n, chunk) in index::table_chunks(&codes).into_iter().enumerate() {
         outputs.push(output(format!("t/{n}.json"), chunk));
     }
-    for (id, fragment) in fragments.enumerate() {
-        outputs.push(packed_output(format!("f/{id}.dz"), fragment));
+    let mut hashes: Vec<u64> = outputs.iter().map(|o| hash_bytes(&o.bytes)).collect();
+    hashes.extend(fragments.iter().map(Fragment::hash));
+    let version = version_of(&hashes);
+    let mut kept = Vec::new();
+    for (id, fragment) in fragments.into_iter().enumerate() {
+        match fragment {
+            Fragment::Made(bytes) => outputs.push(packed_output(format!("f/{id}.dz"), bytes)),
+            Fragment::Kept(_) => kept.push(format!("{DIR}/f/{id}.dz")),
+        }
     }
-    let version = version_of(&outputs);
     let shard_count = shards.len() as u32;
     let entry = entry(site, ids, shard_count, &communities, &version);
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
-    outputs
+    (outputs, kept)
 }
 
 /// Shards made from scratch.
@@ -295,10 +370,10 @@ fn output(name: String, text: String) -> Output {
 
 /// A hash of every index file, which the searcher adds to the addresses
 /// it fetches so a browser never mixes two builds' shards.
-fn version_of(outputs: &[Output]) -> String {
+fn version_of(hashes: &[u64]) -> String {
     let mut all: u64 = 0;
-    for output in outputs {
-        all = all.rotate_left(5) ^ hash_bytes(&output.bytes);
+    for hash in hashes {
+        all = all.rotate_left(5) ^ hash;
     }
     format!("{:x}", all & 0xFFFF_FFFF_FFFF)
 }
