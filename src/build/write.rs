@@ -115,29 +115,14 @@ fn publish(
         let sink = Sink::Whole(Box::new(Staging::begin(&state.site.root, output_dir)?));
         return publish(state, sink, scope, (selected, timings));
     }
-    // The index needs only the loaded site: it is made while the templates
-    // render, on whichever thread is free.
     let search_memo = std::mem::take(&mut state.search_memo);
-    let state_now: &State = state;
-    let rendering = Instant::now();
-    let (rendered, (search, search_time)) = rayon::join(
-        || render_templates(state_now, &sink, &chosen),
-        || {
-            let started = Instant::now();
-            let site = &state_now.site;
-            let index = search::render_index(site, search_memo, state_now.keep_memos, whole);
-            (index, started.elapsed())
-        },
-    );
+    let (made, search) = render_and_index(state, &sink, &chosen, search_memo, &mut timings);
     let search::IndexFiles {
         files: search_files,
         kept: search_kept,
         memo: search_memo,
     } = search;
-    timings.record("render", rendering.elapsed());
-    let mut made = rendered?;
-    timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
-    timings.record("search", search_time);
+    let mut made = made?;
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let with_sitemap = whole || sitemap_signature != state.sitemap_signature;
     let mut machine_read = timings.time("feeds", || feeds::render_feeds(&state.site, with_sitemap));
@@ -179,6 +164,33 @@ fn publish(
     report.pages = state.site.pages.len();
     report.sections = state.site.sections.len();
     Ok(report)
+}
+
+/// Renders the chosen files and, at the same time, the search index: it
+/// needs only the loaded site, so it is made on whichever thread is free.
+fn render_and_index(
+    state: &State,
+    sink: &Sink<'_>,
+    chosen: &[&(Selection, u64)],
+    search_memo: search::Memo,
+    timings: &mut Timings,
+) -> (Result<Vec<Made>, Errors>, search::IndexFiles) {
+    let whole = matches!(sink, Sink::Whole(_));
+    let rendering = Instant::now();
+    let (rendered, (search, search_time)) = rayon::join(
+        || render_templates(state, sink, chosen),
+        || {
+            let started = Instant::now();
+            let index = search::render_index(&state.site, search_memo, state.keep_memos, whole);
+            (index, started.elapsed())
+        },
+    );
+    timings.record("render", rendering.elapsed());
+    if let Ok(made) = &rendered {
+        timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
+    }
+    timings.record("search", search_time);
+    (rendered, search)
 }
 
 /// Every file's selection and signature, in plan order.
@@ -410,6 +422,7 @@ fn remove_gone(
         .keys()
         .chain(state.copies.keys())
         .filter(|path| !targets.contains(path.as_str()) && !others.contains(path.as_str()))
+        .filter(|path| !feeds::is_sitemap_part(path))
         .cloned()
         .collect();
     for path in &gone {

@@ -17,6 +17,13 @@ const FEED_LEN: usize = 20;
 /// The sitemap's path.
 pub const SITEMAP: &str = "sitemap.xml";
 
+/// Whether `path` is one of the files a sitemap index lists
+/// (`sitemap-3.xml`): kept, like `sitemap.xml`, when a rebuild does not
+/// make the sitemap again.
+pub fn is_sitemap_part(path: &str) -> bool {
+    path.starts_with("sitemap-") && path.ends_with(".xml") && !path.contains('/')
+}
+
 /// A hash of everything the sitemap is made from (every URL and date), far
 /// cheaper than writing it: a rebuild skips the sitemap when it is unchanged.
 pub fn sitemap_signature(site: &Site) -> u64 {
@@ -334,5 +341,8 @@ mod tests {
             "{index}"
         );
         assert!(!index.contains("<url>"));
+        assert!(is_sitemap_part("sitemap-3.xml"));
+        assert!(!is_sitemap_part("events/sitemap-3.xml"));
+        assert!(!is_sitemap_part("sitemap.xml"));
     }
 }
