@@ -137,8 +137,8 @@ pub fn render_index(site: &Site, memo: Memo, keep: bool, all_files: bool) -> Ind
             _ => Fragment::Made(document.content.fragment.clone()),
         })
         .collect();
-    let fragment_hashes = fragments.iter().map(Fragment::hash).collect();
-    let (files, kept) = index_files(site, &ids, &shards, fragments);
+    let fragment_hashes: Vec<u64> = fragments.iter().map(Fragment::hash).collect();
+    let (files, kept) = index_files(site, &ids, &shards, (fragments, &fragment_hashes));
     let memo = Memo {
         index: Some(IndexMemo {
             order,
@@ -229,19 +229,20 @@ fn streamed(site: &Site, keep_expired: bool) -> Vec<Output> {
         }
     }
     let (_, _, shards) = fresh(postings);
+    let hashes: Vec<u64> = fragments.iter().map(|bytes| hash_bytes(bytes)).collect();
     let fragments = fragments.into_iter().map(Fragment::Made).collect();
-    index_files(site, &ids, &shards, fragments).0
+    index_files(site, &ids, &shards, (fragments, &hashes)).0
 }
 
 /// Every file under `search/`: the shards, the page table, one fragment
 /// per page (`ids` are the pages in id order, with whether each is an
 /// expired notice), the entry and the script; and the paths of the
-/// fragments kept from the last build.
+/// fragments kept from the last build. Each fragment comes with its hash.
 fn index_files(
     site: &Site,
     ids: &[(usize, bool)],
     shards: &[Vec<u8>],
-    fragments: Vec<Fragment>,
+    (fragments, fragment_hashes): (Vec<Fragment>, &[u64]),
 ) -> (Vec<Output>, Vec<String>) {
     let mut outputs: Vec<Output> = shards
         .iter()
@@ -257,7 +258,7 @@ fn index_files(
         outputs.push(output(format!("t/{n}.json"), chunk));
     }
     let mut hashes: Vec<u64> = outputs.iter().map(|o| hash_bytes(&o.bytes)).collect();
-    hashes.extend(fragments.iter().map(Fragment::hash));
+    hashes.extend_from_slice(fragment_hashes);
     let version = version_of(&hashes);
     let mut kept = Vec::new();
     for (id, fragment) in fragments.into_iter().enumerate() {

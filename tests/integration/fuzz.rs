@@ -14,21 +14,7 @@ use std::time::{Duration, Instant};
 
 use linju::fuzzing::{self, Outcome};
 
-/// A small deterministic generator (xorshift), so a run replays from its seed.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use crate::harness::Random;
 
 /// Pieces a writer's slip or an attacker might bring.
 const TOKENS: &[&str] = &[

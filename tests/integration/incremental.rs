@@ -8,30 +8,9 @@ use std::path::{Path, PathBuf};
 use linju::BuildOptions;
 use linju::{Scope, Session};
 
-use crate::harness::TestSite;
+use crate::harness::{Random, TestSite};
 
 const CLOCK: &str = "2025-12-01 10:00";
-
-/// A small deterministic generator (xorshift), so a failing sequence can be
-/// replayed from its seed.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 fn options(root: &Path, output: &Path) -> BuildOptions {
     BuildOptions {
