@@ -48,30 +48,53 @@ impl NextChange {
 /// published, a notice expires, or an event starts or ends.
 pub fn next_change(site: &Site) -> Option<NextChange> {
     let now = &site.now;
-    let mut candidates: Vec<NextChange> = Vec::new();
-    if let Some((at, title)) = &site.held_back_until {
-        candidates.push(NextChange {
-            at: at.clone(),
-            reason: tr!("《{title}》发布", "\"{title}\" is published"),
-            this_year: at.year() == now.year(),
-        });
-    }
-    for page in &site.pages {
-        let title = &page.title;
-        let mut push = |at: &Option<ZonedDateTime>, reason: Text| {
-            if let Some(at) = at.as_ref().filter(|at| *at > now) {
-                candidates.push(NextChange {
-                    at: at.clone(),
-                    reason,
-                    this_year: at.year() == now.year(),
-                });
+    let next_change = |at: &ZonedDateTime, reason: Text| NextChange {
+        at: at.clone(),
+        reason,
+        this_year: at.year() == now.year(),
+    };
+    let held_back = site
+        .held_back_until
+        .as_ref()
+        .map(|(at, title)| next_change(at, tr!("《{title}》发布", "\"{title}\" is published")));
+    // The earliest moment first, without words: a rebuild looks at every
+    // page, and only the winner is described. On a tie the first wins.
+    let mut earliest: Option<(&ZonedDateTime, usize, Moment)> = None;
+    for (index, page) in site.pages.iter().enumerate() {
+        let is_event = page.page_type == PageType::Event;
+        for (at, moment) in [
+            (&page.expires, Moment::Expires),
+            (if is_event { &page.date } else { &None }, Moment::Starts),
+            (if is_event { &page.end } else { &None }, Moment::Ends),
+        ] {
+            let Some(at) = at.as_ref().filter(|at| *at > now) else {
+                continue;
+            };
+            if earliest.as_ref().is_none_or(|(best, _, _)| at < *best) {
+                earliest = Some((at, index, moment));
             }
-        };
-        push(&page.expires, tr!("《{title}》到期", "\"{title}\" expires"));
-        if page.page_type == PageType::Event {
-            push(&page.date, tr!("《{title}》开始", "\"{title}\" starts"));
-            push(&page.end, tr!("《{title}》结束", "\"{title}\" ends"));
         }
     }
-    candidates.into_iter().min_by(|a, b| a.at.cmp(&b.at))
+    let from_pages = earliest.map(|(at, index, moment)| {
+        let title = &site.pages[index].title;
+        let reason = match moment {
+            Moment::Expires => tr!("《{title}》到期", "\"{title}\" expires"),
+            Moment::Starts => tr!("《{title}》开始", "\"{title}\" starts"),
+            Moment::Ends => tr!("《{title}》结束", "\"{title}\" ends"),
+        };
+        next_change(at, reason)
+    });
+    match (held_back, from_pages) {
+        (Some(held), Some(page)) if page.at < held.at => Some(page),
+        (Some(held), _) => Some(held),
+        (None, page) => page,
+    }
+}
+
+/// What happens to a page at a moment.
+#[derive(Clone, Copy)]
+enum Moment {
+    Expires,
+    Starts,
+    Ends,
 }

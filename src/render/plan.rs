@@ -584,7 +584,9 @@ mod tests {
         let before = signatures(&site);
         let mut edited = site.clone();
         let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
-        edited.pages[li].rendered.html.push_str("<p>补充</p>");
+        let body = &mut edited.pages[li].rendered;
+        body.html.push_str("<p>补充</p>");
+        body.html_hash = crate::hash::hash_bytes(body.html.as_bytes());
         let after = signatures(&edited);
         let moved = moved(&before, &after);
         assert_eq!(moved, ["stories/li/index.html"]);

@@ -65,7 +65,7 @@ impl Card {
         let hash = hash_json(&card);
         let mut hasher = fingerprint();
         hash.hash(&mut hasher);
-        page.rendered.html.hash(&mut hasher);
+        page.rendered.html_hash.hash(&mut hasher);
         for heading in &page.rendered.toc {
             heading.id.hash(&mut hasher);
             heading.title.hash(&mut hasher);

@@ -20,6 +20,7 @@ const MAX_COMMUNITIES: usize = 40;
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -96,22 +97,48 @@ pub struct Stats {
 /// What one page adds to a block.
 struct Counted<'a> {
     page: &'a Page,
-    community: Option<(&'a str, String)>,
+    community: Option<&'a Label>,
+}
+
+/// A community's title and address, made once per community rather than
+/// once per page that belongs to it.
+type Label = (String, String);
+
+fn community_labels(site: &Site) -> FxHashMap<usize, Label> {
+    site.communities
+        .iter()
+        .map(|&c| {
+            let page = &site.pages[c];
+            (c, (page.title.clone(), site.config.url_path(&page.path)))
+        })
+        .collect()
 }
 
 impl Stats {
     /// Counts everything once.
     pub fn compute(site: &Site) -> Stats {
-        let counted = counted_pages(site);
-        let site_block = block(site, &counted, None, true);
-        let years = years_of(&counted);
-        let years: Vec<Year> = years
+        let labels = community_labels(site);
+        let counted = counted_pages(site, &labels);
+        let all: Vec<&Counted> = counted.iter().collect();
+        let site_block = block_of(site, &all, true);
+        // Grouped in one pass each: filtering the whole list once per year
+        // or per community grows with the square of a district's archive.
+        let mut by_year: BTreeMap<std::cmp::Reverse<i16>, Vec<&Counted>> = BTreeMap::new();
+        let mut by_community: BTreeMap<usize, Vec<&Counted>> = BTreeMap::new();
+        for c in &counted {
+            if let Some(date) = &c.page.date {
+                by_year
+                    .entry(std::cmp::Reverse(date.year()))
+                    .or_default()
+                    .push(c);
+            }
+            if let Some(community) = c.page.community {
+                by_community.entry(community).or_default().push(c);
+            }
+        }
+        let years: Vec<Year> = by_year
             .into_iter()
-            .map(|year| {
-                let in_year: Vec<&Counted> = counted
-                    .iter()
-                    .filter(|c| c.page.date.as_ref().is_some_and(|d| d.year() == year))
-                    .collect();
+            .map(|(std::cmp::Reverse(year), in_year)| {
                 let mut block = block_of(site, &in_year, true);
                 block.participants_by_month = twelve_months(year, &block.participants_by_month);
                 Year { year, block }
@@ -120,7 +147,8 @@ impl Stats {
         let mut communities = BTreeMap::new();
         let mut community_values = Vec::new();
         for &community in &site.communities {
-            let own = block(site, &counted, Some(community), false);
+            let members = by_community.get(&community).map_or(&[][..], Vec::as_slice);
+            let own = block_of(site, members, false);
             let page = &site.pages[community];
             let mut value = serde_json::to_value(&own).unwrap_or(Value::Null);
             if let Some(map) = value.as_object_mut() {
@@ -166,11 +194,7 @@ impl Stats {
 /// The years anything counted happened in, newest first: each has a page
 /// (`/stats/2025/`).
 pub fn years(site: &Site) -> Vec<i16> {
-    years_of(&counted_pages(site))
-}
-
-fn years_of(counted: &[Counted]) -> Vec<i16> {
-    let mut years: Vec<i16> = counted
+    let mut years: Vec<i16> = counted_pages(site, &FxHashMap::default())
         .iter()
         .filter_map(|c| c.page.date.as_ref().map(|d| d.year()))
         .collect();
@@ -180,7 +204,7 @@ fn years_of(counted: &[Counted]) -> Vec<i16> {
 }
 
 /// Events that have started, and every published profile and family.
-fn counted_pages(site: &Site) -> Vec<Counted<'_>> {
+fn counted_pages<'a>(site: &'a Site, labels: &'a FxHashMap<usize, Label>) -> Vec<Counted<'a>> {
     let counted_types = [PageType::Event, PageType::Story, PageType::Family];
     counted_types
         .iter()
@@ -191,24 +215,9 @@ fn counted_pages(site: &Site) -> Vec<Counted<'_>> {
         })
         .map(|page| Counted {
             page,
-            community: page.community.map(|c| {
-                let community = &site.pages[c];
-                (
-                    community.title.as_str(),
-                    site.config.url_path(&community.path),
-                )
-            }),
+            community: page.community.and_then(|c| labels.get(&c)),
         })
         .collect()
-}
-
-fn block(site: &Site, counted: &[Counted], community: Option<usize>, by_community: bool) -> Block {
-    let wanted = community.map(|c| site.pages[c].title.as_str());
-    let chosen: Vec<&Counted> = counted
-        .iter()
-        .filter(|c| wanted.is_none() || c.community.as_ref().map(|(t, _)| *t) == wanted)
-        .collect();
-    block_of(site, &chosen, by_community)
 }
 
 fn block_of(site: &Site, counted: &[&Counted], by_community: bool) -> Block {
@@ -221,7 +230,7 @@ fn block_of(site: &Site, counted: &[&Counted], by_community: bool) -> Block {
     let mut families = Tally::default();
     for counted in counted {
         let page = counted.page;
-        let community = counted.community.as_ref();
+        let community = counted.community;
         match page.page_type {
             PageType::Event => {
                 block.events += 1;
@@ -318,17 +327,23 @@ fn twelve_months(year: i16, months: &[Row]) -> Vec<Row> {
 #[derive(Default)]
 struct Tally {
     rows: Vec<Row>,
+    /// Where each label's row is: a district has hundreds of communities,
+    /// and a search through the rows for each page grows with their square.
+    row_of: FxHashMap<String, usize>,
 }
 
 impl Tally {
     fn add(&mut self, label: &str, value: u64, url: Option<&String>) {
-        match self.rows.iter_mut().find(|r| r.label == label) {
-            Some(row) => row.value += value,
-            None => self.rows.push(Row {
-                label: label.to_string(),
-                value,
-                url: url.cloned(),
-            }),
+        match self.row_of.get(label) {
+            Some(&row) => self.rows[row].value += value,
+            None => {
+                self.row_of.insert(label.to_string(), self.rows.len());
+                self.rows.push(Row {
+                    label: label.to_string(),
+                    value,
+                    url: url.cloned(),
+                });
+            }
         }
     }
 
@@ -351,10 +366,9 @@ impl Tally {
             .map(|&c| {
                 let page = &site.pages[c];
                 let value = self
-                    .rows
-                    .iter()
-                    .find(|r| r.label == page.title)
-                    .map_or(0, |r| r.value);
+                    .row_of
+                    .get(&page.title)
+                    .map_or(0, |&row| self.rows[row].value);
                 Row {
                     label: page.title.clone(),
                     value,

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::content::frontmatter::PageFrontMatter;
 use crate::content::site::Site;
 use crate::content::{Page, PageType};
-use crate::hash::{fingerprint as fingerprint_hasher, hash_bytes, hash_json};
+use crate::hash::fingerprint as fingerprint_hasher;
 use crate::render::context::is_expired;
 use crate::search::packed::Packer;
 use crate::search::pinyin;
@@ -100,21 +100,28 @@ pub fn document(
     }
 }
 
-/// A hash of everything [`content`] reads.
+/// A hash of everything [`content`] reads, written straight into the
+/// hasher: a rebuild takes it for every page.
 fn fingerprint(site: &Site, page: &Page, expired: bool) -> u64 {
-    let community = page.community.map(|c| site.pages[c].title.as_str());
-    let date = page.date.as_ref().map(|d| d.date().to_string());
     let mut hasher = fingerprint_hasher();
     hasher.write_u64(page.meta_hash);
-    hasher.write_u64(hash_bytes(page.rendered.html.as_bytes()));
-    hasher.write_u64(hash_json(&(
-        &page.path,
-        &page.title,
-        page.page_type.name(),
+    hasher.write_u64(page.rendered.html_hash);
+    let community = page.community.map(|c| site.pages[c].title.as_str());
+    for text in [
+        Some(page.path.as_str()),
+        Some(page.title.as_str()),
+        Some(page.page_type.name()),
         community,
-        date,
-        expired,
-    )));
+    ] {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        let text = text.unwrap_or("\u{0}");
+        hasher.write_usize(text.len());
+        hasher.write(text.as_bytes());
+    }
+    let date = page.date.as_ref().map(|d| d.date());
+    hasher.write_i16(date.map_or(i16::MIN, |d| d.year()));
+    hasher.write_i16(date.map_or(0, |d| d.day_of_year()));
+    hasher.write_u8(u8::from(expired));
     hasher.finish()
 }
 

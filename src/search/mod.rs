@@ -24,6 +24,7 @@ pub mod tokens;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use crate::content::PageType;
@@ -249,7 +250,14 @@ fn index_files(
         .enumerate()
         .map(|(n, bytes)| packed_output(format!("s/{n}.dz"), bytes.clone()))
         .collect();
-    let communities: Vec<usize> = site.communities.clone();
+    // A community's number is its place in the site's list, found once:
+    // a search through the list for each page grows with their product.
+    let communities: FxHashMap<usize, u64> = site
+        .communities
+        .iter()
+        .enumerate()
+        .map(|(position, &page)| (page, position as u64))
+        .collect();
     let codes: Vec<u64> = ids
         .iter()
         .map(|&(page, _)| table_code(site, &communities, page))
@@ -268,7 +276,7 @@ fn index_files(
         }
     }
     let shard_count = shards.len() as u32;
-    let entry = entry(site, ids, shard_count, &communities, &version);
+    let entry = entry(site, ids, shard_count, &site.communities, &version);
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
     (outputs, kept)
@@ -342,7 +350,7 @@ fn id_order(site: &Site, (page, expired): (usize, bool)) -> (bool, Option<jiff::
     )
 }
 
-fn table_code(site: &Site, communities: &[usize], page: usize) -> u64 {
+fn table_code(site: &Site, communities: &FxHashMap<usize, u64>, page: usize) -> u64 {
     let page = &site.pages[page];
     let type_code = crate::content::PAGE_TYPES
         .iter()
@@ -350,8 +358,8 @@ fn table_code(site: &Site, communities: &[usize], page: usize) -> u64 {
         .unwrap_or(0) as u64;
     let community = page
         .community
-        .and_then(|c| communities.iter().position(|&x| x == c))
-        .map_or(0, |position| position as u64 + 1);
+        .and_then(|c| communities.get(&c))
+        .map_or(0, |position| position + 1);
     community * 8 + type_code
 }
 
