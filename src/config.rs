@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::html_settings::MarkdownSettings;
 use crate::lang::{Text, tr};
+use crate::screen_settings::{RawScreen, Screen, check_screen};
 use crate::yaml;
 
 /// The raw file, as written.
@@ -35,70 +36,6 @@ struct RawConfig {
     search: Option<serde_json::Value>,
     #[serde(default)]
     markdown: MarkdownSettings,
-}
-
-/// One entry of `screens:` as written.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawScreen {
-    name: String,
-    title: Option<String>,
-    orientation: Option<String>,
-    resolution: Option<String>,
-    slide_seconds: Option<u32>,
-    community: Option<String>,
-    poll_seconds: Option<u32>,
-    #[serde(default)]
-    sources: Vec<ScreenSource>,
-}
-
-/// What a screen draws from (one entry of a screen's `sources:`).
-#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq, Hash)]
-#[serde(deny_unknown_fields)]
-pub struct ScreenSource {
-    /// Section paths (`stories`, `events/council`).
-    #[serde(default)]
-    pub sections: Vec<String>,
-    /// Page types (`story`, `family`, `event`, `station`, `notice`).
-    #[serde(default)]
-    pub types: Vec<String>,
-    /// Event kinds (`council`, `culture`...).
-    #[serde(default)]
-    pub kinds: Vec<String>,
-    /// Tags, any of which a page must carry.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Communities (title or slug), one of which a page must belong to.
-    #[serde(default)]
-    pub communities: Vec<String>,
-    /// How many items at most (default 6).
-    pub limit: Option<usize>,
-    /// Day-parting: shown only between these times, `"07:00-12:00"`.
-    pub hours: Option<String>,
-}
-
-/// A lobby display screen (`screens:` in `linju.yaml`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Screen {
-    /// URL name: the screen is at `/screens/NAME/`.
-    pub name: String,
-    /// Shown to staff on the screens index.
-    pub title: String,
-    /// `landscape` or `portrait`.
-    pub portrait: bool,
-    /// Pixels.
-    pub width: u32,
-    /// Pixels.
-    pub height: u32,
-    /// How long each slide shows.
-    pub slide_seconds: u32,
-    /// The community whose content (and urgent notices) it shows; `None`
-    /// for the whole site.
-    pub community: Option<String>,
-    /// How often it asks for a new playlist.
-    pub poll_seconds: u32,
-    /// What it draws from; empty means the default mix.
-    pub sources: Vec<ScreenSource>,
 }
 
 /// `images:` as written.
@@ -260,7 +197,7 @@ impl Config {
         let screens = raw
             .screens
             .into_iter()
-            .map(|screen| check_screen(path, text, screen))
+            .map(|screen| check_screen(path, line_of_key(text, "screens"), screen, &timezone))
             .collect::<Result<Vec<Screen>>>()?;
         Ok(Config {
             images,
@@ -371,114 +308,6 @@ fn search_settings(
     Ok(settings)
 }
 
-fn check_screen(path: &Path, text: &str, raw: RawScreen) -> Result<Screen> {
-    let at = |message: Text| at_key(path, line_of_key(text, "screens"), message);
-    let name = &raw.name;
-    check_screen_name(name).map_err(|hint| at(hint.0).with_hint(hint.1))?;
-    let portrait = match raw.orientation.as_deref().unwrap_or("landscape") {
-        "landscape" => false,
-        "portrait" => true,
-        other => {
-            return Err(at(tr!(
-                "屏幕 `{name}`：orientation 只能是 landscape 或 portrait，不能是 `{other}`",
-                "screen `{name}`: orientation must be landscape or portrait, not `{other}`"
-            ))
-            .with_hint(tr!(
-                "landscape 是横屏，portrait 是竖屏",
-                "landscape is wider than tall; portrait is a screen turned on its side"
-            )));
-        }
-    };
-    let (width, height) = match raw.resolution.as_deref() {
-        None if portrait => (1080, 1920),
-        None => (1920, 1080),
-        Some(text) => parse_resolution(text).ok_or_else(|| {
-            at(tr!(
-                "屏幕 `{name}`：分辨率 `{text}` 不是“宽x高”的写法",
-                "screen `{name}`: resolution `{text}` is not WIDTHxHEIGHT"
-            ))
-            .with_hint(tr!(
-                "例如 resolution: 1920x1080",
-                "for example resolution: 1920x1080"
-            ))
-        })?,
-    };
-    let slide_seconds = raw.slide_seconds.unwrap_or(12);
-    if !(3..=600).contains(&slide_seconds) {
-        return Err(at(tr!(
-            "屏幕 `{name}`：slide_seconds 要在 3 到 600 之间",
-            "screen `{name}`: slide_seconds must be from 3 to 600"
-        ))
-        .with_hint(tr!(
-            "大堂屏幕每张 10 到 15 秒比较合适",
-            "10 to 15 seconds suits a lobby"
-        )));
-    }
-    for source in &raw.sources {
-        if let Some(hours) = &source.hours
-            && parse_hours(hours).is_none()
-        {
-            return Err(at(tr!(
-                "屏幕 `{name}`：时段 `{hours}` 不是 HH:MM-HH:MM 的写法",
-                "screen `{name}`: hours `{hours}` is not HH:MM-HH:MM"
-            ))
-            .with_hint(tr!(
-                "例如 hours: \"07:00-09:30\"",
-                "for example hours: \"07:00-09:30\""
-            )));
-        }
-    }
-    Ok(Screen {
-        title: raw.title.unwrap_or_else(|| raw.name.clone()),
-        name: raw.name,
-        portrait,
-        width,
-        height,
-        slide_seconds,
-        community: raw.community,
-        poll_seconds: raw.poll_seconds.unwrap_or(60).max(5),
-        sources: raw.sources,
-    })
-}
-
-/// A screen's name becomes part of its address: lowercase, digits and `-`.
-fn check_screen_name(name: &str) -> Result<(), (Text, Text)> {
-    let name_ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if name_ok {
-        return Ok(());
-    }
-    Err((
-        tr!(
-            "屏幕名 `{name}` 只能用小写字母、数字和 -",
-            "screen name `{name}` must be lowercase letters, digits and -"
-        ),
-        tr!(
-            "它会成为网址 /screens/名字/，例如 name: tinghu-lobby-1",
-            "it becomes the address /screens/NAME/, e.g. name: tinghu-lobby-1"
-        ),
-    ))
-}
-
-fn parse_resolution(text: &str) -> Option<(u32, u32)> {
-    let (w, h) = text.split_once(['x', '×', 'X'])?;
-    let (w, h) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
-    ((320..=8192).contains(&w) && (320..=8192).contains(&h)).then_some((w, h))
-}
-
-/// `"07:00-12:30"` as minutes of the day, start and end.
-pub fn parse_hours(text: &str) -> Option<(u32, u32)> {
-    let minutes = |hhmm: &str| -> Option<u32> {
-        let (h, m) = hhmm.trim().split_once(':')?;
-        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-        (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
-    };
-    let (from, to) = text.split_once('-')?;
-    Some((minutes(from)?, minutes(to)?))
-}
-
 fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings> {
     let defaults = ImageSettings::default();
     let at = |key: &str, message: Text| {
@@ -541,11 +370,7 @@ fn check_images(path: &Path, text: &str, raw: RawImages) -> Result<ImageSettings
 }
 
 fn at_key(path: &Path, line: Option<usize>, message: Text) -> Error {
-    let error = Error::in_file(path, message);
-    match line {
-        Some(line) => error.with_line(line),
-        None => error,
-    }
+    Error::in_file_at(path, line, message)
 }
 
 /// The 1-based line where a top-level `key:` is written, if it is.
@@ -673,7 +498,7 @@ mod tests {
         assert_eq!(schema_keys(screen), accepted_keys::<RawScreen>());
         assert_eq!(
             schema_keys(&screen["properties"]["sources"]["items"]),
-            accepted_keys::<ScreenSource>()
+            accepted_keys::<crate::screen_settings::ScreenSource>()
         );
     }
 }

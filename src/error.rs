@@ -43,6 +43,15 @@ impl Error {
         Error::new(message).with_path(path)
     }
 
+    /// An error in a file, at a line if it is known.
+    pub fn in_file_at(path: impl AsRef<Path>, line: Option<usize>, message: Text) -> Self {
+        let error = Error::in_file(path, message);
+        match line {
+            Some(line) => error.with_line(line),
+            None => error,
+        }
+    }
+
     /// An error at a line of a file.
     pub fn at_line(path: impl AsRef<Path>, line: usize, message: Text) -> Self {
         Error::in_file(path, message).with_line(line)

@@ -17,6 +17,8 @@ mod hash;
 mod html_settings;
 mod lang;
 mod options;
+mod screen_settings;
+mod showtimes;
 mod slugs;
 mod suggest;
 mod timings;

@@ -42,6 +42,10 @@ pub enum Shape {
     Geo,
     /// Free data for templates.
     Extra,
+    /// A video file beside the page.
+    Video,
+    /// When and how a page shows on lobby screens.
+    Screen,
 }
 
 /// One field.
@@ -190,6 +194,18 @@ pub const FIELDS: &[Field] = &[
     field("areas", Shape::Areas, "功能区", "每个区写名称和说明"),
     field("geo", Shape::Geo, "地图位置", "纬度和经度"),
     field("urgent", Shape::Flag, "紧急", "打开时大屏全屏显示这条通知"),
+    field(
+        "screen",
+        Shape::Screen,
+        "大屏播放安排",
+        "哪些日子、几点到几点在大堂屏幕上放，每张几秒，是否置顶",
+    ),
+    field(
+        "video",
+        Shape::Video,
+        "大屏视频",
+        "和页面放在一起的 .mp4 或 .webm 短片，大屏静音播放",
+    ),
     field("street", Shape::Text, "所属街道", "例如 临江街道"),
     field("brand", Shape::Text, "服务品牌", "例如 听湖议事厅"),
     field("description", Shape::LongText, "简介", "一句话介绍这个社区"),

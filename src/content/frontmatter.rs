@@ -275,10 +275,33 @@ pub struct PageFrontMatter {
     // notice
     #[serde(default)]
     pub urgent: bool,
+    // lobby screens, any type
+    pub screen: Option<ScreenFrontMatter>,
+    pub video: Option<String>,
     // community
     pub street: Option<String>,
     pub brand: Option<String>,
     pub description: Option<String>,
+}
+
+/// `screen:` on a page: when it shows on lobby screens, for how long, and
+/// whether it is pinned (then only pinned pages play while it is on).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenFrontMatter {
+    /// Shown from this date (or date and time).
+    pub from: Option<String>,
+    /// Shown through this date, or until this date and time.
+    pub until: Option<String>,
+    /// Days of the week (`工作日`, `[6, 7]`).
+    pub days: Option<crate::screen_settings::DaysInput>,
+    /// Hours of the day (`07:00-09:30`).
+    pub hours: Option<String>,
+    /// How long its slide shows.
+    pub seconds: Option<u32>,
+    /// Only pinned pages play while a pinned page is on.
+    #[serde(default)]
+    pub pin: bool,
 }
 
 /// A section's `_index.md` front matter.

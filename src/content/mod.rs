@@ -10,6 +10,7 @@ pub mod order;
 pub mod privacy;
 pub mod reload;
 pub mod schedule;
+pub mod screen_fields;
 pub mod site;
 pub mod urls;
 

@@ -405,7 +405,11 @@ pub(super) fn load_page(
         .position(|s| s.source_key == section_index_key(&source.section_key))
         .unwrap_or(0);
     let section = &sections[section_index];
-    let errors = content::check_page_meta(&file, split.yaml, &meta, section);
+    let mut errors = content::check_page_meta(&file, split.yaml, &meta, section);
+    let bundle = source.bundle_assets.as_deref();
+    errors.extend(content::screen_fields::check(
+        &file, split.yaml, &meta, bundle,
+    ));
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -216,6 +216,15 @@ fn widget(field: &Field, required: bool, communities: &[String]) -> Value {
         ]}),
         Shape::Steps => steps(),
         Shape::Extra => json!({"widget": "hidden"}),
+        Shape::Video => json!({"widget": "file", "choose_url": false}),
+        Shape::Screen => json!({"widget": "object", "collapsed": true, "fields": [
+            {"label": "从哪天起", "name": "from", "widget": "string", "required": false, "hint": "例如 2026-12-01"},
+            {"label": "到哪天为止", "name": "until", "widget": "string", "required": false, "hint": "例如 2026-12-24，含这一天"},
+            {"label": "星期几", "name": "days", "widget": "string", "required": false, "hint": "工作日、周末或 周一至周五"},
+            {"label": "几点到几点", "name": "hours", "widget": "string", "required": false, "hint": "例如 07:00-09:30"},
+            {"label": "每张几秒", "name": "seconds", "widget": "number", "value_type": "int", "min": 3, "max": 600, "required": false},
+            {"label": "置顶", "name": "pin", "widget": "boolean", "default": false, "required": false},
+        ]}),
     };
     if field.name == "date"
         && let Some(map) = value.as_object_mut()

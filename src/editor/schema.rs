@@ -59,7 +59,7 @@ pub fn one_tag_pattern() -> String {
 fn field_schema(field: &Field, communities: &[String]) -> Value {
     let text = json!({"type": SCALAR});
     let schema = match field.shape {
-        Shape::Text | Shape::LongText | Shape::Photo => text,
+        Shape::Text | Shape::LongText | Shape::Photo | Shape::Video => text,
         Shape::Date => json!({"type": "string", "pattern": DATE_PATTERN}),
         Shape::Flag => json!({"type": "boolean"}),
         Shape::Count => json!({"type": "integer", "minimum": 0}),
@@ -107,6 +107,7 @@ fn field_schema(field: &Field, communities: &[String]) -> Value {
         }),
         Shape::Steps => steps_schema(),
         Shape::Extra => json!({"type": "object"}),
+        Shape::Screen => screen_fields_schema(),
     };
     described(field, schema)
 }
@@ -182,6 +183,34 @@ pub fn remark_config(outline: &crate::editor::Outline, schemas: &str) -> Value {
     })
 }
 
+/// `days:` of a screen source or a page's `screen:`.
+fn days_schema() -> Value {
+    let day = json!({"oneOf": [
+        {"type": "integer", "minimum": 1, "maximum": 7},
+        {"type": "string"},
+    ]});
+    json!({
+        "title": "星期几：工作日、周末、周一至周五，或 [1, 2, 3]（1 是周一，7 是周日）",
+        "oneOf": [day.clone(), {"type": "array", "items": day, "minItems": 1}],
+    })
+}
+
+/// A page's `screen:`.
+fn screen_fields_schema() -> Value {
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "from": {"type": "string", "pattern": DATE_PATTERN, "title": "从哪天起"},
+            "until": {"type": "string", "pattern": DATE_PATTERN, "title": "到哪天为止（含这一天）"},
+            "days": days_schema(),
+            "hours": {"type": "string", "title": "几点到几点，例如 07:00-09:30"},
+            "seconds": {"type": "integer", "minimum": 3, "maximum": 600, "title": "每张几秒"},
+            "pin": {"type": "boolean", "title": "置顶：放的时候只放置顶的内容"},
+        }
+    })
+}
+
 /// One lobby screen of `screens:`.
 fn screen_schema() -> Value {
     let texts = |title: &str| json!({"type": "array", "items": {"type": "string"}, "title": title});
@@ -209,8 +238,14 @@ fn screen_schema() -> Value {
                     "communities": texts("社区"),
                     "limit": {"type": "integer", "minimum": 1, "title": "最多几条"},
                     "hours": {"type": "string", "title": "只在这些时间放，例如 07:00-22:00"},
+                    "days": days_schema(),
+                    "from": {"type": "string", "pattern": DATE_PATTERN, "title": "从哪天起"},
+                    "until": {"type": "string", "pattern": DATE_PATTERN, "title": "到哪天为止（含这一天）"},
+                    "slide_seconds": seconds("这些内容每张停留几秒"),
                 }
             }},
+            "blank": {"type": "string", "title": "夜间黑屏时段，例如 23:00-06:30"},
+            "heartbeat_url": {"type": "string", "pattern": "^https?://", "title": "屏幕定时报告状态的网址（不填就不报告）"},
         }
     })
 }

@@ -9,18 +9,18 @@
 //! The player is plain ES5 with no framework and no external request, for
 //! the old WebViews of cheap display boxes.
 
-use std::path::Path;
+mod slides;
 
-use jiff::ZonedDateTime;
 use serde_json::{Value, json};
 
-use crate::config::{Screen, ScreenSource, parse_hours};
 use crate::content::communities;
 use crate::content::site::Site;
 use crate::content::{Page, PageType};
-use crate::images::{Format, Images, Op};
+use crate::images::Images;
 use crate::render::Output;
-use crate::render::context::{is_expired, is_upcoming, page_card};
+use crate::render::context::{is_expired, is_upcoming};
+use crate::screen_settings::{Screen, ScreenSource};
+use slides::{epoch_ms, kind_name, qr_svg, slide, slide_text};
 
 /// Where screens live in the output.
 pub const SCREENS_DIR: &str = "screens";
@@ -30,6 +30,10 @@ const PLAYER_CSS: &str = include_str!("player/player.css");
 const PLAYER_JS: &str = include_str!("player/player.js");
 const SERVICE_WORKER: &str = include_str!("player/sw.js");
 const INDEX_HTML: &str = include_str!("player/index.html");
+const STATUS_HTML: &str = include_str!("player/status.html");
+/// qrcode-generator 2.0.4 (MIT, Kazuhiko Arase), for the status corner's
+/// code, which carries what only the screen knows; loaded when first needed.
+const QR_JS: &str = include_str!("player/vendor/qrcode.js");
 
 /// How many items a source shows unless it says otherwise.
 const DEFAULT_LIMIT: usize = 6;
@@ -48,7 +52,10 @@ pub fn render_screens(site: &Site, images: Option<&Images>) -> (Vec<Output>, Vec
     for screen in screens {
         let slides: Vec<Value> = playlist_pages(site, screen)
             .into_iter()
-            .map(|(index, hours)| slide(site, images, screen, index, hours, &mut photos))
+            .map(|(index, source)| {
+                let source = source.map(|s| &screen.sources[s]);
+                slide(site, images, screen, (index, source), &mut photos)
+            })
             .collect();
         let playlist = playlist_value(screen, &slides);
         summaries.push(json!({
@@ -82,6 +89,17 @@ pub fn render_screens(site: &Site, images: Option<&Images>) -> (Vec<Output>, Vec
         path: format!("{SCREENS_DIR}/index.html"),
         bytes: index_page(site, &summaries).into_bytes(),
     });
+    outputs.push(Output {
+        path: format!("{SCREENS_DIR}/status/index.html"),
+        bytes: STATUS_HTML
+            .replace("{{LANG}}", &html_escape(&site.config.language))
+            .replace("{{SITE}}", &html_escape(&site.config.title))
+            .into_bytes(),
+    });
+    outputs.push(Output {
+        path: format!("{SCREENS_DIR}/qr.js"),
+        bytes: QR_JS.as_bytes().to_vec(),
+    });
     (outputs, photos)
 }
 
@@ -97,16 +115,18 @@ fn playlist_value(screen: &Screen, slides: &[Value]) -> Value {
         "version": version,
         "screen": screen.name,
         "slide_seconds": screen.slide_seconds,
+        "blank": screen.blank.map(|(from, to)| [from, to]),
         "slides": slides,
     })
 }
 
-/// Pages the screen shows, in order, each with its day-parting window.
-fn playlist_pages(site: &Site, screen: &Screen) -> Vec<(usize, Option<(u32, u32)>)> {
-    let mut chosen: Vec<(usize, Option<(u32, u32)>)> = Vec::new();
-    let add = |index: usize, hours: Option<(u32, u32)>, chosen: &mut Vec<_>| {
+/// Pages the screen shows, in order, each with the source (its place in
+/// `screen.sources`) that chose it first.
+fn playlist_pages(site: &Site, screen: &Screen) -> Vec<(usize, Option<usize>)> {
+    let mut chosen: Vec<(usize, Option<usize>)> = Vec::new();
+    let add = |index: usize, source: Option<usize>, chosen: &mut Vec<_>| {
         if !chosen.iter().any(|(i, _)| *i == index) {
-            chosen.push((index, hours));
+            chosen.push((index, source));
         }
     };
     if screen.sources.is_empty() {
@@ -116,10 +136,9 @@ fn playlist_pages(site: &Site, screen: &Screen) -> Vec<(usize, Option<(u32, u32)
             }
         }
     } else {
-        for source in &screen.sources {
-            let hours = source.hours.as_deref().and_then(parse_hours);
+        for (n, source) in screen.sources.iter().enumerate() {
             for index in source_pages(site, screen, source) {
-                add(index, hours, &mut chosen);
+                add(index, Some(n), &mut chosen);
             }
         }
     }
@@ -214,211 +233,6 @@ fn source_pages(site: &Site, screen: &Screen, source: &ScreenSource) -> Vec<usiz
     pages
 }
 
-fn kind_name(page: &Page) -> Option<&'static str> {
-    use crate::content::frontmatter::EventKind;
-    page.meta.kind.map(|k| match k {
-        EventKind::Council => "council",
-        EventKind::Culture => "culture",
-        EventKind::Volunteer => "volunteer",
-        EventKind::Service => "service",
-        EventKind::Other => "other",
-    })
-}
-
-fn epoch_ms(time: Option<&ZonedDateTime>) -> Value {
-    time.map_or(Value::Null, |t| json!(t.timestamp().as_millisecond()))
-}
-
-/// One slide: what the player shows of a page.
-fn slide(
-    site: &Site,
-    images: Option<&Images>,
-    screen: &Screen,
-    index: usize,
-    hours: Option<(u32, u32)>,
-    photos: &mut Vec<String>,
-) -> Value {
-    let page = &site.pages[index];
-    let card = page_card(site, page);
-    let permalink = site.config.permalink(&page.path);
-    let mut facts: Vec<Value> = Vec::new();
-    let mut fact = |label: &str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            facts.push(json!([label, value]));
-        }
-    };
-    let meta = &page.meta;
-    match page.page_type {
-        PageType::Story => {
-            fact("姓名", meta.person.clone());
-            fact("职业", meta.occupation.clone());
-        }
-        PageType::Family => {
-            fact("家庭", meta.family.clone());
-            fact("家风家训", meta.motto.clone());
-        }
-        PageType::Event => {
-            fact(
-                "时间",
-                page.date
-                    .as_ref()
-                    .map(|d| crate::dates::chinese_datetime(d.datetime())),
-            );
-            fact("地点", meta.location.clone());
-            fact("主办", meta.organizer.clone());
-            fact("参与人数", meta.participants.map(|n| format!("{n} 人")));
-        }
-        PageType::Station => {
-            fact("地址", meta.address.clone());
-            fact("开放时间", meta.hours.clone());
-            fact("电话", meta.phone.clone());
-            let areas: Vec<&str> = meta.areas.iter().map(|a| a.name.as_str()).collect();
-            fact("服务", (!areas.is_empty()).then(|| areas.join("、")));
-        }
-        _ => {}
-    }
-    let end = page.end.clone().or_else(|| {
-        // An event without an end runs to the end of its day.
-        let date = page.date.as_ref()?;
-        let next_day = date.date().tomorrow().ok()?;
-        next_day
-            .to_datetime(jiff::civil::Time::midnight())
-            .to_zoned_datetime(date.time_zone().clone())
-            .ok()
-    });
-    json!({
-        "id": page.path,
-        "type": page.page_type.name(),
-        "label": if page.page_type == PageType::Event { card["kind_label"].clone() } else { card["type_label"].clone() },
-        "title": page.title,
-        "community": card["community"]["title"].clone(),
-        "quote": meta.quote.clone().or_else(|| meta.motto.clone().filter(|_| page.page_type == PageType::Family)),
-        "text": slide_text(page),
-        "facts": facts,
-        "council": card["council"].clone(),
-        "council_stage": card["council_stage"].clone(),
-        "image": slide_image(site, images, screen, page, photos),
-        "qr": qr_svg(&permalink),
-        "url": permalink,
-        "urgent": meta.urgent,
-        "publish": epoch_ms(page.publish.as_ref()),
-        "expires": epoch_ms(page.expires.as_ref()),
-        "start": if page.page_type == PageType::Event { epoch_ms(page.date.as_ref()) } else { Value::Null },
-        "end": if page.page_type == PageType::Event { epoch_ms(end.as_ref()) } else { Value::Null },
-        "hours": hours.map_or(Value::Null, |(from, to)| json!([from, to])),
-    })
-}
-
-/// A notice's text (or any page's summary) as plain text, short enough
-/// to read from across a lobby.
-fn slide_text(page: &Page) -> String {
-    let text = page
-        .meta
-        .summary
-        .clone()
-        .unwrap_or_else(|| strip_tags(&page.rendered.summary_html));
-    let text = text.trim();
-    let limit = if page.page_type == PageType::Notice {
-        160
-    } else {
-        90
-    };
-    if text.chars().count() > limit {
-        format!("{}…", text.chars().take(limit).collect::<String>())
-    } else {
-        text.to_string()
-    }
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-}
-
-/// The page's cover photo cut to the screen's photo area (JPEG: every
-/// WebView shows it).
-fn slide_image(
-    site: &Site,
-    images: Option<&Images>,
-    screen: &Screen,
-    page: &Page,
-    photos: &mut Vec<String>,
-) -> Value {
-    let (Some(images), Some(cover)) = (images, page.meta.cover.as_deref()) else {
-        return Value::Null;
-    };
-    if page.cover_image.is_none() {
-        return Value::Null;
-    }
-    let (w, h) = if screen.portrait {
-        (screen.width, screen.height * 9 / 20)
-    } else {
-        (screen.width / 2, screen.height)
-    };
-    let source = site
-        .root
-        .join(&page.file)
-        .parent()
-        .map(|dir| dir.join(cover.trim_start_matches("./")));
-    let resized = source.map(|path| {
-        images.resize_named(Path::new(&path), Some(w), Some(h), Op::Fill, Format::Jpeg)
-    });
-    match resized {
-        Some(Ok((name, w, h))) => {
-            let url = images.url_of(&name);
-            photos.push(name);
-            json!({"url": url, "width": w, "height": h, "alt": page.meta.cover_alt})
-        }
-        _ => Value::Null,
-    }
-}
-
-/// A QR code for `url`, as SVG.
-/// A QR code as one SVG path of horizontal runs: about a quarter of the
-/// bytes of one rectangle per module, which matters because every slide of
-/// a screen's page carries one.
-fn qr_svg(url: &str) -> String {
-    const QUIET: usize = 4;
-    let Ok(code) = qrcode::QrCode::new(url.as_bytes()) else {
-        return String::new();
-    };
-    let width = code.width();
-    let colors = code.to_colors();
-    let mut path = String::new();
-    for (y, row) in colors.chunks(width).enumerate() {
-        let mut x = 0;
-        while x < width {
-            if row[x] != qrcode::Color::Dark {
-                x += 1;
-                continue;
-            }
-            let start = x;
-            while x < width && row[x] == qrcode::Color::Dark {
-                x += 1;
-            }
-            let (left, top, run) = (start + QUIET, y + QUIET, x - start);
-            path.push_str(&format!("M{left} {top}h{run}v1h-{run}z"));
-        }
-    }
-    let size = width + 2 * QUIET;
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path d="{path}"/></svg>"##
-    )
-}
-
 /// Urgent notices in force, for every screen (each keeps its community's).
 fn urgent_notices(site: &Site) -> Value {
     let notices: Vec<Value> = site
@@ -468,6 +282,7 @@ fn player_page(site: &Site, screen: &Screen, playlist: &Value, urgent: &Value) -
     let offset_minutes = site.now.offset().seconds() / 60;
     let config = json!({
         "name": screen.name,
+        "title": screen.title,
         "site_title": site.config.title,
         "width": screen.width,
         "height": screen.height,
@@ -480,6 +295,10 @@ fn player_page(site: &Site, screen: &Screen, playlist: &Value, urgent: &Value) -
         "playlist_url": "playlist.json",
         "urgent_url": "../urgent.json",
         "service_worker": "../sw.js",
+        "status_page": site.config.permalink(&format!("{SCREENS_DIR}/status/")),
+        "qr_script": "../qr.js",
+        "blank": screen.blank.map(|(from, to)| [from, to]),
+        "heartbeat_url": screen.heartbeat_url,
     });
     // The fixed parts first: text from the site cannot then be taken for
     // a placeholder.
@@ -534,6 +353,7 @@ fn index_page(site: &Site, screens: &[Value]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::slides::strip_tags;
     use super::*;
 
     #[test]

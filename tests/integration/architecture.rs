@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 12] = [
+const GROUND: [&str; 14] = [
     "error",
     "timings",
     "lang",
@@ -21,6 +21,8 @@ const GROUND: [&str; 12] = [
     "yaml",
     "config",
     "html_settings",
+    "showtimes",
+    "screen_settings",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the

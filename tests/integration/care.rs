@@ -204,15 +204,5 @@ fn the_care_script_is_plain_es5() {
     package("acorn");
     let site = TestSite::fixture("basic");
     site.build(&[]).ok();
-    let script = site.public().join("care.js");
-    let output = std::process::Command::new("node")
-        .arg(crate::js_tools::folder().join("es5.js"))
-        .arg(&script)
-        .output()
-        .expect("node is needed (apt-get install nodejs)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::js_tools::assert_es5(&[site.public().join("care.js")]);
 }

@@ -40,3 +40,19 @@ pub fn node_json(script: &str, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(stdout.trim())
         .unwrap_or_else(|e| panic!("node {script} printed no JSON ({e}):\n{stdout}"))
 }
+
+/// Asserts that each file parses as ECMAScript 5 (acorn, `es5.js`): the
+/// language of the old WebViews residents and display boxes run.
+pub fn assert_es5(files: &[PathBuf]) {
+    package("acorn");
+    let output = Command::new("node")
+        .arg(folder().join("es5.js"))
+        .args(files)
+        .output()
+        .expect("node is needed (apt-get install nodejs)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -22,6 +22,7 @@ mod privacy;
 mod rendering;
 mod schema;
 mod screens;
+mod screens_week;
 mod search;
 mod search_browser;
 mod serve;

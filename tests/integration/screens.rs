@@ -121,7 +121,13 @@ fn built() -> TestSite {
 }
 
 /// The player's DOM after `budget_ms` of (virtual) time.
-fn run_player(browser: &Path, url: &str, budget_ms: u32, width: u32, height: u32) -> String {
+pub(crate) fn run_player(
+    browser: &Path,
+    url: &str,
+    budget_ms: u32,
+    width: u32,
+    height: u32,
+) -> String {
     let profile = tempfile::tempdir().unwrap();
     let output = headless(browser, profile.path())
         .arg(format!("--virtual-time-budget={budget_ms}"))
@@ -133,7 +139,7 @@ fn run_player(browser: &Path, url: &str, budget_ms: u32, width: u32, height: u32
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn attribute(dom: &str, name: &str) -> String {
+pub(crate) fn attribute(dom: &str, name: &str) -> String {
     let marker = format!("{name}=\"");
     let start = dom
         .find(&marker)
@@ -143,7 +149,7 @@ fn attribute(dom: &str, name: &str) -> String {
 }
 
 /// (slide id, screen time in ms) of every slide shown, in order.
-fn history(dom: &str) -> Vec<(String, i64)> {
+pub(crate) fn history(dom: &str) -> Vec<(String, i64)> {
     attribute(dom, "data-history")
         .split(' ')
         .map(|entry| {
@@ -153,7 +159,7 @@ fn history(dom: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
-fn epoch_ms(text: &str) -> i64 {
+pub(crate) fn epoch_ms(text: &str) -> i64 {
     let time: jiff::Timestamp = text.parse().unwrap();
     time.as_millisecond()
 }
@@ -296,13 +302,19 @@ fn urgent_notices_take_over_the_screens_of_their_community() {
 }
 
 /// Where screenshots are kept for people to look at.
-fn artefacts() -> PathBuf {
+pub(crate) fn artefacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screens");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn screenshot(browser: &Path, url: &str, width: u32, height: u32, name: &str) -> PathBuf {
+pub(crate) fn screenshot(
+    browser: &Path,
+    url: &str,
+    width: u32,
+    height: u32,
+    name: &str,
+) -> PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let file = artefacts().join(name);
     let status = headless(browser, profile.path())
@@ -316,7 +328,7 @@ fn screenshot(browser: &Path, url: &str, width: u32, height: u32, name: &str) ->
     file
 }
 
-fn decode_qr(png: &Path) -> String {
+pub(crate) fn decode_qr(png: &Path) -> String {
     let image = image::open(png).unwrap().to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(image);
     let grids = prepared.detect_grids();

@@ -92,6 +92,8 @@ fn file(root: &Path, relative: &str) -> Option<(Vec<u8>, &'static str)> {
         Some("webp") => "image/webp",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
+        Some("webm") => "video/webm",
+        Some("mp4") => "video/mp4",
         Some("xml") => "application/xml",
         Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
