@@ -197,7 +197,7 @@ impl Config {
         let screens = raw
             .screens
             .into_iter()
-            .map(|screen| check_screen(path, line_of_key(text, "screens"), screen, &timezone))
+            .map(|screen| check_screen(path, text, screen, &timezone))
             .collect::<Result<Vec<Screen>>>()?;
         Ok(Config {
             images,

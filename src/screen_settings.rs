@@ -127,15 +127,17 @@ pub struct Screen {
     pub heartbeat_url: Option<String>,
 }
 
-/// One entry of `screens:`, checked; errors point at `line` (where
-/// `screens:` is written).
+/// One entry of `screens:`, checked; an error points at the line of the
+/// key it is about within this screen, else at the screen's name.
 pub(crate) fn check_screen(
     path: &Path,
-    line: Option<usize>,
+    text: &str,
     raw: RawScreen,
     zone: &TimeZone,
 ) -> Result<Screen> {
-    let at = |message: Text| Error::in_file_at(path, line, message);
+    let lines = ScreenLines::new(text, &raw.name);
+    let at = |message: Text| Error::in_file_at(path, lines.name, message);
+    let at_key = |key: &str, message: Text| Error::in_file_at(path, lines.of(key), message);
     let name = &raw.name;
     check_screen_name(name).map_err(|hint| at(hint.0).with_hint(hint.1))?;
     let portrait = match raw.orientation.as_deref().unwrap_or("landscape") {
@@ -179,15 +181,15 @@ pub(crate) fn check_screen(
     }
     let mut sources = raw.sources;
     for source in &mut sources {
-        source.showtime = check_source(source, zone).map_err(|(message, hint)| {
+        source.showtime = check_source(source, zone).map_err(|(key, (message, hint))| {
             let (zh, en) = (&message.zh, &message.en);
-            at(tr!("屏幕 `{name}`：{zh}", "screen `{name}`: {en}")).with_hint(hint)
+            at_key(key, tr!("屏幕 `{name}`：{zh}", "screen `{name}`: {en}")).with_hint(hint)
         })?;
     }
     let blank = check_night(name, raw.blank.as_deref())
-        .map_err(|(message, hint)| at(message).with_hint(hint))?;
+        .map_err(|(message, hint)| at_key("blank", message).with_hint(hint))?;
     let heartbeat_url = check_heartbeat(name, raw.heartbeat_url)
-        .map_err(|(message, hint)| at(message).with_hint(hint))?;
+        .map_err(|(message, hint)| at_key("heartbeat_url", message).with_hint(hint))?;
     Ok(Screen {
         title: raw.title.unwrap_or_else(|| raw.name.clone()),
         name: raw.name,
@@ -234,18 +236,21 @@ fn parse_resolution(text: &str) -> Option<(u32, u32)> {
 fn check_source(
     source: &ScreenSource,
     zone: &TimeZone,
-) -> Result<Showtime, crate::showtimes::Problem> {
+) -> Result<Showtime, crate::showtimes::KeyedProblem> {
     if let Some(seconds) = source.slide_seconds
         && !(3..=600).contains(&seconds)
     {
         return Err((
-            tr!(
-                "slide_seconds 要在 3 到 600 之间",
-                "slide_seconds must be from 3 to 600"
-            ),
-            tr!(
-                "大堂屏幕每张 10 到 15 秒比较合适",
-                "10 to 15 seconds suits a lobby"
+            "slide_seconds",
+            (
+                tr!(
+                    "slide_seconds 要在 3 到 600 之间",
+                    "slide_seconds must be from 3 to 600"
+                ),
+                tr!(
+                    "大堂屏幕每张 10 到 15 秒比较合适",
+                    "10 to 15 seconds suits a lobby"
+                ),
             ),
         ));
     }
@@ -300,4 +305,65 @@ fn check_heartbeat(name: &str, url: Option<String>) -> Result<Option<String>, (T
             "write a whole address such as https://example.org/screens/beat, or remove the line"
         ),
     ))
+}
+
+/// Where one screen's keys are written in `linju.yaml`: its `name:` line,
+/// and the lines up to the next screen (or the next top-level key).
+struct ScreenLines<'a> {
+    text: &'a str,
+    name: Option<usize>,
+    end: usize,
+}
+
+impl<'a> ScreenLines<'a> {
+    fn new(text: &'a str, name: &str) -> ScreenLines<'a> {
+        let key_of = |line: &str| {
+            line.trim_start()
+                .trim_start_matches("- ")
+                .trim_start()
+                .to_string()
+        };
+        let written = |line: &str| {
+            let key = key_of(line);
+            key.strip_prefix("name:")
+                .is_some_and(|value| value.trim().trim_matches(['"', '\'']) == name)
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let name_index = lines.iter().position(|line| written(line));
+        let end = name_index.map_or(0, |at| {
+            lines
+                .iter()
+                .enumerate()
+                .skip(at + 1)
+                .find(|(_, line)| {
+                    let top_level = !line.starts_with([' ', '-', '#']) && !line.trim().is_empty();
+                    top_level
+                        || key_of(line).starts_with("name:") && line.trim_start().starts_with("- ")
+                })
+                .map_or(lines.len(), |(i, _)| i)
+        });
+        ScreenLines {
+            text,
+            name: name_index.map(|i| i + 1),
+            end,
+        }
+    }
+
+    /// The first line of this screen that writes `key:`, else its name.
+    fn of(&self, key: &str) -> Option<usize> {
+        let start = self.name?;
+        self.text
+            .lines()
+            .enumerate()
+            .take(self.end)
+            .skip(start - 1)
+            .find(|(_, line)| {
+                line.trim_start()
+                    .trim_start_matches("- ")
+                    .trim_start()
+                    .starts_with(&format!("{key}:"))
+            })
+            .map(|(i, _)| i + 1)
+            .or(self.name)
+    }
 }

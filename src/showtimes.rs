@@ -18,6 +18,10 @@ use crate::lang::{Text, tr};
 /// What is wrong and what to type instead.
 pub type Problem = (Text, Text);
 
+/// A problem and the key it is about (`days`, `hours`, `from`, `until`),
+/// so the message can point at that key's line.
+pub type KeyedProblem = (&'static str, Problem);
+
 /// A checked window, ready for the player.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Showtime {
@@ -77,34 +81,38 @@ pub struct Written<'a> {
 }
 
 /// Checks a written window; the problem names the key.
-pub fn check(written: Written<'_>, zone: &TimeZone) -> Result<Showtime, Problem> {
+pub fn check(written: Written<'_>, zone: &TimeZone) -> Result<Showtime, KeyedProblem> {
     let from = written
         .from
-        .map(|text| moment(text, zone, false).ok_or_else(|| bad_date("from", text)))
+        .map(|text| moment(text, zone, false).ok_or_else(|| ("from", bad_date("from", text))))
         .transpose()?;
     let until = written
         .until
-        .map(|text| moment(text, zone, true).ok_or_else(|| bad_date("until", text)))
+        .map(|text| moment(text, zone, true).ok_or_else(|| ("until", bad_date("until", text))))
         .transpose()?;
     if let (Some(from), Some(until)) = (from, until)
         && until <= from
     {
         return Err((
-            tr!("until 要比 from 晚", "until must come after from"),
-            tr!(
-                "例如 from: 2026-12-01 和 until: 2026-12-24（含 24 日全天）",
-                "for example from: 2026-12-01 and until: 2026-12-24 (the 24th included)"
+            "until",
+            (
+                tr!("until 要比 from 晚", "until must come after from"),
+                tr!(
+                    "例如 from: 2026-12-01 和 until: 2026-12-24（含 24 日全天）",
+                    "for example from: 2026-12-01 and until: 2026-12-24 (the 24th included)"
+                ),
             ),
         ));
     }
     let days = written
         .days
         .map(parse_days)
-        .transpose()?
+        .transpose()
+        .map_err(|problem| ("days", problem))?
         .unwrap_or_default();
     let hours = written
         .hours
-        .map(|text| parse_hours(text).ok_or_else(|| bad_hours(text)))
+        .map(|text| parse_hours(text).ok_or_else(|| ("hours", bad_hours(text))))
         .transpose()?;
     Ok(Showtime {
         from,
@@ -320,9 +328,10 @@ mod tests {
             until: Some("2026-12-01"),
             ..Written::default()
         };
-        let (message, _) = check(written, &shanghai()).unwrap_err();
+        let (key, (message, _)) = check(written, &shanghai()).unwrap_err();
+        assert_eq!(key, "until");
         assert!(message.zh.contains("until 要比 from 晚"));
-        let (message, hint) = check(
+        let (key, (message, hint)) = check(
             Written {
                 from: Some("12月1日"),
                 ..Written::default()
@@ -330,6 +339,7 @@ mod tests {
             &shanghai(),
         )
         .unwrap_err();
+        assert_eq!(key, "from");
         assert!(message.zh.contains("from 的 `12月1日` 不是日期"));
         assert!(hint.zh.contains("2026-12-01"));
     }

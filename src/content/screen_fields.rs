@@ -24,7 +24,8 @@ pub fn check(
     let mut errors = Vec::new();
     if let Some(screen) = &meta.screen {
         let line = key_line(yaml, "screen");
-        if let Err((message, hint)) = showtime_of(meta, &jiff::tz::TimeZone::UTC) {
+        if let Err((key, (message, hint))) = showtime_of(meta, &jiff::tz::TimeZone::UTC) {
+            let line = nested_key_line(yaml, line, key);
             errors.push(Error::at_line(file, line, message).with_hint(hint));
         }
         if let Some(seconds) = screen.seconds.filter(|s| !(3..=600).contains(s)) {
@@ -57,7 +58,7 @@ pub fn check(
 pub fn showtime_of(
     meta: &PageFrontMatter,
     zone: &jiff::tz::TimeZone,
-) -> Result<Showtime, crate::showtimes::Problem> {
+) -> Result<Showtime, crate::showtimes::KeyedProblem> {
     let Some(screen) = &meta.screen else {
         return Ok(Showtime::default());
     };
@@ -74,6 +75,17 @@ pub fn showtime_of(
         },
         zone,
     )
+}
+
+/// The line of `key:` inside the block that starts at `line` (`screen:`),
+/// else `line` itself.
+fn nested_key_line(yaml: &str, line: usize, key: &str) -> usize {
+    yaml.lines()
+        .enumerate()
+        .skip(line)
+        .take_while(|(_, text)| text.starts_with([' ', '\t']) || text.trim().is_empty())
+        .find(|(_, text)| text.trim_start().starts_with(&format!("{key}:")))
+        .map_or(line, |(i, _)| i + 1)
 }
 
 /// What is wrong with `video:`, if anything.
