@@ -60,6 +60,11 @@ pub struct ScreenSource {
     pub until: Option<String>,
     /// How long each of its slides shows, if not the screen's pace.
     pub slide_seconds: Option<u32>,
+    /// A muted clip under `static/` that plays as a slide of its own (the
+    /// street office's short film); such a source picks no pages.
+    pub video: Option<String>,
+    /// The clip's title on screen (its file name if not given).
+    pub title: Option<String>,
     /// The window above, checked (filled in by the configuration's check).
     #[serde(skip)]
     pub showtime: Showtime,
@@ -181,10 +186,12 @@ pub(crate) fn check_screen(
     }
     let mut sources = raw.sources;
     for source in &mut sources {
-        source.showtime = check_source(source, zone).map_err(|(key, (message, hint))| {
-            let (zh, en) = (&message.zh, &message.en);
-            at_key(key, tr!("屏幕 `{name}`：{zh}", "screen `{name}`: {en}")).with_hint(hint)
-        })?;
+        let site_root = path.parent().unwrap_or(Path::new("."));
+        source.showtime =
+            check_source(source, site_root, zone).map_err(|(key, (message, hint))| {
+                let (zh, en) = (&message.zh, &message.en);
+                at_key(key, tr!("屏幕 `{name}`：{zh}", "screen `{name}`: {en}")).with_hint(hint)
+            })?;
     }
     let blank = check_night(name, raw.blank.as_deref())
         .map_err(|(message, hint)| at_key("blank", message).with_hint(hint))?;
@@ -235,8 +242,12 @@ fn parse_resolution(text: &str) -> Option<(u32, u32)> {
 /// A source's window and pace, checked.
 fn check_source(
     source: &ScreenSource,
+    site_root: &Path,
     zone: &TimeZone,
 ) -> Result<Showtime, crate::showtimes::KeyedProblem> {
+    if let Some(video) = &source.video {
+        check_source_video(video, site_root).map_err(|problem| ("video", problem))?;
+    }
     if let Some(seconds) = source.slide_seconds
         && !(3..=600).contains(&seconds)
     {
@@ -366,4 +377,39 @@ impl<'a> ScreenLines<'a> {
             .map(|(i, _)| i + 1)
             .or(self.name)
     }
+}
+
+/// Video files a screen plays.
+const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "m4v"];
+
+/// A source's `video:`: an MP4 or WebM file under `static/`.
+fn check_source_video(video: &str, site_root: &Path) -> Result<(), (Text, Text)> {
+    let relative = video.trim().trim_start_matches('/');
+    let extension = relative.rsplit_once('.').map(|(_, e)| e.to_lowercase());
+    if !extension.is_some_and(|e| VIDEO_EXTENSIONS.contains(&e.as_str())) {
+        return Err((
+            tr!(
+                "video 的 `{video}` 不是 MP4 或 WebM 视频",
+                "video `{video}` is not an MP4 or WebM file"
+            ),
+            tr!(
+                "大堂屏幕放 .mp4 或 .webm 视频，例如 video: videos/宣传片.mp4",
+                "screens play .mp4 or .webm, for example video: videos/clip.mp4"
+            ),
+        ));
+    }
+    let safe = !relative.split('/').any(|part| part == "..");
+    if safe && site_root.join("static").join(relative).is_file() {
+        return Ok(());
+    }
+    Err((
+        tr!(
+            "找不到视频 static/{relative}",
+            "video static/{relative} is not there"
+        ),
+        tr!(
+            "把视频放进网站的 static 文件夹，这里写它在 static 里的路径，例如 videos/宣传片.mp4",
+            "put the clip in the site's static folder and write its path inside it, e.g. videos/clip.mp4"
+        ),
+    ))
 }

@@ -12,7 +12,7 @@ use crate::lang::tr;
 use crate::showtimes::{Showtime, Written};
 
 /// Video files a screen plays (every WebView plays one of the two).
-pub const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "m4v"];
+const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "m4v"];
 
 /// Problems with `screen:` and `video:`, each at its line.
 pub fn check(

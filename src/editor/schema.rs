@@ -242,6 +242,8 @@ fn screen_schema() -> Value {
                     "from": {"type": "string", "pattern": DATE_PATTERN, "title": "从哪天起"},
                     "until": {"type": "string", "pattern": DATE_PATTERN, "title": "到哪天为止（含这一天）"},
                     "slide_seconds": seconds("这些内容每张停留几秒"),
+                    "video": {"type": "string", "pattern": "\\.([mM][pP]4|[wW][eE][bB][mM]|[mM]4[vV])$", "title": "一段视频（static 文件夹里的路径，例如 videos/宣传片.mp4）"},
+                    "title": {"type": "string", "title": "视频在屏幕上的标题"},
                 }
             }},
             "blank": {"type": "string", "title": "夜间黑屏时段，例如 23:00-06:30"},

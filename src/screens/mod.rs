@@ -20,7 +20,7 @@ use crate::images::Images;
 use crate::render::Output;
 use crate::render::context::{is_expired, is_upcoming};
 use crate::screen_settings::{Screen, ScreenSource};
-use slides::{epoch_ms, kind_name, qr_svg, slide, slide_text};
+use slides::{clip_slide, epoch_ms, kind_name, qr_svg, slide, slide_text};
 
 /// Where screens live in the output.
 pub const SCREENS_DIR: &str = "screens";
@@ -50,13 +50,14 @@ pub fn render_screens(site: &Site, images: Option<&Images>) -> (Vec<Output>, Vec
     let mut outputs = Vec::new();
     let mut summaries = Vec::new();
     for screen in screens {
-        let slides: Vec<Value> = playlist_pages(site, screen)
+        let mut slides: Vec<Value> = playlist_pages(site, screen)
             .into_iter()
             .map(|(index, source)| {
                 let source = source.map(|s| &screen.sources[s]);
                 slide(site, images, screen, (index, source), &mut photos)
             })
             .collect();
+        slides.extend(screen.sources.iter().filter_map(|s| clip_slide(site, s)));
         let playlist = playlist_value(screen, &slides);
         summaries.push(json!({
             "name": screen.name,
@@ -136,7 +137,13 @@ fn playlist_pages(site: &Site, screen: &Screen) -> Vec<(usize, Option<usize>)> {
             }
         }
     } else {
-        for (n, source) in screen.sources.iter().enumerate() {
+        // A source that names a clip is a slide of its own, not a query.
+        let queries = screen
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.video.is_none());
+        for (n, source) in queries {
             for index in source_pages(site, screen, source) {
                 add(index, Some(n), &mut chosen);
             }

@@ -255,3 +255,33 @@ fn slide_video(site: &Site, page: &Page) -> Value {
     let base = page.asset_base(&site.sections[page.section].path);
     json!({"url": site.config.url_path(&format!("{base}{name}")), "type": kind})
 }
+
+/// A source's own clip (`video:` under `static/`), played as a slide with
+/// the source's window and pace.
+pub(super) fn clip_slide(site: &Site, source: &ScreenSource) -> Option<Value> {
+    let video = source.video.as_deref()?.trim().trim_start_matches('/');
+    let title = source.title.clone().unwrap_or_else(|| {
+        let name = video.rsplit('/').next().unwrap_or(video);
+        name.rsplit_once('.')
+            .map_or(name, |(stem, _)| stem)
+            .to_string()
+    });
+    let kind = if video.to_lowercase().ends_with(".webm") {
+        "video/webm"
+    } else {
+        "video/mp4"
+    };
+    let when = &source.showtime;
+    Some(json!({
+        "id": format!("clips/{video}"),
+        "type": "video",
+        "label": "视频",
+        "title": title,
+        "facts": [],
+        "video": {"url": site.config.url_path(video), "type": kind},
+        "when": when.is_set().then(|| when.to_json()),
+        "scheduled": when.is_set(),
+        "pin": false,
+        "seconds": source.slide_seconds,
+    }))
+}

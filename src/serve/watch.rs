@@ -23,8 +23,11 @@ use crate::lang::tr;
 /// The folders of a site that are watched, recursively.
 const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
 
-/// Quiet time that closes a batch of a few events.
-const QUIET: Duration = Duration::from_millis(8);
+/// Quiet time that closes a batch of a few events: an editor's save is
+/// over well within it, and a checkout's next file arrives within it even
+/// on a busy two-core machine (8 ms split a 200-file checkout in two while
+/// the test suite's browsers ran).
+const QUIET: Duration = Duration::from_millis(25);
 /// Quiet time once a burst has many events (a checkout writing files).
 const QUIET_IN_BURST: Duration = Duration::from_millis(60);
 /// Events after which a burst counts as large.

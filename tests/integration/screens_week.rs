@@ -36,6 +36,9 @@ fn week() -> Week {
         .status()
         .expect("ffmpeg is needed to make the test clip (apt-get install ffmpeg)");
     assert!(made.success() && clip.is_file(), "ffmpeg made no clip");
+    let street = site.root().join("static/videos/street.webm");
+    std::fs::create_dir_all(street.parent().unwrap()).unwrap();
+    std::fs::copy(&clip, &street).unwrap();
     site.build(&["--clock", "2026-12-09 23:40"]).ok();
     let port = serve(&site.public(), "/lobby/", None);
     Week { site, port }
@@ -475,6 +478,7 @@ fn two_hours_of_a_playlist_with_a_video_leave_the_page_as_small_as_it_started() 
 fn every_script_of_the_screens_is_plain_es5() {
     let site = TestSite::fixture("screens");
     site.write("content/videos/clip/clip.webm", "a clip is not needed here");
+    site.write("static/videos/street.webm", "nor here");
     site.build(&["--clock", "2026-12-09 23:40"]).ok();
     let scratch = tempfile::tempdir().unwrap();
     let mut files = vec![
@@ -583,4 +587,33 @@ fn a_heartbeat_goes_only_where_the_office_asked_and_says_what_the_readme_says() 
         ]
     );
     assert_eq!(body["screen"], "week");
+}
+
+#[test]
+fn a_source_can_be_a_clip_of_its_own_with_the_sources_window() {
+    let site = TestSite::fixture("screens");
+    site.write("content/videos/clip/clip.webm", "not played here");
+    site.write("static/videos/street.webm", "not played here");
+    site.build(&["--clock", "2026-12-09 23:40"]).ok();
+    let playlist: serde_json::Value =
+        serde_json::from_str(&site.read("screens/video/playlist.json")).unwrap();
+    let clip = playlist["slides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "clips/videos/street.webm")
+        .unwrap_or_else(|| panic!("no clip slide: {playlist}"));
+    assert_eq!(clip["title"], "街道宣传片");
+    assert_eq!(clip["video"]["url"], "/lobby/videos/street.webm");
+    assert_eq!(clip["video"]["type"], "video/webm");
+    assert_eq!(clip["when"]["days"], serde_json::json!([1, 2, 3, 4, 5]));
+    assert_eq!(clip["scheduled"], true);
+    assert!(site.public().join("videos/street.webm").is_file());
+    // A clip that is not there is named, at its line.
+    std::fs::remove_file(site.root().join("static/videos/street.webm")).unwrap();
+    let stderr = site.build(&[]).fails();
+    assert!(
+        stderr.contains("linju.yaml:") && stderr.contains("找不到视频 static/videos/street.webm"),
+        "{stderr}"
+    );
 }

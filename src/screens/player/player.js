@@ -565,13 +565,13 @@
     var ago = function (t) { return t ? Math.round((now() - t) / 60000) + ' 分钟前' : '还没有'; };
     var offline = status.offline_ms + (status.offline_since ? now() - status.offline_since : 0);
     var lines = [
-      ['屏幕', status.screen], ['节目版本', playlist.version], ['上次取到节目单', ago(status.fetched)],
+      ['屏幕', status.screen], ['节目版本', playlist.version], ['上次更新', ago(status.fetched)],
       ['累计断网', Math.round(offline / 60000) + ' 分钟'], ['已放', status.shown + ' 张'],
       ['出错', status.errors.length ? status.errors.length + ' 次，最近：' + status.errors[status.errors.length - 1].what : '没有']
     ];
-    var html = '<h2>屏幕状态</h2><dl>';
-    for (var i = 0; i < lines.length; i++) { html += '<dt>' + lines[i][0] + '</dt><dd>' + escapeHtml(lines[i][1]) + '</dd>'; }
-    html += '</dl><div id="status-qr"></div><p>用手机扫码，把状态带回办公室</p>';
+    var html = '<h2>屏幕状态</h2><table>';
+    for (var i = 0; i < lines.length; i++) { html += '<tr><th>' + lines[i][0] + '</th><td>' + escapeHtml(lines[i][1]) + '</td></tr>'; }
+    html += '</table><div id="status-qr"></div><p>用手机扫码，把状态带回办公室</p>';
     box.innerHTML = html;
     box.style.display = 'block';
     box.setAttribute('data-url', url);
