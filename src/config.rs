@@ -258,6 +258,16 @@ impl Config {
     pub fn permalink(&self, relative: &str) -> String {
         format!("{}{}", self.base_url, relative.trim_start_matches('/'))
     }
+
+    /// A `webcal://` address for a calendar file (a phone subscribes to it
+    /// rather than importing it once); `None` without an absolute base URL.
+    pub fn webcal(&self, relative: &str) -> Option<String> {
+        let permalink = self.permalink(relative);
+        let rest = permalink
+            .strip_prefix("https://")
+            .or_else(|| permalink.strip_prefix("http://"))?;
+        Some(format!("webcal://{rest}"))
+    }
 }
 
 /// `search:` as settings: `true`/`false`, or a map of `enabled` and

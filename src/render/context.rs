@@ -9,6 +9,7 @@ use crate::content::site::Site;
 use crate::content::{Page, PageType, Section};
 use crate::dates;
 use crate::markdown;
+use crate::render::calendar::CALENDAR_FILE;
 
 /// The five steps of a council matter, with the labels residents read.
 const COUNCIL_STEPS: [(&str, &str); 5] = [
@@ -76,6 +77,8 @@ pub fn site_value(site: &Site) -> Value {
         "extra": config.extra,
         "menu": menu,
         "feed_url": config.url_path("atom.xml"),
+        "calendar_url": config.url_path(CALENDAR_FILE),
+        "calendar_webcal": config.webcal(CALENDAR_FILE),
         "search_url": config.search.enabled.then(|| config.url_path("search/")),
         "search_script": config.search.enabled.then(|| config.url_path("search/search.js")),
         "generator": format!("linju {}", env!("CARGO_PKG_VERSION")),
@@ -232,6 +235,14 @@ pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
         tera::Value::from_serializable(&page.rendered.toc),
     );
     map.insert("assets".into(), tera::Value::from(assets));
+    if matches!(page.page_type, PageType::Event | PageType::Community) {
+        let calendar = format!("{}{CALENDAR_FILE}", page.path);
+        let url = site.config.url_path(&calendar);
+        map.insert("calendar_url".into(), tera::Value::from(url));
+        if let Some(webcal) = site.config.webcal(&calendar) {
+            map.insert("calendar_webcal".into(), tera::Value::from(webcal));
+        }
+    }
     tera::Value::from(map)
 }
 
@@ -319,6 +330,11 @@ pub fn section_brief(site: &Site, section: &Section) -> Value {
         "type_label": type_label(section.page_type),
         "extra": section.meta.extra,
         "feed_url": config.url_path(&format!("{}atom.xml", section.path)),
+        "calendar_url": (section.page_type == PageType::Event)
+            .then(|| config.url_path(&format!("{}{CALENDAR_FILE}", section.path))),
+        "calendar_webcal": (section.page_type == PageType::Event)
+            .then(|| config.webcal(&format!("{}{CALENDAR_FILE}", section.path)))
+            .flatten(),
     })
 }
 

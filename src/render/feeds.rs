@@ -43,7 +43,8 @@ pub fn sitemap_signature(site: &Site) -> u64 {
     hasher.finish()
 }
 
-/// All feeds, robots.txt and, if `with_sitemap`, the sitemap.
+/// All feeds (Atom and the events' calendars), robots.txt and, if
+/// `with_sitemap`, the sitemap.
 pub fn render_feeds(site: &Site, with_sitemap: bool) -> Vec<Output> {
     let mut outputs = Vec::new();
     let all: Vec<usize> = dated_newest_first(site, (0..site.pages.len()).collect());
@@ -67,6 +68,7 @@ pub fn render_feeds(site: &Site, with_sitemap: bool) -> Vec<Output> {
             &permalink,
         ));
     }
+    outputs.extend(crate::render::calendar::render_calendars(site));
     outputs.push(Output {
         path: "robots.txt".into(),
         bytes: format!(

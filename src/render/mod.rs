@@ -10,6 +10,7 @@
 //! `session` re-render only what an edit touched.
 
 pub mod aliases;
+pub mod calendar;
 pub mod charts;
 pub mod context;
 pub mod feeds;

@@ -4,6 +4,7 @@
 mod addresses;
 mod architecture;
 mod browser;
+mod calendars;
 mod care;
 mod check;
 mod checkers;
