@@ -36,6 +36,8 @@ struct RawConfig {
     search: Option<serde_json::Value>,
     #[serde(default)]
     markdown: MarkdownSettings,
+    #[serde(default)]
+    menu: Vec<crate::menu_settings::RawMenuItem>,
 }
 
 /// `images:` as written.
@@ -128,6 +130,8 @@ pub struct Config {
     pub search: SearchSettings,
     /// What raw HTML pages may carry.
     pub markdown: MarkdownSettings,
+    /// Links the office adds to the menu of sections (`menu:`).
+    pub menu: Vec<crate::menu_settings::MenuItem>,
 }
 
 /// Photo widths a site may ask for: each is made in two formats for every
@@ -219,6 +223,7 @@ impl Config {
             extra: raw.extra,
             search: search_settings(path, text, raw.search)?,
             markdown: raw.markdown,
+            menu: crate::menu_settings::check_menu(path, text, raw.menu)?,
         })
     }
 

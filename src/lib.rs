@@ -16,6 +16,7 @@ mod fs;
 mod hash;
 mod html_settings;
 mod lang;
+mod menu_settings;
 mod options;
 mod screen_settings;
 mod showtimes;

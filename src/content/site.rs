@@ -16,7 +16,7 @@ use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
 pub use crate::content::order::TagTerm;
 use crate::content::order::{attach_pages, collect_tags};
-use crate::content::urls::{check_unique_paths, link_targets, slug_of};
+use crate::content::urls::{check_menu_targets, check_unique_paths, link_targets, slug_of};
 use crate::content::{self, Page, PageType, Section, SortBy};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
@@ -203,6 +203,9 @@ impl Site {
         check_unique_paths(&sections, &pages, &config.base_path, &mut errors);
         let communities = communities::link_communities(&mut pages, &mut errors);
         let link_targets = link_targets(&config, &sections, &pages);
+        errors
+            .0
+            .extend(check_menu_targets(&config, root, &link_targets));
         timings.record("read", started.elapsed());
         let markdown = Instant::now();
         render_all(

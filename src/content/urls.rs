@@ -134,3 +134,46 @@ pub fn link_targets(
     }
     urls
 }
+
+/// `menu:` entries of `linju.yaml` that name a page (`@/…`) which is not
+/// there, each at its line.
+pub fn check_menu_targets(
+    config: &Config,
+    root: &std::path::Path,
+    targets: &HashMap<String, String>,
+) -> Vec<Error> {
+    let file = root.join(crate::config::CONFIG_FILE);
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    let items = config
+        .menu
+        .iter()
+        .flat_map(|item| std::iter::once(item).chain(&item.children));
+    items
+        .filter_map(|item| {
+            let target = item.url.as_deref()?.strip_prefix("@/")?;
+            let key = target.trim_end_matches('/');
+            if targets.contains_key(key) {
+                return None;
+            }
+            let line = text
+                .lines()
+                .position(|l| l.contains(&format!("@/{target}")))
+                .map_or(1, |i| i + 1);
+            let title = &item.title;
+            Some(
+                Error::at_line(
+                    crate::config::CONFIG_FILE,
+                    line,
+                    tr!(
+                        "菜单项「{title}」链接的页面 `@/{target}` 不存在",
+                        "menu entry \"{title}\" links to `@/{target}`, which is not there"
+                    ),
+                )
+                .with_hint(tr!(
+                    "写 content 里的文件路径，例如 @/stations/center.md",
+                    "write the file's path under content/, e.g. @/stations/center.md"
+                )),
+            )
+        })
+        .collect()
+}

@@ -211,6 +211,20 @@ fn screen_fields_schema() -> Value {
     })
 }
 
+/// One entry of `menu:`; entries of the first level may have children.
+fn menu_item_schema(top: bool) -> Value {
+    let mut properties = json!({
+        "title": {"type": "string", "minLength": 1, "title": "菜单上显示的文字"},
+        "url": {"type": "string", "pattern": "^(/|@/|https?://|tel:|mailto:)", "title": "链接：/stats/、@/栏目/文件.md、https://… 或 tel:12345"},
+        "weight": {"type": "integer", "title": "位置：栏目依次是 10、20、30…，写 15 就排在第一、二个栏目之间"},
+    });
+    if top {
+        properties["children"] =
+            json!({"type": "array", "title": "下一层的链接", "items": menu_item_schema(false)});
+    }
+    json!({"type": "object", "required": ["title"], "additionalProperties": false, "properties": properties})
+}
+
 /// One lobby screen of `screens:`.
 fn screen_schema() -> Value {
     let texts = |title: &str| json!({"type": "array", "items": {"type": "string"}, "title": title});
@@ -286,6 +300,7 @@ pub fn config_schema() -> Value {
                 }
             },
             "screens": {"type": "array", "title": "楼宇大堂的显示屏", "items": screen_schema()},
+            "menu": {"type": "array", "title": "菜单里另加的链接（排在栏目之间或之后，可以分两层）", "items": menu_item_schema(true)},
             "search": {
                 "title": "站内搜索",
                 "oneOf": [

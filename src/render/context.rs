@@ -60,10 +60,11 @@ pub fn site_value(site: &Site) -> Value {
         .filter(|s| !s.pages.is_empty() || !s.subsections.is_empty())
         .collect();
     menu_sections.sort_by_key(|s| (s.meta.weight.unwrap_or(i64::MAX), s.title.clone()));
-    let menu: Vec<Value> = menu_sections
-        .into_iter()
-        .map(|s| json!({"title": s.title, "url": config.url_path(&s.path), "path": s.path}))
-        .collect();
+    let sections = menu_sections.into_iter().enumerate().map(|(n, s)| {
+        let entry = json!({"title": s.title, "url": config.url_path(&s.path), "path": s.path, "children": []});
+        ((n as i64 + 1) * 10, entry)
+    });
+    let menu = merged_menu(site, sections.collect());
     json!({
         "title": config.title,
         "description": config.description.clone().or_else(|| home.meta.description.clone()),
@@ -83,6 +84,45 @@ pub fn site_value(site: &Site) -> Value {
         "search_script": config.search.enabled.then(|| config.url_path("search/search.js")),
         "generator": format!("linju {}", env!("CARGO_PKG_VERSION")),
     })
+}
+
+/// The section entries (weighing 10, 20, 30… in their order) and the
+/// office's `menu:` entries, by weight; an entry without a weight comes
+/// last, and equal weights keep the order written.
+fn merged_menu(site: &Site, mut entries: Vec<(i64, Value)>) -> Vec<Value> {
+    for item in &site.config.menu {
+        if let Some(entry) = menu_entry(site, item) {
+            entries.push((item.weight.unwrap_or(i64::MAX), entry));
+        }
+    }
+    entries.sort_by_key(|(weight, _)| *weight);
+    entries.into_iter().map(|(_, entry)| entry).collect()
+}
+
+/// One `menu:` entry as templates see it (`title`, `url`, `path` for the
+/// current-page mark, `children`); `None` if its page is gone.
+fn menu_entry(site: &Site, item: &crate::menu_settings::MenuItem) -> Option<Value> {
+    let config = &site.config;
+    let (url, path) = match item.url.as_deref() {
+        None => (None, None),
+        Some(target) if target.starts_with("@/") => {
+            let key = target.trim_start_matches("@/").trim_end_matches('/');
+            let url = site.link_targets.get(key)?.clone();
+            let path = url.strip_prefix(&config.base_path).map(str::to_string);
+            (Some(url), path)
+        }
+        Some(local) if local.starts_with('/') => {
+            let path = local.trim_start_matches('/').to_string();
+            (Some(config.url_path(&path)), Some(path))
+        }
+        Some(other) => (Some(other.to_string()), None),
+    };
+    let children: Vec<Value> = item
+        .children
+        .iter()
+        .filter_map(|c| menu_entry(site, c))
+        .collect();
+    Some(json!({"title": item.title, "url": url, "path": path, "children": children}))
 }
 
 fn digits_only(text: &str) -> String {

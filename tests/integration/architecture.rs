@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 14] = [
+const GROUND: [&str; 15] = [
     "error",
     "timings",
     "lang",
@@ -23,6 +23,7 @@ const GROUND: [&str; 14] = [
     "html_settings",
     "showtimes",
     "screen_settings",
+    "menu_settings",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the

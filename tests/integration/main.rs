@@ -19,6 +19,7 @@ pub mod images;
 mod incremental;
 mod js_tools;
 mod light_pages;
+mod menus;
 mod privacy;
 mod rendering;
 mod schema;
