@@ -200,6 +200,15 @@ pub fn parent_key(key: &str) -> String {
         .map_or(String::new(), |(parent, _)| parent.to_string())
 }
 
+/// The source key of a section's `_index.md`.
+pub(super) fn section_index_key(section_key: &str) -> String {
+    if section_key.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{section_key}/_index.md")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

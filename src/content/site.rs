@@ -101,7 +101,7 @@ fn reusable<'a>(
     }
     let section = sections
         .iter()
-        .position(|s| s.source_key == section_index_key(&source.section_key))
+        .position(|s| s.source_key == discover::section_index_key(&source.section_key))
         .unwrap_or(0);
     let (new, old_section) = (&sections[section], &reuse.site.sections[old.section]);
     let same_place = new.page_type == old_section.page_type && new.path == old_section.path;
@@ -405,7 +405,7 @@ pub(super) fn load_page(
     let meta = frontmatter::parse_page(&file, split.yaml).map_err(|e| vec![e])?;
     let section_index = sections
         .iter()
-        .position(|s| s.source_key == section_index_key(&source.section_key))
+        .position(|s| s.source_key == discover::section_index_key(&source.section_key))
         .unwrap_or(0);
     let section = &sections[section_index];
     let mut errors = content::check_page_meta(&file, split.yaml, &meta, section);
@@ -480,14 +480,6 @@ fn cover_picture(
         .picture(&dir.join(cover.trim_start_matches("./")))
         .map(Some)
         .map_err(|problem| vec![problem.at(file, content::key_line(yaml, "cover"))])
-}
-
-pub(super) fn section_index_key(section_key: &str) -> String {
-    if section_key.is_empty() {
-        "_index.md".to_string()
-    } else {
-        format!("{section_key}/_index.md")
-    }
 }
 
 /// Renders every body in parallel, resolving `@/` links against the site.
