@@ -379,24 +379,37 @@ impl<'a> ScreenLines<'a> {
     }
 }
 
-/// Video files a screen plays.
-const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "m4v"];
+/// The media type of a clip a screen plays, by its extension; `None` for
+/// anything else (every WebView plays MP4, most WebM).
+pub fn video_type(name: &str) -> Option<&'static str> {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_lowercase())?;
+    match extension.as_str() {
+        "mp4" | "m4v" => Some("video/mp4"),
+        "webm" => Some("video/webm"),
+        _ => None,
+    }
+}
+
+/// What to tell a writer whose `video:` names no clip; `example` is a
+/// `video:` value to copy.
+pub fn not_a_video(video: &str, example: &str) -> (Text, Text) {
+    (
+        tr!(
+            "video 的 `{video}` 不是 MP4 或 WebM 视频",
+            "video `{video}` is not an MP4 or WebM file"
+        ),
+        tr!(
+            "大堂屏幕放 .mp4 或 .webm 视频，例如 video: {example}",
+            "screens play .mp4 or .webm, for example video: {example}"
+        ),
+    )
+}
 
 /// A source's `video:`: an MP4 or WebM file under `static/`.
 fn check_source_video(video: &str, site_root: &Path) -> Result<(), (Text, Text)> {
     let relative = video.trim().trim_start_matches('/');
-    let extension = relative.rsplit_once('.').map(|(_, e)| e.to_lowercase());
-    if !extension.is_some_and(|e| VIDEO_EXTENSIONS.contains(&e.as_str())) {
-        return Err((
-            tr!(
-                "video 的 `{video}` 不是 MP4 或 WebM 视频",
-                "video `{video}` is not an MP4 or WebM file"
-            ),
-            tr!(
-                "大堂屏幕放 .mp4 或 .webm 视频，例如 video: videos/宣传片.mp4",
-                "screens play .mp4 or .webm, for example video: videos/clip.mp4"
-            ),
-        ));
+    if video_type(relative).is_none() {
+        return Err(not_a_video(video, "videos/宣传片.mp4"));
     }
     let safe = !relative.split('/').any(|part| part == "..");
     if safe && site_root.join("static").join(relative).is_file() {

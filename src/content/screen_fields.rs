@@ -11,9 +11,6 @@ use crate::error::Error;
 use crate::lang::tr;
 use crate::showtimes::{Showtime, Written};
 
-/// Video files a screen plays (every WebView plays one of the two).
-const VIDEO_EXTENSIONS: [&str; 3] = ["mp4", "webm", "m4v"];
-
 /// Problems with `screen:` and `video:`, each at its line.
 pub fn check(
     file: &Path,
@@ -99,18 +96,9 @@ impl VideoProblem {
 
 fn check_video(video: &str, bundle: Option<&[(PathBuf, String)]>) -> Result<(), VideoProblem> {
     let name = video.trim().trim_start_matches("./");
-    let extension = name.rsplit_once('.').map(|(_, e)| e.to_lowercase());
-    if !extension.is_some_and(|e| VIDEO_EXTENSIONS.contains(&e.as_str())) {
-        return Err(VideoProblem(
-            tr!(
-                "video 的 `{video}` 不是 MP4 或 WebM 视频",
-                "video `{video}` is not an MP4 or WebM file"
-            ),
-            tr!(
-                "大堂屏幕放 .mp4 或 .webm 视频，例如 video: 宣传片.mp4",
-                "screens play .mp4 or .webm, for example video: clip.mp4"
-            ),
-        ));
+    if crate::screen_settings::video_type(name).is_none() {
+        let (message, hint) = crate::screen_settings::not_a_video(video, "宣传片.mp4");
+        return Err(VideoProblem(message, hint));
     }
     let Some(assets) = bundle else {
         return Err(VideoProblem(

@@ -142,8 +142,8 @@ pub fn check_menu_targets(
     root: &std::path::Path,
     targets: &HashMap<String, String>,
 ) -> Vec<Error> {
-    let file = root.join(crate::config::CONFIG_FILE);
-    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    // The file is read again only to find the line of a broken link.
+    let text = std::cell::OnceCell::new();
     let items = config
         .menu
         .iter()
@@ -155,6 +155,9 @@ pub fn check_menu_targets(
             if targets.contains_key(key) {
                 return None;
             }
+            let text = text.get_or_init(|| {
+                std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default()
+            });
             let line = text
                 .lines()
                 .position(|l| l.contains(&format!("@/{target}")))

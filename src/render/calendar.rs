@@ -13,6 +13,8 @@
 //! zone with its VTIMEZONE when the zone keeps one offset all year (China
 //! does); otherwise times are written in UTC.
 
+use std::collections::HashMap;
+
 use jiff::ZonedDateTime;
 use jiff::tz::TimeZone;
 
@@ -50,33 +52,36 @@ pub fn render_calendars(site: &Site) -> Vec<Output> {
         path: CALENDAR_FILE.to_string(),
         bytes: calendar(site, &site.config.title, &coming).into_bytes(),
     });
-    for section in site
-        .sections
-        .iter()
-        .filter(|s| s.page_type == PageType::Event)
-    {
-        let own: Vec<usize> = coming
-            .iter()
-            .copied()
-            .filter(|&i| section.pages.contains(&i))
-            .collect();
+    // Grouped in one pass: a district has hundreds of communities and
+    // thousands of events, and a filter per list grows with their product.
+    let mut by_section: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_community: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &index in &coming {
+        let page = &site.pages[index];
+        by_section.entry(page.section).or_default().push(index);
+        if let Some(community) = page.community {
+            by_community.entry(community).or_default().push(index);
+        }
+    }
+    let none = Vec::new();
+    for (n, section) in site.sections.iter().enumerate() {
+        if section.page_type != PageType::Event {
+            continue;
+        }
+        let own = by_section.get(&n).unwrap_or(&none);
         let name = format!("{} - {}", section.title, site.config.title);
         outputs.push(Output {
             path: format!("{}{CALENDAR_FILE}", section.path),
-            bytes: calendar(site, &name, &own).into_bytes(),
+            bytes: calendar(site, &name, own).into_bytes(),
         });
     }
     for &community in &site.communities {
-        let own: Vec<usize> = coming
-            .iter()
-            .copied()
-            .filter(|&i| site.pages[i].community == Some(community))
-            .collect();
+        let own = by_community.get(&community).unwrap_or(&none);
         let page = &site.pages[community];
         let name = format!("{} - {}", page.title, site.config.title);
         outputs.push(Output {
             path: format!("{}{CALENDAR_FILE}", page.path),
-            bytes: calendar(site, &name, &own).into_bytes(),
+            bytes: calendar(site, &name, own).into_bytes(),
         });
     }
     outputs

@@ -247,13 +247,15 @@ fn slide_video(site: &Site, page: &Page) -> Value {
         return Value::Null;
     };
     let name = video.trim().trim_start_matches("./");
-    let kind = if name.to_lowercase().ends_with(".webm") {
-        "video/webm"
-    } else {
-        "video/mp4"
-    };
     let base = page.asset_base(&site.sections[page.section].path);
-    json!({"url": site.config.url_path(&format!("{base}{name}")), "type": kind})
+    video_value(site, &format!("{base}{name}"))
+}
+
+/// A clip as the player reads it: its address and media type (checked
+/// at load to be one; MP4 if it were not).
+fn video_value(site: &Site, path: &str) -> Value {
+    let kind = crate::screen_settings::video_type(path).unwrap_or("video/mp4");
+    json!({"url": site.config.url_path(path), "type": kind})
 }
 
 /// A source's own clip (`video:` under `static/`), played as a slide with
@@ -266,11 +268,6 @@ pub(super) fn clip_slide(site: &Site, source: &ScreenSource) -> Option<Value> {
             .map_or(name, |(stem, _)| stem)
             .to_string()
     });
-    let kind = if video.to_lowercase().ends_with(".webm") {
-        "video/webm"
-    } else {
-        "video/mp4"
-    };
     let when = &source.showtime;
     Some(json!({
         "id": format!("clips/{video}"),
@@ -278,7 +275,7 @@ pub(super) fn clip_slide(site: &Site, source: &ScreenSource) -> Option<Value> {
         "label": "视频",
         "title": title,
         "facts": [],
-        "video": {"url": site.config.url_path(video), "type": kind},
+        "video": video_value(site, video),
         "when": when.is_set().then(|| when.to_json()),
         "scheduled": when.is_set(),
         "pin": false,
