@@ -177,12 +177,17 @@ fn render_and_index(
 ) -> (Result<Vec<Made>, Errors>, search::IndexFiles) {
     let whole = matches!(sink, Sink::Whole(_));
     let rendering = Instant::now();
-    let (rendered, (search, search_time)) = rayon::join(
+    let (rendered, (search, early, search_time)) = rayon::join(
         || render_templates(state, sink, chosen),
         || {
             let started = Instant::now();
-            let index = search::render_index(&state.site, search_memo, state.keep_memos, whole);
-            (index, started.elapsed())
+            // Index files ready before the index is done go to the sink
+            // at once, so a big site never holds them all.
+            let mut early: Vec<Result<Vec<Made>, Errors>> = Vec::new();
+            let mut emit = |files| early.push(put_all(state, sink, files));
+            let settings = (state.keep_memos, whole);
+            let index = search::render_index(&state.site, search_memo, settings, &mut emit);
+            (index, early, started.elapsed())
         },
     );
     timings.record("render", rendering.elapsed());
@@ -190,7 +195,23 @@ fn render_and_index(
         timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
     }
     timings.record("search", search_time);
-    (rendered, search)
+    (join_made(rendered, early), search)
+}
+
+/// The files of several batches, or every problem any of them had.
+fn join_made(
+    first: Result<Vec<Made>, Errors>,
+    rest: Vec<Result<Vec<Made>, Errors>>,
+) -> Result<Vec<Made>, Errors> {
+    let mut errors = Errors::default();
+    let mut made = Vec::new();
+    for batch in std::iter::once(first).chain(rest) {
+        match batch {
+            Ok(files) => made.extend(files),
+            Err(problems) => problems.0.into_iter().for_each(|e| errors.push(e)),
+        }
+    }
+    errors.into_result(made)
 }
 
 /// Every file's selection and signature, in plan order.

@@ -262,7 +262,7 @@ pub struct PageFrontMatter {
     pub location: Option<String>,
     pub organizer: Option<String>,
     pub participants: Option<u64>,
-    pub steps: Option<CouncilSteps>,
+    pub steps: Option<Box<CouncilSteps>>,
     #[serde(default)]
     pub resolved: Vec<Resolved>,
     // station
@@ -276,7 +276,7 @@ pub struct PageFrontMatter {
     #[serde(default)]
     pub urgent: bool,
     // lobby screens, any type
-    pub screen: Option<ScreenFrontMatter>,
+    pub screen: Option<Box<ScreenFrontMatter>>,
     pub video: Option<String>,
     // community
     pub street: Option<String>,

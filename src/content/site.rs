@@ -125,8 +125,10 @@ fn sort_out(
     loaded: Vec<(Result<Loaded, Vec<Error>>, bool)>,
     errors: &mut Errors,
 ) -> (Vec<Page>, Vec<bool>, Option<(ZonedDateTime, String)>) {
-    let mut pages = Vec::new();
-    let mut rendered_current = Vec::new();
+    // Exactly sized: a page is 2 KB before its strings, and a vector
+    // grown by doubling would hold up to twice the pages' room.
+    let mut pages = Vec::with_capacity(loaded.len());
+    let mut rendered_current = Vec::with_capacity(loaded.len());
     let mut held_back_until: Option<(ZonedDateTime, String)> = None;
     for (result, current) in loaded {
         match result {

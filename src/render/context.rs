@@ -225,7 +225,7 @@ fn event_facts(page: &Page) -> [(&'static str, Value); 6] {
         crate::content::frontmatter::EventKind::Service => "service",
         crate::content::frontmatter::EventKind::Other => "other",
     });
-    let steps = council_steps(page.meta.steps.as_ref());
+    let steps = council_steps(page.meta.steps.as_deref());
     let stage = steps
         .iter()
         .find(|s| s["current"] == json!(true))

@@ -93,14 +93,22 @@ impl IndexMemo {
 /// Unless `all_files` (a whole site is being written), a page's fragment
 /// file that is the same as last time is not made again: its path is in
 /// the list of kept files instead.
-pub fn render_index(site: &Site, memo: Memo, keep: bool, all_files: bool) -> IndexFiles {
+///
+/// `emit` takes files that are ready before the index is done (a one-off
+/// build's fragment files, a block at a time); the rest are returned.
+pub fn render_index(
+    site: &Site,
+    memo: Memo,
+    (keep, all_files): (bool, bool),
+    emit: &mut dyn FnMut(Vec<Output>),
+) -> IndexFiles {
     let settings = site.config.search;
     if !settings.enabled {
         return IndexFiles::default();
     }
     if !keep && memo.index.is_none() {
         return IndexFiles {
-            files: streamed(site, settings.expired_notices),
+            files: streamed(site, settings.expired_notices, emit),
             ..IndexFiles::default()
         };
     }
@@ -209,13 +217,16 @@ type Index = (Postings, Vec<Vec<Token>>, Vec<Vec<u8>>);
 /// How many pages a one-off build tokenises before merging their tokens.
 const BLOCK: usize = 2048;
 
-/// The index files of a one-off build, tokenised a block at a time.
-fn streamed(site: &Site, keep_expired: bool) -> Vec<Output> {
+/// The index files of a one-off build, tokenised a block at a time. Each
+/// block's fragment files go to `emit` as soon as they are made, so a
+/// 100,000-page site never holds every result's text either; the rest of
+/// the index is returned.
+fn streamed(site: &Site, keep_expired: bool, emit: &mut dyn FnMut(Vec<Output>)) -> Vec<Output> {
     let mut ids = documents::published(site, keep_expired);
     ids.sort_by(|a, b| id_order(site, *a).cmp(&id_order(site, *b)));
     let known = Known::default();
     let mut postings = Postings::default();
-    let mut fragments: Vec<Vec<u8>> = Vec::with_capacity(ids.len());
+    let mut hashes: Vec<u64> = Vec::with_capacity(ids.len());
     for (block, published) in ids.chunks(BLOCK).enumerate() {
         let documents: Vec<Document> = published
             .par_iter()
@@ -223,15 +234,19 @@ fn streamed(site: &Site, keep_expired: bool) -> Vec<Output> {
                 documents::document(site, published, &known, packer)
             })
             .collect();
+        let mut fragments = Vec::with_capacity(documents.len());
         for (n, document) in documents.into_iter().enumerate() {
-            postings.add((block * BLOCK + n) as u32, &document.content);
+            let id = block * BLOCK + n;
+            postings.add(id as u32, &document.content);
             let content = Arc::try_unwrap(document.content).unwrap_or_default();
-            fragments.push(content.fragment);
+            hashes.push(hash_bytes(&content.fragment));
+            fragments.push(packed_output(format!("f/{id}.dz"), content.fragment));
         }
+        emit(fragments);
     }
     let (_, _, shards) = fresh(postings);
-    let hashes: Vec<u64> = fragments.iter().map(|bytes| hash_bytes(bytes)).collect();
-    let fragments = fragments.into_iter().map(Fragment::Made).collect();
+    // Every fragment is already out: to `index_files` they are files kept.
+    let fragments = hashes.iter().map(|&hash| Fragment::Kept(hash)).collect();
     index_files(site, &ids, &shards, (fragments, &hashes)).0
 }
 
