@@ -38,6 +38,12 @@ struct RawConfig {
     markdown: MarkdownSettings,
     #[serde(default)]
     menu: Vec<crate::menu_settings::RawMenuItem>,
+    /// Public holidays, closed unless a station says otherwise.
+    #[serde(default)]
+    holidays: Vec<String>,
+    /// Weekend days worked instead of a holiday (调休上班).
+    #[serde(default)]
+    workdays: Vec<String>,
 }
 
 /// `images:` as written.
@@ -132,6 +138,8 @@ pub struct Config {
     pub markdown: MarkdownSettings,
     /// Links the office adds to the menu of sections (`menu:`).
     pub menu: Vec<crate::menu_settings::MenuItem>,
+    /// Public holidays and make-up working days, for stations' hours.
+    pub calendar: crate::opening::Calendar,
 }
 
 /// Photo widths a site may ask for: each is made in two formats for every
@@ -224,6 +232,7 @@ impl Config {
             search: search_settings(path, text, raw.search)?,
             markdown: raw.markdown,
             menu: crate::menu_settings::check_menu(path, text, raw.menu)?,
+            calendar: crate::opening::check_calendar(path, text, &raw.holidays, &raw.workdays)?,
         })
     }
 

@@ -17,6 +17,7 @@ mod hash;
 mod html_settings;
 mod lang;
 mod menu_settings;
+mod opening;
 mod options;
 mod screen_settings;
 mod showtimes;

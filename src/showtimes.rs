@@ -207,7 +207,7 @@ fn day_number(text: &str) -> Option<u8> {
 }
 
 /// A group of days by name, or a range (`周一至周五`, `周六-周日`).
-fn day_group(text: &str) -> Option<Vec<u8>> {
+pub fn day_group(text: &str) -> Option<Vec<u8>> {
     match text.trim().to_lowercase().as_str() {
         "工作日" | "weekdays" => return Some(vec![1, 2, 3, 4, 5]),
         "周末" | "weekend" | "weekends" => return Some(vec![6, 7]),

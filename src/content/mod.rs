@@ -372,6 +372,11 @@ pub fn check_page_meta(
             );
         }
     }
+    if let Some(hours) = meta.hours.as_deref()
+        && let Err((message, hint)) = crate::opening::parse(hours)
+    {
+        errors.push(Error::at_line(file, key_line(yaml, "hours"), message).with_hint(hint));
+    }
     errors
 }
 

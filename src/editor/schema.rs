@@ -301,6 +301,8 @@ pub fn config_schema() -> Value {
             },
             "screens": {"type": "array", "title": "楼宇大堂的显示屏", "items": screen_schema()},
             "menu": {"type": "array", "title": "菜单里另加的链接（排在栏目之间或之后，可以分两层）", "items": menu_item_schema(true)},
+            "holidays": {"type": "array", "title": "法定节假日（服务站默认休息）：一天 2026-10-01，或连着的几天 2026-10-01至2026-10-08", "items": {"type": "string"}},
+            "workdays": {"type": "array", "title": "调休上班的周六、周日（服务站按工作日开门）", "items": {"type": "string"}},
             "search": {
                 "title": "站内搜索",
                 "oneOf": [

@@ -214,6 +214,7 @@ fn card_fields(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
         ("upcoming", json!(is_upcoming(site, page))),
     ];
     fields.extend(event_facts(page));
+    fields.extend(super::station::station_facts(site, page));
     fields
 }
 

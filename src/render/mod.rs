@@ -15,8 +15,10 @@ pub mod charts;
 pub mod context;
 pub mod feeds;
 pub mod plan;
+pub mod related;
 pub mod select;
 pub mod shared;
+pub mod station;
 pub mod stats;
 pub mod theme;
 

@@ -169,6 +169,8 @@ fn community_list_targets(site: &Site, lookup: &Lookup) -> Vec<Target> {
 #[derive(Debug, Default)]
 pub struct Lookup {
     community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
+    /// What belongs together, for each page's `related` list.
+    related: crate::render::related::Related,
 }
 
 /// The page types a community page lists, with their context names.
@@ -203,7 +205,10 @@ impl Lookup {
                 }
             }
         }
-        Lookup { community_lists }
+        Lookup {
+            community_lists,
+            related: crate::render::related::Related::new(site),
+        }
     }
 }
 
@@ -394,6 +399,9 @@ fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
     );
     selection.page = Some(index);
     selection.section_brief = Some(page.section);
+    selection
+        .lists
+        .push(("related", lookup.related.of(site, index)));
     if let Some(lists) = lookup.community_lists.get(&index) {
         let mut totals = Vec::new();
         for (name, pages) in lists {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 15] = [
+const GROUND: [&str; 16] = [
     "error",
     "timings",
     "lang",
@@ -24,6 +24,7 @@ const GROUND: [&str; 15] = [
     "showtimes",
     "screen_settings",
     "menu_settings",
+    "opening",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the

@@ -1,0 +1,209 @@
+//! What belongs together: for each profile, family, event, station and
+//! notice, a few other pages a reader may want next, chosen at build time.
+//!
+//! Pages that share something fall in a bucket (a tag, a community, a
+//! person or family name, a kind of event), each bucket newest first. A
+//! page scores only the pages *near it in time* in each of its buckets (a
+//! window of [`WINDOW`]), so the cost per page stays the same from a
+//! hundred pages to a hundred thousand, and what it finds is of its time.
+//! The chosen pages are a list of the page's selection, so their cards are
+//! in its signature: when one of them changes, the page is rendered again.
+
+use std::cmp::Reverse;
+use std::collections::HashMap;
+
+use crate::content::frontmatter::EventKind;
+use crate::content::site::Site;
+use crate::content::{Page, PageType};
+use crate::render::context::is_expired;
+
+/// How many related pages a page shows.
+pub const RELATED_LEN: usize = 4;
+
+/// How many neighbours in time a page looks at in each bucket.
+const WINDOW: usize = 24;
+
+/// The least score a related page needs: the same community, or the
+/// same kind of event, or more.
+const MIN_SCORE: u32 = 2;
+
+/// What sharing a bucket is worth.
+const PERSON: u32 = 6;
+const TAG: u32 = 3;
+const COMMUNITY: u32 = 2;
+const KIND: u32 = 2;
+/// And being of the same type.
+const SAME_TYPE: u32 = 1;
+
+/// How a candidate ranks: its score (higher first), how far in time from
+/// the page (nearer first), its date (newer first), its index.
+type Rank = (Reverse<u32>, u64, Reverse<Option<i64>>, usize);
+
+/// The buckets of a site, and where each page sits in its buckets.
+#[derive(Debug, Default)]
+pub struct Related {
+    buckets: Vec<Vec<usize>>,
+    /// Per page: (bucket, position in it, what sharing it is worth).
+    places: Vec<Vec<(u32, u32, u32)>>,
+    /// Per page: its date in seconds, read once (comparing zoned dates
+    /// again and again was most of the cost).
+    seconds: Vec<Option<i64>>,
+}
+
+/// The page types that show related pages and are shown as related.
+fn takes_part(page: &Page) -> bool {
+    matches!(
+        page.page_type,
+        PageType::Story | PageType::Family | PageType::Event | PageType::Station | PageType::Notice
+    )
+}
+
+/// The names a page is about: its person, its family and the family's
+/// members, so a striver's profile and her family's entry meet.
+fn names(page: &Page) -> Vec<&str> {
+    let meta = &page.meta;
+    let mut names: Vec<&str> = meta
+        .person
+        .iter()
+        .chain(&meta.family)
+        .map(|s| s.trim())
+        .collect();
+    names.extend(meta.members.iter().map(|m| m.name.trim()));
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+fn kind_name(kind: EventKind) -> &'static str {
+    match kind {
+        EventKind::Council => "council",
+        EventKind::Culture => "culture",
+        EventKind::Volunteer => "volunteer",
+        EventKind::Service => "service",
+        EventKind::Other => "other",
+    }
+}
+
+impl Related {
+    /// Sorts the site's pages into buckets, once per build.
+    pub fn new(site: &Site) -> Related {
+        let seconds: Vec<Option<i64>> = site
+            .pages
+            .iter()
+            .map(|p| p.date.as_ref().map(|d| d.timestamp().as_second()))
+            .collect();
+        let mut related = Related {
+            buckets: Vec::new(),
+            places: vec![Vec::new(); site.pages.len()],
+            seconds,
+        };
+        for tag in &site.tags {
+            related.add_bucket(
+                tag.pages
+                    .iter()
+                    .copied()
+                    .filter(|&p| takes_part(&site.pages[p])),
+                TAG,
+            );
+        }
+        let mut newest_first: Vec<usize> = (0..site.pages.len())
+            .filter(|&p| takes_part(&site.pages[p]))
+            .collect();
+        let seconds = &related.seconds;
+        newest_first.sort_by(|&a, &b| seconds[b].cmp(&seconds[a]).then(a.cmp(&b)));
+        let mut keyed: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+        for &index in &newest_first {
+            let page = &site.pages[index];
+            if let Some(community) = page.community {
+                let slug = site.pages[community].slug.as_str();
+                keyed.entry((0, slug)).or_default().push(index);
+            }
+            if let Some(kind) = page.meta.kind {
+                keyed.entry((1, kind_name(kind))).or_default().push(index);
+            }
+            for name in names(page) {
+                keyed.entry((2, name)).or_default().push(index);
+            }
+        }
+        let mut keyed: Vec<((u8, &str), Vec<usize>)> = keyed.into_iter().collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        for ((group, _), pages) in keyed {
+            let worth = [COMMUNITY, KIND, PERSON][usize::from(group)];
+            related.add_bucket(pages.into_iter(), worth);
+        }
+        related
+    }
+
+    fn add_bucket(&mut self, pages: impl Iterator<Item = usize>, worth: u32) {
+        let bucket: Vec<usize> = pages.collect();
+        if bucket.len() < 2 {
+            return;
+        }
+        let id = self.buckets.len() as u32;
+        for (position, &page) in bucket.iter().enumerate() {
+            self.places[page].push((id, position as u32, worth));
+        }
+        self.buckets.push(bucket);
+    }
+
+    /// Up to [`RELATED_LEN`] pages related to page `index`, best first
+    /// (then nearest in time, then newest); none for a page that takes no
+    /// part.
+    pub fn of(&self, site: &Site, index: usize) -> Vec<usize> {
+        let page = &site.pages[index];
+        let Some(places) = self.places.get(index).filter(|_| takes_part(page)) else {
+            return Vec::new();
+        };
+        let mut shared: Vec<(usize, u32)> = Vec::new();
+        // A page without a date (a station) has no time of its own: its
+        // neighbours are the newest pages of each bucket.
+        let dated = page.date.is_some();
+        for &(bucket, position, worth) in places {
+            let bucket = &self.buckets[bucket as usize];
+            let position = if dated { position as usize } else { 0 };
+            let start = position.saturating_sub(WINDOW / 2);
+            let end = (start + WINDOW + 1).min(bucket.len());
+            shared.extend(
+                bucket[start..end]
+                    .iter()
+                    .filter(|&&other| other != index)
+                    .map(|&other| (other, worth)),
+            );
+        }
+        // Sorted by page, then summed: a page met in several buckets
+        // scores what it shares in each.
+        shared.sort_unstable_by_key(|&(other, _)| other);
+        let mut scores: Vec<(usize, u32)> = Vec::with_capacity(shared.len());
+        for (other, worth) in shared {
+            match scores.last_mut() {
+                Some((last, score)) if *last == other => *score += worth,
+                _ => scores.push((other, worth)),
+            }
+        }
+        for (other, score) in &mut scores {
+            if site.pages[*other].page_type == page.page_type {
+                *score += SAME_TYPE;
+            }
+        }
+        scores
+            .retain(|&(other, score)| score >= MIN_SCORE && !is_expired(site, &site.pages[other]));
+        // Best first; among equals the nearest in time, then the newest.
+        let own = self.seconds[index];
+        let mut ranked: Vec<Rank> = scores
+            .into_iter()
+            .map(|(other, score)| {
+                let when = self.seconds[other];
+                let distance = match (own, when) {
+                    (Some(a), Some(b)) => (a - b).unsigned_abs(),
+                    _ => 0,
+                };
+                (Reverse(score), distance, Reverse(when), other)
+            })
+            .collect();
+        if ranked.len() > RELATED_LEN {
+            ranked.select_nth_unstable(RELATED_LEN);
+            ranked.truncate(RELATED_LEN);
+        }
+        ranked.sort_unstable();
+        ranked.into_iter().map(|(_, _, _, other)| other).collect()
+    }
+}
