@@ -44,6 +44,9 @@ struct RawConfig {
     /// Weekend days worked instead of a holiday (调休上班).
     #[serde(default)]
     workdays: Vec<String>,
+    /// Spreadsheets whose rows become pages.
+    #[serde(default)]
+    data: Vec<crate::data_settings::RawDataSource>,
 }
 
 /// `images:` as written.
@@ -140,6 +143,8 @@ pub struct Config {
     pub menu: Vec<crate::menu_settings::MenuItem>,
     /// Public holidays and make-up working days, for stations' hours.
     pub calendar: crate::opening::Calendar,
+    /// Spreadsheets whose rows become pages of a section (`data:`).
+    pub data: Vec<crate::data_settings::DataSource>,
 }
 
 /// Photo widths a site may ask for: each is made in two formats for every
@@ -233,6 +238,7 @@ impl Config {
             markdown: raw.markdown,
             menu: crate::menu_settings::check_menu(path, text, raw.menu)?,
             calendar: crate::opening::check_calendar(path, text, &raw.holidays, &raw.workdays)?,
+            data: crate::data_settings::check_data(path, text, raw.data)?,
         })
     }
 
@@ -523,6 +529,10 @@ mod tests {
         assert_eq!(
             schema_keys(&screen["properties"]["sources"]["items"]),
             accepted_keys::<crate::screen_settings::ScreenSource>()
+        );
+        assert_eq!(
+            schema_keys(&schema["properties"]["data"]["items"]),
+            accepted_keys::<crate::data_settings::RawDataSource>()
         );
     }
 }

@@ -10,6 +10,7 @@
 
 // The ground floor: small leaves that import nothing above them.
 mod config;
+mod data_settings;
 mod dates;
 mod error;
 mod fs;

@@ -5,7 +5,7 @@
 //!
 //! Parsed and checked here, on the ground floor, because the pages and the
 //! configuration both use it. The status a resident reads (现在开放 /
-//! 已下班) depends on the moment, so the theme's `hours.js` works it out on
+//! 已下班) depends on the moment, so `render/opening.js` works it out on
 //! the phone's clock from [`OpeningHours::to_json`]; what a build can say
 //! for ever goes in the page as a table and as schema.org data.
 
@@ -262,7 +262,7 @@ impl OpeningHours {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// What `hours.js` needs to say whether the station is open at a moment
+    /// What `opening.js` needs to say whether the station is open at a moment
     /// on the phone's clock, in the site's time zone (`utc_offset_minutes`).
     pub fn to_json(&self, calendar: &Calendar, utc_offset_minutes: i32) -> Value {
         let ranges = |r: &[Range]| -> Vec<[u32; 2]> { r.iter().map(|&(a, b)| [a, b]).collect() };

@@ -52,6 +52,8 @@ impl Changes {
                         changes.templates = true;
                     }
                 }
+                // A spreadsheet's rows are pages: a reload takes them again.
+                crate::data_settings::DATA_DIR => changes.content_other.push(path.clone()),
                 "content" => {
                     let is_page_file = path.extension().is_some_and(|e| e == "md")
                         && path.file_name().is_some_and(|n| n != "_index.md")

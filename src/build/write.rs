@@ -131,6 +131,7 @@ fn publish(
     });
     machine_read.extend(screen_files);
     machine_read.extend(aliases::render_aliases(&state.site));
+    machine_read.extend(render::station::opening_script(&state.site));
     machine_read.extend(search_files);
     made.extend(timings.time("write feeds, screens, search", || {
         put_all(state, &sink, machine_read)

@@ -35,6 +35,22 @@ pub struct PageSource {
     pub stem: String,
     /// For a bundle: every other file in its folder, with its relative path.
     pub bundle_assets: Option<Vec<(PathBuf, String)>>,
+    /// For a row of a spreadsheet (`file` is the spreadsheet): the page
+    /// file it stands for, and where it came from.
+    pub row: Option<std::sync::Arc<RowOrigin>>,
+}
+
+/// Where a page from a row came from, and the page file it stands for.
+#[derive(Debug)]
+pub struct RowOrigin {
+    /// The page file the row stands for.
+    pub text: String,
+    /// The sheet's name.
+    pub sheet: String,
+    /// The row's number as the spreadsheet shows it (the header is 1).
+    pub row: usize,
+    /// For each front matter line, in order, the header of its column.
+    pub columns: Vec<String>,
 }
 
 /// Everything found under `content/`, sections before their children.
@@ -136,6 +152,7 @@ fn add_file(found: &mut Discovered, path: &Path, key: String) {
             section_key,
             stem,
             bundle_assets: None,
+            row: None,
         });
     } else {
         section
@@ -173,6 +190,7 @@ fn bundle_source(site_root: &Path, dir: &Path, key: &str, errors: &mut Errors) -
             .unwrap_or("page")
             .to_string(),
         bundle_assets: Some(assets),
+        row: None,
     }
 }
 

@@ -11,6 +11,8 @@ pub mod privacy;
 pub mod reload;
 pub mod schedule;
 pub mod screen_fields;
+pub mod sections;
+pub mod sheets;
 pub mod site;
 pub mod urls;
 

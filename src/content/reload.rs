@@ -151,6 +151,7 @@ impl Site {
             section_key,
             stem: page.stem.clone(),
             bundle_assets: page.is_bundle.then(|| page.assets.clone()),
+            row: None,
         }
     }
 }

@@ -16,12 +16,12 @@ use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
 pub use crate::content::order::TagTerm;
 use crate::content::order::{attach_pages, collect_tags};
+use crate::content::sections::fallback_section;
 use crate::content::urls::{check_menu_targets, check_unique_paths, link_targets, slug_of};
-use crate::content::{self, Page, PageType, Section, SortBy};
+use crate::content::{self, Page, PageType, Section};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
 use crate::markdown::{self, HtmlPolicy, LinkContext, PhotoContext, Rendered};
-use crate::slugs;
 use crate::timings::Timings;
 
 /// Which pages a build includes.
@@ -180,6 +180,10 @@ impl Site {
         let (mut sections, failed_sections) =
             load_sections(root, &config, &found.sections, &mut errors);
         let previous = pages_by_key(reuse.as_ref());
+        let (rows, row_errors) = super::sheets::row_sources(root, &config, &sections);
+        errors.0.extend(row_errors);
+        let mut found = found;
+        found.pages.extend(rows);
         // A section whose `_index.md` failed says nothing reliable about
         // its pages (their type, their order): checking them against a
         // guess would bury the cause under errors that follow from it.
@@ -319,16 +323,6 @@ fn load_sections(
     (sections, failed)
 }
 
-fn section_path(source: &SectionSource, parent: Option<usize>, sections: &[Section]) -> String {
-    match parent {
-        None => String::new(),
-        Some(p) => {
-            let name = source.key.rsplit('/').next().unwrap_or(&source.key);
-            format!("{}{}/", sections[p].path, slugs::slug_for_stem(name))
-        }
-    }
-}
-
 fn load_section(
     root: &Path,
     config: &Config,
@@ -357,43 +351,6 @@ fn load_section(
     Ok(section)
 }
 
-/// A section with defaults only: for folders without `_index.md`, and to
-/// keep going after a bad one so its pages are still checked.
-fn fallback_section(
-    root: &Path,
-    config: &Config,
-    source: &SectionSource,
-    parent: Option<usize>,
-    inherited: PageType,
-    sections: &[Section],
-) -> Section {
-    let name = source.key.rsplit('/').next().unwrap_or_default();
-    Section {
-        file: relative_file(root, &source.dir),
-        source_key: if source.key.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}/_index.md", source.key)
-        },
-        meta: Default::default(),
-        title: name.to_string(),
-        path: section_path(source, parent, sections),
-        page_type: inherited,
-        sort_by: if inherited == PageType::Page {
-            SortBy::Weight
-        } else {
-            SortBy::Date
-        },
-        paginate_by: config.paginate_by,
-        subsections: Vec::new(),
-        pages: Vec::new(),
-        body: String::new(),
-        body_line: 1,
-        assets: source.assets.clone(),
-        rendered: Rendered::default(),
-    }
-}
-
 pub(super) fn load_page(
     root: &Path,
     config: &Config,
@@ -401,9 +358,23 @@ pub(super) fn load_page(
     source: &PageSource,
     options: &LoadOptions,
 ) -> Result<Loaded, Vec<Error>> {
-    let file = relative_file(root, &source.file);
+    if let Some(origin) = &source.row {
+        let loaded = load_page_text(root, config, sections, (source, &origin.text), options);
+        return loaded.map_err(|errors| super::sheets::at_cells(errors, origin));
+    }
     let text = read(root, &source.file).map_err(|e| vec![e])?;
-    let split = frontmatter::split(&file, &text).map_err(|e| vec![e])?;
+    load_page_text(root, config, sections, (source, &text), options)
+}
+
+fn load_page_text(
+    root: &Path,
+    config: &Config,
+    sections: &[Section],
+    (source, text): (&PageSource, &str),
+    options: &LoadOptions,
+) -> Result<Loaded, Vec<Error>> {
+    let file = relative_file(root, &source.file);
+    let split = frontmatter::split(&file, text).map_err(|e| vec![e])?;
     let meta = frontmatter::parse_page(&file, split.yaml).map_err(|e| vec![e])?;
     let section_index = sections
         .iter()

@@ -303,6 +303,14 @@ pub fn config_schema() -> Value {
             "menu": {"type": "array", "title": "菜单里另加的链接（排在栏目之间或之后，可以分两层）", "items": menu_item_schema(true)},
             "holidays": {"type": "array", "title": "法定节假日（服务站默认休息）：一天 2026-10-01，或连着的几天 2026-10-01至2026-10-08", "items": {"type": "string"}},
             "workdays": {"type": "array", "title": "调休上班的周六、周日（服务站按工作日开门）", "items": {"type": "string"}},
+            "data": {"type": "array", "title": "表格：每一行变成一个页面", "items": {
+                "type": "object", "additionalProperties": false, "required": ["file", "section"],
+                "properties": {
+                    "file": {"type": "string", "title": "data 文件夹里的表格，例如 data/最美家庭.xlsx（.xlsx、.xls、.ods、.csv）"},
+                    "sheet": {"type": "string", "title": "工作表名（不写就用第一个）"},
+                    "section": {"type": "string", "title": "变成哪个栏目的页面，例如 families"},
+                    "columns": {"type": "object", "title": "表头对应的字段，例如 家庭名称: family", "additionalProperties": {"type": "string"}}
+                }}},
             "search": {
                 "title": "站内搜索",
                 "oneOf": [

@@ -1,5 +1,5 @@
 //! What a station's card adds for its template: its opening hours as rows,
-//! as data for `hours.js` (which says 现在开放 / 已下班 on the phone's
+//! as data for `opening.js` (which says 现在开放 / 已下班 on the phone's
 //! clock) and as schema.org data; and links that open its place in a map
 //! instead of bare coordinates.
 
@@ -14,6 +14,28 @@ use crate::opening;
 /// opens the app on a phone that has it and a web map otherwise.
 const ADDRESS_SEARCH: &str = "https://uri.amap.com/search?keyword=";
 
+/// Whether a station is open now, on the device's clock: the one script
+/// the station page (`/opening.js`) and the lobby player both run.
+pub const OPENING_JS: &str = include_str!("opening.js");
+
+/// `/opening.js`, when any page has opening hours.
+pub fn opening_script(site: &Site) -> Option<crate::render::Output> {
+    site.pages
+        .iter()
+        .any(|p| p.meta.hours.is_some())
+        .then(|| crate::render::Output {
+            path: "opening.js".to_string(),
+            bytes: OPENING_JS.as_bytes().to_vec(),
+        })
+}
+
+/// The data `linjuOpening.status` reads for a page, if it has hours.
+pub fn opening_data(site: &Site, page: &Page) -> Option<Value> {
+    let hours = opening::parse(page.meta.hours.as_deref()?).ok()?;
+    let offset_minutes = site.now.offset().seconds() / 60;
+    Some(hours.to_json(&site.config.calendar, offset_minutes))
+}
+
 /// `opening` and `map` for a page's card (null for a page without them).
 pub(super) fn station_facts(site: &Site, page: &Page) -> [(&'static str, Value); 2] {
     [
@@ -23,15 +45,16 @@ pub(super) fn station_facts(site: &Site, page: &Page) -> [(&'static str, Value);
 }
 
 fn opening_value(site: &Site, page: &Page) -> Value {
-    let Some(hours) = page.meta.hours.as_deref() else {
-        return Value::Null;
-    };
     // Checked when the page was loaded; a page that got here parses.
-    let Ok(hours) = opening::parse(hours) else {
+    let Some(hours) = page
+        .meta
+        .hours
+        .as_deref()
+        .and_then(|h| opening::parse(h).ok())
+    else {
         return Value::Null;
     };
-    let calendar = &site.config.calendar;
-    let offset_minutes = site.now.offset().seconds() / 60;
+    let data = opening_data(site, page).unwrap_or_default();
     let rows: Vec<Value> = hours
         .rows()
         .into_iter()
@@ -42,7 +65,7 @@ fn opening_value(site: &Site, page: &Page) -> Value {
         .collect();
     json!({
         "rows": rows,
-        "data": hours.to_json(calendar, offset_minutes).to_string(),
+        "data": data.to_string(),
         "json_ld": json_ld(site, page, &hours),
     })
 }

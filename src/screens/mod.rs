@@ -311,7 +311,10 @@ fn player_page(site: &Site, screen: &Screen, playlist: &Value, urgent: &Value) -
     // a placeholder.
     PLAYER_HTML
         .replace("{{CSS}}", PLAYER_CSS)
-        .replace("{{JS}}", PLAYER_JS)
+        .replace(
+            "{{JS}}",
+            &format!("{}\n{PLAYER_JS}", crate::render::station::OPENING_JS),
+        )
         .replace(
             "{{ORIENTATION}}",
             if screen.portrait {

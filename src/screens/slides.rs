@@ -115,6 +115,7 @@ pub(super) fn slide(
         "pin": own.is_some_and(|s| s.pin),
         "seconds": own.and_then(|s| s.seconds).or(source.and_then(|s| s.slide_seconds)),
         "video": slide_video(site, page),
+        "opening": crate::render::station::opening_data(site, page),
     })
 }
 

@@ -21,7 +21,7 @@ use crate::fs::is_scratch_file;
 use crate::lang::tr;
 
 /// The folders of a site that are watched, recursively.
-const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
+const WATCHED_FOLDERS: [&str; 5] = ["content", "data", "themes", "templates", "static"];
 
 /// Quiet time that closes a batch of a few events: an editor's save is
 /// over well within it, and a checkout's next file arrives within it even

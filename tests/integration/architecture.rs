@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 16] = [
+const GROUND: [&str; 17] = [
     "error",
     "timings",
     "lang",
@@ -25,6 +25,7 @@ const GROUND: [&str; 16] = [
     "screen_settings",
     "menu_settings",
     "opening",
+    "data_settings",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the

@@ -30,6 +30,7 @@ mod screens_week;
 mod search;
 mod search_browser;
 mod serve;
+mod sheets;
 mod static_server;
 mod stats;
 mod writers;

@@ -221,7 +221,42 @@ fn a_night_station_stays_open_past_midnight_and_an_all_day_one_says_so() {
 }
 
 #[test]
-fn the_hours_script_is_plain_es5() {
+fn the_opening_script_is_plain_es5_and_only_where_a_station_has_hours() {
     let site = built();
-    crate::js_tools::assert_es5(&[site.public().join("hours.js")]);
+    crate::js_tools::assert_es5(&[site.public().join("opening.js")]);
+    let without = TestSite::fixture("basic");
+    let station =
+        std::fs::read_to_string(without.root().join("content/stations/tinghu.md")).unwrap();
+    let no_hours: String = station
+        .lines()
+        .filter(|l| !l.starts_with("hours:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    without.write("content/stations/tinghu.md", &no_hours);
+    without.build(&[]).ok();
+    assert!(!without.exists("opening.js"));
+}
+
+#[test]
+fn the_lobby_screen_says_so_too_by_the_same_rules() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let site = built();
+    let port = serve(&site.public(), "/jiedao/", None);
+    let status_at = |at: &str| {
+        let now = epoch_ms(&format!("{at}:00+08:00"));
+        let url = format!("http://127.0.0.1:{port}/jiedao/screens/lobby/?now={now}");
+        let dom = crate::screens::run_player(&browser, &url, 2000, 1920, 1080);
+        texts(&dom, ".slide .open-status")
+    };
+    // The mark before the words is the stylesheet's, not the text's.
+    assert_eq!(
+        status_at("2026-12-07T10:00"),
+        ["现在开放，12:00 暂停（13:30 再开）"]
+    );
+    assert_eq!(
+        status_at("2026-10-02T10:00"),
+        ["今天节假日休息，周四（10月8日）08:30 开门"]
+    );
 }

@@ -87,7 +87,8 @@ fn config_errors(site: &Path) -> Vec<String> {
 fn example_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for entry in walkdir::WalkDir::new(root.join("content")) {
+    let folders = ["content", "data"].map(|f| walkdir::WalkDir::new(root.join(f)));
+    for entry in folders.into_iter().flatten() {
         let entry = entry.unwrap();
         let target = dir.path().join(entry.path().strip_prefix(root).unwrap());
         if entry.file_type().is_dir() {

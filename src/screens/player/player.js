@@ -190,6 +190,11 @@
       }
       html += '</dl>';
     }
+    /* A station says whether it is open, by the same rules as its page. */
+    if (slide.opening && typeof linjuOpening !== 'undefined') {
+      var open = linjuOpening.status(slide.opening, t);
+      html += '<p class="open-status ' + (open[1] ? 'is-open' : 'is-closed') + '">' + escapeHtml(open[0]) + '</p>';
+    }
     if (slide.council && slide.council.length) {
       html += '<ol class="steps">';
       for (var s = 0; s < slide.council.length; s++) {

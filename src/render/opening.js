@@ -1,9 +1,11 @@
-/* linju default theme: whether a service station is open now (现在开放 /
-   已下班 / 明天 08:30 开门), worked out on the phone's own clock in the
-   site's time zone from the week, holidays and make-up working days the
-   build wrote into data-hours. Plain ES5: the phones this is for are old.
-   Without it the page still shows the week as a table. */
-(function () {
+/* linju: whether a service station is open now (现在开放 / 已下班 / 明天
+   08:30 开门), worked out on the device's own clock in the site's time zone
+   from the week, holidays and make-up working days the build wrote (a
+   station's `opening.data`). One function, linjuOpening.status, for the
+   station page (written as /opening.js, which fills every [data-hours]) and
+   for the lobby screens (spliced into the player). Plain ES5: the phones
+   and display boxes this is for are old. */
+var linjuOpening = (function () {
   'use strict';
   var DAY = 86400000;
   var NAMES = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
@@ -96,6 +98,7 @@
     return ['已下班，' + when, false];
   }
 
+  /* The station page: fill every [data-hours] and keep it current. */
   function show(element, data) {
     var said = status(data, Date.now());
     element.textContent = said[0];
@@ -113,9 +116,12 @@
     }
   }
 
-  if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', start);
-  } else {
-    start();
+  if (typeof document !== 'undefined' && !document.getElementById('screen')) {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', start);
+    } else {
+      start();
+    }
   }
+  return { status: status };
 })();
