@@ -265,6 +265,7 @@ impl Session {
             screen_photos: Vec::new(),
             photos_of: HashMap::new(),
             search_memo,
+            related: None,
             keep_memos: !self.one_off,
         };
         let mut result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);

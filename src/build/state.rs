@@ -124,6 +124,8 @@ pub struct State {
     pub(super) photos_of: HashMap<String, Vec<String>>,
     /// The search index's tokens of each page, for the next rebuild.
     pub(super) search_memo: crate::search::Memo,
+    /// Every page's related list, kept while the pages share the same things.
+    pub(super) related: Option<Arc<crate::render::related::RelatedLists>>,
     /// Whether another rebuild may follow (`serve`, `watch`): a one-off
     /// build keeps no memo it would never use.
     pub(super) keep_memos: bool,

@@ -216,9 +216,12 @@ fn join_made(
 }
 
 /// Every file's selection and signature, in plan order.
-fn select_all(state: &State) -> Vec<(Selection, u64)> {
+fn select_all(state: &mut State) -> Vec<(Selection, u64)> {
+    let related =
+        render::related::RelatedLists::reuse_or_compute(state.related.as_ref(), &state.site);
+    state.related = Some(std::sync::Arc::clone(&related));
     let site = &state.site;
-    let lookup = render::Lookup::new(site);
+    let lookup = render::Lookup::with_related(site, related);
     render::plan(site, &lookup)
         .par_iter()
         .map(|&target| {

@@ -15,6 +15,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use jiff::ZonedDateTime;
 use jiff::tz::TimeZone;
 
@@ -40,14 +42,18 @@ pub fn render_calendars(site: &Site) -> Vec<Output> {
         .copied()
         .filter(|&i| !is_over(site, &site.pages[i]))
         .collect();
-    let mut outputs = Vec::new();
-    for &index in &events {
-        let page = &site.pages[index];
-        outputs.push(Output {
-            path: format!("{}{CALENDAR_FILE}", page.path),
-            bytes: calendar(site, &page.title, &[index]).into_bytes(),
-        });
-    }
+    // One file per event: a district has tens of thousands, made on every
+    // rebuild, so they are made in parallel.
+    let mut outputs: Vec<Output> = events
+        .par_iter()
+        .map(|&index| {
+            let page = &site.pages[index];
+            Output {
+                path: format!("{}{CALENDAR_FILE}", page.path),
+                bytes: calendar(site, &page.title, &[index]).into_bytes(),
+            }
+        })
+        .collect();
     outputs.push(Output {
         path: CALENDAR_FILE.to_string(),
         bytes: calendar(site, &site.config.title, &coming).into_bytes(),

@@ -117,7 +117,7 @@ pub fn plan(site: &Site, lookup: &Lookup) -> Vec<Target> {
 /// tag index, the year in pictures and the first page of every community
 /// list.
 pub fn other_list_paths(site: &Site) -> Vec<String> {
-    let lookup = Lookup::new(site);
+    let lookup = Lookup::without_related(site);
     let mut paths = vec!["tags/".to_string(), "stats/".to_string()];
     paths.extend(
         crate::render::stats::years(site)
@@ -170,7 +170,7 @@ fn community_list_targets(site: &Site, lookup: &Lookup) -> Vec<Target> {
 pub struct Lookup {
     community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>>,
     /// What belongs together, for each page's `related` list.
-    related: crate::render::related::Related,
+    related: std::sync::Arc<crate::render::related::RelatedLists>,
 }
 
 /// The page types a community page lists, with their context names.
@@ -183,8 +183,27 @@ const COMMUNITY_LISTS: [(&str, PageType); 5] = [
 ];
 
 impl Lookup {
-    /// Walks the site's pages once.
+    /// Walks the site's pages once, and scores every page's related list.
+    #[cfg(test)]
     pub fn new(site: &Site) -> Lookup {
+        let related = std::sync::Arc::new(crate::render::related::RelatedLists::compute(site));
+        Lookup::with_related(site, related)
+    }
+
+    /// With related lists already made (kept from the last rebuild).
+    pub fn with_related(
+        site: &Site,
+        related: std::sync::Arc<crate::render::related::RelatedLists>,
+    ) -> Lookup {
+        Lookup {
+            related,
+            ..Lookup::without_related(site)
+        }
+    }
+
+    /// Walks the site's pages once; pages get no related list (enough for
+    /// addresses, such as the sitemap's).
+    fn without_related(site: &Site) -> Lookup {
         let mut community_lists: std::collections::HashMap<usize, Vec<(&'static str, Vec<usize>)>> =
             site.communities
                 .iter()
@@ -207,7 +226,7 @@ impl Lookup {
         }
         Lookup {
             community_lists,
-            related: crate::render::related::Related::new(site),
+            related: Default::default(),
         }
     }
 }
@@ -399,9 +418,7 @@ fn page_selection(site: &Site, lookup: &Lookup, index: usize) -> Selection {
     );
     selection.page = Some(index);
     selection.section_brief = Some(page.section);
-    selection
-        .lists
-        .push(("related", lookup.related.of(site, index)));
+    selection.lists.push(("related", lookup.related.of(index)));
     if let Some(lists) = lookup.community_lists.get(&index) {
         let mut totals = Vec::new();
         for (name, pages) in lists {

@@ -11,6 +11,10 @@
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::content::frontmatter::EventKind;
 use crate::content::site::Site;
@@ -34,6 +38,71 @@ const COMMUNITY: u32 = 2;
 const KIND: u32 = 2;
 /// And being of the same type.
 const SAME_TYPE: u32 = 1;
+
+/// Every page's related list, with a fingerprint of what they were made
+/// from: a rebuild whose pages share the same things (most edits change a
+/// body, not a tag, a date or a name) takes the lists of the last one
+/// instead of scoring a whole district archive again.
+#[derive(Debug, Default)]
+pub struct RelatedLists {
+    fingerprint: u64,
+    lists: Vec<Vec<usize>>,
+}
+
+impl RelatedLists {
+    /// Every page's list, scored from scratch.
+    pub fn compute(site: &Site) -> RelatedLists {
+        let related = Related::new(site);
+        RelatedLists {
+            fingerprint: inputs_fingerprint(site),
+            lists: (0..site.pages.len())
+                .into_par_iter()
+                .map(|index| related.of(site, index))
+                .collect(),
+        }
+    }
+
+    /// `previous` when it was made from the same inputs, else fresh lists.
+    pub fn reuse_or_compute(
+        previous: Option<&Arc<RelatedLists>>,
+        site: &Site,
+    ) -> Arc<RelatedLists> {
+        let fingerprint = inputs_fingerprint(site);
+        match previous {
+            Some(lists)
+                if lists.fingerprint == fingerprint && lists.lists.len() == site.pages.len() =>
+            {
+                Arc::clone(lists)
+            }
+            _ => Arc::new(RelatedLists::compute(site)),
+        }
+    }
+
+    /// Page `index`'s related pages.
+    pub fn of(&self, index: usize) -> Vec<usize> {
+        self.lists.get(index).cloned().unwrap_or_default()
+    }
+}
+
+/// A hash of everything the lists are made from, page by page: type, tags,
+/// community, names, kind, date and whether it has expired.
+fn inputs_fingerprint(site: &Site) -> u64 {
+    let mut hasher = crate::hash::fingerprint();
+    for page in &site.pages {
+        page.page_type.name().hash(&mut hasher);
+        page.meta.tags.hash(&mut hasher);
+        page.community.hash(&mut hasher);
+        names(page).hash(&mut hasher);
+        page.meta.kind.map(kind_name).hash(&mut hasher);
+        page.date
+            .as_ref()
+            .map(|d| d.timestamp().as_second())
+            .hash(&mut hasher);
+        is_expired(site, page).hash(&mut hasher);
+    }
+    site.pages.len().hash(&mut hasher);
+    hasher.finish()
+}
 
 /// How a candidate ranks: its score (higher first), how far in time from
 /// the page (nearer first), its date (newer first), its index.
@@ -204,6 +273,10 @@ impl Related {
             ranked.truncate(RELATED_LEN);
         }
         ranked.sort_unstable();
-        ranked.into_iter().map(|(_, _, _, other)| other).collect()
+        // Not `into_iter().collect()`: that would reuse the candidates'
+        // allocation, a few kilobytes kept for four numbers on every page.
+        let mut chosen = Vec::with_capacity(ranked.len());
+        chosen.extend(ranked.iter().map(|&(_, _, _, other)| other));
+        chosen
     }
 }
