@@ -183,17 +183,17 @@
     html += '<span class="page-count"></span></div><h1>' + escapeHtml(slide.title) + '</h1>';
     var left = countdown(slide, t);
     if (left) { html += '<p class="countdown">' + escapeHtml(left) + '</p>'; }
+    /* A station says first whether it is open, by the same rules as its page. */
+    if (slide.opening && typeof linjuOpening !== 'undefined') {
+      var open = linjuOpening.status(slide.opening, t);
+      html += '<p class="open-status ' + (open[1] ? 'is-open' : 'is-closed') + '">' + escapeHtml(open[0]) + '</p>';
+    }
     if (slide.facts && slide.facts.length) {
       html += '<dl class="facts">';
       for (var i = 0; i < slide.facts.length; i++) {
         html += '<div><dt>' + escapeHtml(slide.facts[i][0]) + '</dt><dd>' + escapeHtml(slide.facts[i][1]) + '</dd></div>';
       }
       html += '</dl>';
-    }
-    /* A station says whether it is open, by the same rules as its page. */
-    if (slide.opening && typeof linjuOpening !== 'undefined') {
-      var open = linjuOpening.status(slide.opening, t);
-      html += '<p class="open-status ' + (open[1] ? 'is-open' : 'is-closed') + '">' + escapeHtml(open[0]) + '</p>';
     }
     if (slide.council && slide.council.length) {
       html += '<ol class="steps">';
