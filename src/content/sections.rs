@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::config::Config;
-use crate::content::discover::SectionSource;
+use crate::content::discover::{SectionSource, section_index_key};
 use crate::content::{PageType, Section, SortBy};
 use crate::markdown::Rendered;
 use crate::slugs;
@@ -37,11 +37,7 @@ pub(super) fn fallback_section(
             .strip_prefix(root)
             .unwrap_or(&source.dir)
             .to_path_buf(),
-        source_key: if source.key.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}/_index.md", source.key)
-        },
+        source_key: section_index_key(&source.key),
         meta: Default::default(),
         title: name.to_string(),
         path: section_path(source, parent, sections),

@@ -32,8 +32,13 @@ pub fn opening_script(site: &Site) -> Option<crate::render::Output> {
 /// The data `linjuOpening.status` reads for a page, if it has hours.
 pub fn opening_data(site: &Site, page: &Page) -> Option<Value> {
     let hours = opening::parse(page.meta.hours.as_deref()?).ok()?;
+    Some(status_data(site, &hours))
+}
+
+/// The week, holidays and make-up days in the site's zone, for the script.
+fn status_data(site: &Site, hours: &opening::OpeningHours) -> Value {
     let offset_minutes = site.now.offset().seconds() / 60;
-    Some(hours.to_json(&site.config.calendar, offset_minutes))
+    hours.to_json(&site.config.calendar, offset_minutes)
 }
 
 /// `opening` and `map` for a page's card (null for a page without them).
@@ -54,7 +59,7 @@ fn opening_value(site: &Site, page: &Page) -> Value {
     else {
         return Value::Null;
     };
-    let data = opening_data(site, page).unwrap_or_default();
+    let data = status_data(site, &hours);
     let rows: Vec<Value> = hours
         .rows()
         .into_iter()
