@@ -76,6 +76,15 @@ impl Changes {
         *self == Changes::default()
     }
 
+    /// Whether only page files changed (Markdown, or a spreadsheet's rows).
+    pub fn only_pages(&self) -> bool {
+        !self.config
+            && !self.templates
+            && self.statics.is_empty()
+            && self.content_other.is_empty()
+            && !self.content_files.is_empty()
+    }
+
     /// Whether only stylesheets changed (browsers can swap them in place).
     pub fn only_styles(&self) -> bool {
         !self.config

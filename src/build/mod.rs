@@ -3,8 +3,10 @@
 
 pub mod addresses;
 pub mod changes;
+mod narrow;
 pub mod output;
 mod record;
+mod selections;
 pub mod session;
 pub mod staging;
 pub mod state;

@@ -19,14 +19,15 @@ use tera::Tera;
 
 use crate::build::addresses;
 use crate::build::changes::Changes;
+use crate::build::narrow;
 use crate::build::output;
 use crate::build::state::State;
 pub use crate::build::state::{RebuildReport, Scope};
 use crate::build::write;
 use crate::config::Config;
+use crate::content::privacy;
 use crate::content::reload::Reload;
 use crate::content::site::{LoadOptions, Reuse, Site};
-use crate::content::{privacy, schedule};
 use crate::dates::{DateInput, date_forms};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
@@ -119,7 +120,7 @@ impl Session {
         let Some(state) = &self.state else {
             return;
         };
-        report.next_change = schedule::next_change(&state.site);
+        report.next_change = state.next_change.clone();
         if warnings {
             report.warnings = state.config.warnings();
             let findings = report
@@ -266,6 +267,8 @@ impl Session {
             photos_of: HashMap::new(),
             search_memo,
             related: None,
+            narrow: None,
+            next_change: None,
             keep_memos: !self.one_off,
         };
         let mut result = write::publish_whole(&mut state, &self.output_dir, Scope::Everything);
@@ -322,9 +325,18 @@ impl Session {
             Reload::NeedsFullLoad
         };
         match reload {
-            Reload::Done(changed) => {
+            Reload::Done(reloaded) => {
+                let changed = reloaded.changed;
                 if !changed.is_empty() {
                     scope = Scope::Pages(changed.len());
+                }
+                if reloaded.bodies_only && !changed.is_empty() && changes.only_pages() {
+                    let narrow = (reloading, &mut timings);
+                    if let Some(report) = narrow_rebuild(state, &self.output_dir, &changed, narrow)
+                    {
+                        return report;
+                    }
+                    timings = Timings::default();
                 }
                 state.shared.refresh(&state.site, &changed);
             }
@@ -356,6 +368,25 @@ impl Session {
         report.timings = timings;
         Ok(report)
     }
+}
+
+/// A rebuild after an edit of pages' bodies only, through
+/// [`narrow::publish`]: their cards refreshed, then only the files that
+/// show them. `None` when the narrow path cannot be taken (the caller
+/// takes the general one).
+fn narrow_rebuild(
+    state: &mut State,
+    output_dir: &Path,
+    changed: &[usize],
+    (reloading, timings): (Instant, &mut Timings),
+) -> Option<Result<RebuildReport, Errors>> {
+    state.shared.refresh_cards(&state.site, changed);
+    timings.record("reload and values", reloading.elapsed());
+    let report = narrow::publish(state, output_dir, changed, timings)?;
+    Some(report.map(|mut report| {
+        report.timings = std::mem::take(timings);
+        report
+    }))
 }
 
 /// Tera with the image functions, which look for images in the site's

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use tera::Tera;
 
+use crate::build::selections::NarrowMemo;
 use crate::config::Config;
 use crate::content::schedule::NextChange;
 use crate::content::site::Site;
@@ -53,6 +54,9 @@ pub struct RebuildReport {
     pub next_change: Option<NextChange>,
     /// How long each phase took (`linju build --timings`).
     pub timings: Timings,
+    /// Whether only pages' bodies changed, so the rebuild looked only at
+    /// what shows those pages.
+    pub narrow: bool,
 }
 
 /// How much of the site a rebuild reloaded.
@@ -126,6 +130,11 @@ pub struct State {
     pub(super) search_memo: crate::search::Memo,
     /// Every page's related list, kept while the pages share the same things.
     pub(super) related: Option<Arc<crate::render::related::RelatedLists>>,
+    /// Every file's selection, what shows each page and which pages each
+    /// feed lists, for a rebuild after an edit of pages' bodies only.
+    pub(super) narrow: Option<NarrowMemo>,
+    /// When the site next changes by itself, as of the last build.
+    pub(super) next_change: Option<NextChange>,
     /// Whether another rebuild may follow (`serve`, `watch`): a one-off
     /// build keeps no memo it would never use.
     pub(super) keep_memos: bool,

@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::build::output::{self, CopyJob};
+use crate::build::selections::NarrowMemo;
 use crate::build::staging::Staging;
 use crate::build::state::{RebuildReport, Scope, State};
+use crate::content::schedule;
 use crate::error::{Error, Errors};
 use crate::images;
 use crate::render::aliases;
@@ -31,7 +33,7 @@ use crate::timings::Timings;
 const SWAP_SHARE: usize = 4;
 
 /// How the files of a build reach the output folder.
-enum Sink<'a> {
+pub(super) enum Sink<'a> {
     /// Into a staging folder, as they are rendered; swapped in at the end.
     Whole(Box<Staging>),
     /// Into the live site, file by file, once everything rendered.
@@ -44,21 +46,21 @@ enum Sink<'a> {
 }
 
 /// One file a build made, and what the memo keeps of it.
-struct Made {
-    path: String,
+pub(super) struct Made {
+    pub(super) path: String,
     /// Set for files rendered from templates.
-    signature: Option<u64>,
-    hash: u64,
+    pub(super) signature: Option<u64>,
+    pub(super) hash: u64,
     /// Whether its bytes differ from what is on disk.
-    changed: bool,
+    pub(super) changed: bool,
     /// The bytes, kept for a live sink (a staging sink wrote them already).
-    output: Option<Output>,
+    pub(super) output: Option<Output>,
     /// Processed photos it refers to.
-    photos: Vec<String>,
+    pub(super) photos: Vec<String>,
     /// How long writing it took (a staging sink writes as it renders).
-    write_time: Duration,
+    pub(super) write_time: Duration,
     /// A page's own file (written before lists on a live site).
-    is_page: bool,
+    pub(super) is_page: bool,
 }
 
 /// Writes the whole site into a staging folder and swaps it in.
@@ -125,7 +127,8 @@ fn publish(
     let mut made = made?;
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let with_sitemap = whole || sitemap_signature != state.sitemap_signature;
-    let mut machine_read = timings.time("feeds", || feeds::render_feeds(&state.site, with_sitemap));
+    let (mut machine_read, feed_lists) =
+        timings.time("feeds", || feeds::render_feeds(&state.site, with_sitemap));
     let (screen_files, screen_photos) = timings.time("screens", || {
         screens::render_screens(&state.site, Some(&state.images))
     });
@@ -161,6 +164,11 @@ fn publish(
     state.copies = copies.into_iter().map(|job| (job.to, job.source)).collect();
     report.scope = scope;
     report.rendered = chosen.len();
+    drop((chosen, targets));
+    state.next_change = schedule::next_change(&state.site);
+    state.narrow = state
+        .keep_memos
+        .then(|| NarrowMemo::new(&state.site, selected, feed_lists, &state.next_change));
     report.images_made = images_made;
     report.pages = state.site.pages.len();
     report.sections = state.site.sections.len();
@@ -216,7 +224,7 @@ fn join_made(
 }
 
 /// Every file's selection and signature, in plan order.
-fn select_all(state: &mut State) -> Vec<(Selection, u64)> {
+pub(super) fn select_all(state: &mut State) -> Vec<(Selection, u64)> {
     let related =
         render::related::RelatedLists::reuse_or_compute(state.related.as_ref(), &state.site);
     state.related = Some(std::sync::Arc::clone(&related));
@@ -239,7 +247,7 @@ fn select_all(state: &mut State) -> Vec<(Selection, u64)> {
 
 /// Renders the chosen files in parallel, each straight into a staging sink
 /// or kept for a live one; every failure is reported.
-fn render_templates(
+pub(super) fn render_templates(
     state: &State,
     sink: &Sink<'_>,
     chosen: &[&(Selection, u64)],
@@ -261,7 +269,11 @@ fn render_templates(
 
 /// Feeds, sitemap, screen and search files into the sink, in parallel
 /// (the search index alone is thousands of small files).
-fn put_all(state: &State, sink: &Sink<'_>, outputs: Vec<Output>) -> Result<Vec<Made>, Errors> {
+pub(super) fn put_all(
+    state: &State,
+    sink: &Sink<'_>,
+    outputs: Vec<Output>,
+) -> Result<Vec<Made>, Errors> {
     let results: Vec<Result<Made, Error>> = outputs
         .into_par_iter()
         .map(|output| put(state, sink, output))

@@ -16,11 +16,22 @@ use crate::error::Errors;
 /// What [`Site::reload_pages`] could do.
 #[derive(Debug)]
 pub enum Reload {
-    /// The pages were replaced in place; these indexes changed.
-    Done(Vec<usize>),
+    /// The pages were replaced in place.
+    Done(Reloaded),
     /// The edit moved more than page contents (a URL, a section, a draft
     /// flag, a community's name...): load the whole site again.
     NeedsFullLoad,
+}
+
+/// Pages re-read in place.
+#[derive(Debug)]
+pub struct Reloaded {
+    /// The indexes of the pages that were read again.
+    pub changed: Vec<usize>,
+    /// Whether every one kept its front matter, community, bundle files,
+    /// cover and photos: only its body (and what is made from it) changed,
+    /// so no list, order, address, schedule or photo of the site moved.
+    pub bodies_only: bool,
 }
 
 impl Site {
@@ -67,9 +78,11 @@ impl Site {
             return Err(errors);
         }
         let mut order_may_change = false;
+        let mut bodies_only = true;
         let mut changed = Vec::with_capacity(fresh.len());
         for (index, page) in fresh {
             order_may_change |= page.meta != self.pages[index].meta;
+            bodies_only &= same_standing(&page, &self.pages[index]);
             self.pages[index] = page;
             changed.push(index);
         }
@@ -80,7 +93,10 @@ impl Site {
             attach_pages(&mut self.sections, &mut self.pages);
             self.tags = collect_tags(&self.pages);
         }
-        Ok(Reload::Done(changed))
+        Ok(Reload::Done(Reloaded {
+            changed,
+            bodies_only,
+        }))
     }
 
     /// Whether replacing page `index` by `page` could move other pages: a
@@ -154,4 +170,32 @@ impl Site {
             row: None,
         }
     }
+}
+
+/// Whether `page` stands where `old` stood: the same front matter (so the
+/// same title, dates, tags, address and schedule), community, files,
+/// cover and photos. Only the body and what is made from it may differ.
+fn same_standing(page: &Page, old: &Page) -> bool {
+    page.meta == old.meta
+        && page.title == old.title
+        && page.slug == old.slug
+        && page.path == old.path
+        && (
+            &page.date,
+            &page.updated,
+            &page.publish,
+            &page.expires,
+            &page.end,
+        ) == (
+            &old.date,
+            &old.updated,
+            &old.publish,
+            &old.expires,
+            &old.end,
+        )
+        && page.community == old.community
+        && page.assets == old.assets
+        && page.cover_image == old.cover_image
+        && page.rendered.images == old.rendered.images
+        && page.body_line == old.body_line
 }

@@ -29,35 +29,18 @@ pub const CALENDAR_FILE: &str = "calendar.ics";
 
 /// Every calendar file of the site (none without events).
 pub fn render_calendars(site: &Site) -> Vec<Output> {
-    let events: Vec<usize> = site
-        .pages_of_type(PageType::Event)
-        .filter(|(_, page)| page.date.is_some())
-        .map(|(index, _)| index)
-        .collect();
+    let events: Vec<usize> = dated_events(site);
     if events.is_empty() {
         return Vec::new();
     }
-    let coming: Vec<usize> = events
-        .iter()
-        .copied()
-        .filter(|&i| !is_over(site, &site.pages[i]))
-        .collect();
+    let coming = coming_events(site, &events);
     // One file per event: a district has tens of thousands, made on every
-    // rebuild, so they are made in parallel.
+    // full rebuild, so they are made in parallel.
     let mut outputs: Vec<Output> = events
         .par_iter()
-        .map(|&index| {
-            let page = &site.pages[index];
-            Output {
-                path: format!("{}{CALENDAR_FILE}", page.path),
-                bytes: calendar(site, &page.title, &[index]).into_bytes(),
-            }
-        })
+        .map(|&index| event_file(site, index))
         .collect();
-    outputs.push(Output {
-        path: CALENDAR_FILE.to_string(),
-        bytes: calendar(site, &site.config.title, &coming).into_bytes(),
-    });
+    outputs.push(site_file(site, &coming));
     // Grouped in one pass: a district has hundreds of communities and
     // thousands of events, and a filter per list grows with their product.
     let mut by_section: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -71,26 +54,119 @@ pub fn render_calendars(site: &Site) -> Vec<Output> {
     }
     let none = Vec::new();
     for (n, section) in site.sections.iter().enumerate() {
-        if section.page_type != PageType::Event {
-            continue;
+        if section.page_type == PageType::Event {
+            outputs.push(section_file(site, n, by_section.get(&n).unwrap_or(&none)));
         }
-        let own = by_section.get(&n).unwrap_or(&none);
-        let name = format!("{} - {}", section.title, site.config.title);
-        outputs.push(Output {
-            path: format!("{}{CALENDAR_FILE}", section.path),
-            bytes: calendar(site, &name, own).into_bytes(),
-        });
     }
     for &community in &site.communities {
         let own = by_community.get(&community).unwrap_or(&none);
-        let page = &site.pages[community];
-        let name = format!("{} - {}", page.title, site.config.title);
-        outputs.push(Output {
-            path: format!("{}{CALENDAR_FILE}", page.path),
-            bytes: calendar(site, &name, own).into_bytes(),
-        });
+        outputs.push(community_file(site, community, own));
     }
     outputs
+}
+
+/// The calendar files that show any of the pages `changed`, when nothing
+/// but those pages' bodies changed since every calendar was made: each
+/// changed event's own file, and the lists of coming events it is on.
+pub fn render_calendars_showing(site: &Site, changed: &[usize]) -> Vec<Output> {
+    let changed_events: Vec<usize> = changed
+        .iter()
+        .copied()
+        .filter(|&i| site.pages[i].page_type == PageType::Event && site.pages[i].date.is_some())
+        .collect();
+    if changed_events.is_empty() {
+        return Vec::new();
+    }
+    let mut outputs: Vec<Output> = changed_events
+        .iter()
+        .map(|&index| event_file(site, index))
+        .collect();
+    let coming = coming_events(site, &dated_events(site));
+    let changed_coming: Vec<&Page> = changed_events
+        .iter()
+        .filter(|i| coming.contains(i))
+        .map(|&i| &site.pages[i])
+        .collect();
+    if changed_coming.is_empty() {
+        return outputs;
+    }
+    outputs.push(site_file(site, &coming));
+    let coming_where = |keep: &dyn Fn(&Page) -> bool| -> Vec<usize> {
+        coming
+            .iter()
+            .copied()
+            .filter(|&i| keep(&site.pages[i]))
+            .collect()
+    };
+    let mut sections: Vec<usize> = changed_coming
+        .iter()
+        .map(|p| p.section)
+        .filter(|&s| site.sections[s].page_type == PageType::Event)
+        .collect();
+    sections.sort_unstable();
+    sections.dedup();
+    for section in sections {
+        let own = coming_where(&|page| page.section == section);
+        outputs.push(section_file(site, section, &own));
+    }
+    let mut communities: Vec<usize> = changed_coming.iter().filter_map(|p| p.community).collect();
+    communities.sort_unstable();
+    communities.dedup();
+    for community in communities {
+        let own = coming_where(&|page| page.community == Some(community));
+        outputs.push(community_file(site, community, &own));
+    }
+    outputs
+}
+
+/// Every event with a date, in page order.
+fn dated_events(site: &Site) -> Vec<usize> {
+    site.pages_of_type(PageType::Event)
+        .filter(|(_, page)| page.date.is_some())
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// The `events` not over by the build's clock.
+fn coming_events(site: &Site, events: &[usize]) -> Vec<usize> {
+    events
+        .iter()
+        .copied()
+        .filter(|&i| !is_over(site, &site.pages[i]))
+        .collect()
+}
+
+fn event_file(site: &Site, index: usize) -> Output {
+    let page = &site.pages[index];
+    Output {
+        path: format!("{}{CALENDAR_FILE}", page.path),
+        bytes: calendar(site, &page.title, &[index]).into_bytes(),
+    }
+}
+
+fn site_file(site: &Site, coming: &[usize]) -> Output {
+    Output {
+        path: CALENDAR_FILE.to_string(),
+        bytes: calendar(site, &site.config.title, coming).into_bytes(),
+    }
+}
+
+fn section_file(site: &Site, section: usize, own: &[usize]) -> Output {
+    let section = &site.sections[section];
+    let name = format!("{} - {}", section.title, site.config.title);
+    Output {
+        path: format!("{}{CALENDAR_FILE}", section.path),
+        bytes: calendar(site, &name, own).into_bytes(),
+    }
+}
+
+fn community_file(site: &Site, community: usize, own: &[usize]) -> Output {
+    let page = &site.pages[community];
+    let name = format!("{} - {}", page.title, site.config.title);
+    Output {
+        path: format!("{}{CALENDAR_FILE}", page.path),
+        bytes: calendar(site, &name, own).into_bytes(),
+    }
 }
 
 /// Whether an event has ended by the build's clock (its end, or the end of

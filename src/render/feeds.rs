@@ -43,23 +43,31 @@ pub fn sitemap_signature(site: &Site) -> u64 {
     hasher.finish()
 }
 
-/// All feeds (Atom and the events' calendars), robots.txt and, if
-/// `with_sitemap`, the sitemap.
-pub fn render_feeds(site: &Site, with_sitemap: bool) -> Vec<Output> {
-    let mut outputs = Vec::new();
-    let all: Vec<usize> = dated_newest_first(site, (0..site.pages.len()).collect());
-    outputs.push(Output {
-        path: "atom.xml".into(),
-        bytes: atom(site, &site.config.title, "", &all).into_bytes(),
-    });
-    for section in site.sections.iter().skip(1) {
-        let pages = dated_newest_first(site, section.pages.clone());
-        let title = format!("{} - {}", section.title, site.config.title);
-        outputs.push(Output {
-            path: format!("{}atom.xml", section.path),
-            bytes: atom(site, &title, &section.path, &pages).into_bytes(),
-        });
+/// Which pages each Atom feed lists, newest first: the site's feed, then
+/// each section's (by index). Kept by a session so that a rebuild after a
+/// body edit re-makes only the feeds that list the edited page.
+#[derive(Debug, Clone, Default)]
+pub struct FeedLists(Vec<(Option<usize>, Vec<usize>)>);
+
+impl FeedLists {
+    /// The lists of `site`'s feeds.
+    pub fn of(site: &Site) -> FeedLists {
+        let mut lists = vec![(
+            None,
+            dated_newest_first(site, (0..site.pages.len()).collect()),
+        )];
+        for (n, section) in site.sections.iter().enumerate().skip(1) {
+            lists.push((Some(n), dated_newest_first(site, section.pages.clone())));
+        }
+        FeedLists(lists)
     }
+}
+
+/// All feeds (Atom and the events' calendars), robots.txt and, if
+/// `with_sitemap`, the sitemap; with the lists of the Atom feeds.
+pub fn render_feeds(site: &Site, with_sitemap: bool) -> (Vec<Output>, FeedLists) {
+    let lists = FeedLists::of(site);
+    let mut outputs: Vec<Output> = lists.0.iter().map(|list| atom_file(site, list)).collect();
     if with_sitemap {
         let permalink = |path: &str| site.config.permalink(path);
         outputs.extend(sitemap_files(
@@ -77,7 +85,41 @@ pub fn render_feeds(site: &Site, with_sitemap: bool) -> Vec<Output> {
         )
         .into_bytes(),
     });
+    (outputs, lists)
+}
+
+/// The feeds that list any of the pages `changed`, when nothing but those
+/// pages' bodies changed since `lists` were made (so no feed's list moved):
+/// the Atom feeds they are in and the calendars that show them.
+pub fn render_feeds_showing(site: &Site, lists: &FeedLists, changed: &[usize]) -> Vec<Output> {
+    let mut outputs: Vec<Output> = lists
+        .0
+        .iter()
+        .filter(|(_, pages)| pages.iter().any(|p| changed.contains(p)))
+        .map(|list| atom_file(site, list))
+        .collect();
+    outputs.extend(crate::render::calendar::render_calendars_showing(
+        site, changed,
+    ));
     outputs
+}
+
+/// One Atom feed: the site's (`None`) or a section's.
+fn atom_file(site: &Site, (section, pages): &(Option<usize>, Vec<usize>)) -> Output {
+    match section {
+        None => Output {
+            path: "atom.xml".into(),
+            bytes: atom(site, &site.config.title, "", pages).into_bytes(),
+        },
+        Some(n) => {
+            let section = &site.sections[*n];
+            let title = format!("{} - {}", section.title, site.config.title);
+            Output {
+                path: format!("{}atom.xml", section.path),
+                bytes: atom(site, &title, &section.path, pages).into_bytes(),
+            }
+        }
+    }
 }
 
 fn dated_newest_first(site: &Site, mut pages: Vec<usize>) -> Vec<usize> {

@@ -209,6 +209,24 @@ impl Selection {
         self.page.is_some()
     }
 
+    /// Every page whose card or full value the file shows: its own page,
+    /// the pages its lists show, the community it belongs to. Its signature
+    /// moves with theirs (see [`Selection::signature`]).
+    pub fn pages_shown(&self) -> impl Iterator<Item = usize> + '_ {
+        let communities = self.extras.iter().filter_map(|extra| match extra {
+            Extra::Community(index) => Some(*index),
+            _ => None,
+        });
+        self.page
+            .into_iter()
+            .chain(
+                self.lists
+                    .iter()
+                    .flat_map(|(_, pages)| pages.iter().copied()),
+            )
+            .chain(communities)
+    }
+
     /// A hash of everything the file is made from: the template (as
     /// `template_version`, which covers the templates it uses), the site
     /// value, its section, its page and every card it lists.

@@ -167,6 +167,33 @@ impl Shared {
         self.refresh_site_and_sections(site);
     }
 
+    /// After an edit that changed only the bodies of the pages `changed`:
+    /// recomputes their cards and nothing else. Their front matter, place
+    /// and photos are as before, so no other card, no section, no count and
+    /// no time flag can have moved (the caller makes sure of that).
+    pub fn refresh_cards(&mut self, site: &Site, changed: &[usize]) {
+        let fresh: Vec<(usize, Card)> = changed
+            .par_iter()
+            .map(|&i| (i, Card::of(site, i)))
+            .collect();
+        for (index, card) in fresh {
+            self.cards[index] = card;
+        }
+    }
+
+    /// A hash of the values shared by every file (the site value, the
+    /// sections, the statistics): equal for two `Shared` made from sites
+    /// that differ only in their pages' bodies.
+    pub fn shared_hash(&self) -> u64 {
+        let mut hasher = fingerprint();
+        self.site_hash.hash(&mut hasher);
+        for section in &self.sections {
+            (section.hash, section.brief_hash).hash(&mut hasher);
+        }
+        self.stats.hash.hash(&mut hasher);
+        hasher.finish()
+    }
+
     fn with_cards(site: &Site, cards: Vec<Card>) -> Shared {
         let mut shared = Shared {
             site: tera::Value::from_serializable(&Value::Null),

@@ -15,8 +15,11 @@
 //! "newer first" is "higher id first". Kept expired notices come before
 //! every other page, so they rank last.
 
+mod bodies;
 pub mod documents;
+mod files;
 pub mod index;
+mod memo;
 pub mod packed;
 pub mod pinyin;
 pub mod tokens;
@@ -25,19 +28,17 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde_json::json;
 
-use crate::content::PageType;
 use crate::content::site::Site;
 use crate::hash::hash_bytes;
 use crate::render::Output;
-use crate::search::documents::{Content, Document, Known};
-use crate::search::index::{Postings, Token};
+pub use crate::search::bodies::patch_bodies;
+use crate::search::documents::{Document, Known};
+use crate::search::index::Postings;
 use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
 
-/// Where the index lives in the output.
-pub const DIR: &str = "search";
+pub use crate::search::files::DIR;
 
 /// The searcher, with the syllable table filled in at build time.
 const SCRIPT: &str = include_str!("search.js");
@@ -48,37 +49,9 @@ const UI: &str = include_str!("ui.js");
 /// `DecompressionStream`, which older WebViews lack.
 const INFLATE: &str = include_str!("vendor/tiny-inflate.js");
 
-/// What a rebuild reuses from the last build's index.
-#[derive(Default)]
-pub struct Memo {
-    /// The postings, shards and pages they were made from.
-    index: Option<IndexMemo>,
-}
-
-/// The last build's postings and shards, with the pages in id order: the
-/// address, fingerprint and content of each.
-struct IndexMemo {
-    order: Vec<String>,
-    fingerprints: Vec<u64>,
-    contents: Vec<Arc<Content>>,
-    /// The hash of each page's fragment file.
-    fragment_hashes: Vec<u64>,
-    postings: Postings,
-    buckets: Vec<Vec<Token>>,
-    shards: Vec<Vec<u8>>,
-}
-
-impl IndexMemo {
-    /// Each page's content and fingerprint by address.
-    fn known(&self) -> Known<'_> {
-        self.order
-            .iter()
-            .zip(&self.fingerprints)
-            .zip(&self.contents)
-            .map(|((path, &fingerprint), content)| (path.as_str(), (fingerprint, content)))
-            .collect()
-    }
-}
+use crate::search::files::{entry, output, packed_output, version_of};
+pub use crate::search::memo::Memo;
+use crate::search::memo::{IndexMemo, fresh, patched};
 
 /// The index files of a site (nothing when `search: false`) and the memo
 /// the next rebuild reuses from: the tokens of unchanged pages, and, when
@@ -147,10 +120,19 @@ pub fn render_index(
         })
         .collect();
     let fragment_hashes: Vec<u64> = fragments.iter().map(Fragment::hash).collect();
-    let (files, kept) = index_files(site, &ids, &shards, (fragments, &fragment_hashes));
+    let (files, kept, (shard_hashes, table_hashes)) =
+        index_files(site, &ids, &shards, (fragments, &fragment_hashes));
+    let mut id_of_page = vec![u32::MAX; site.pages.len()];
+    for (id, &(page, _)) in ids.iter().enumerate() {
+        id_of_page[page] = id as u32;
+    }
     let memo = Memo {
         index: Some(IndexMemo {
             order,
+            ids,
+            id_of_page,
+            shard_hashes,
+            table_hashes,
             fingerprints: documents.iter().map(|d| d.fingerprint).collect(),
             contents: documents.iter().map(|d| Arc::clone(&d.content)).collect(),
             fragment_hashes,
@@ -212,8 +194,6 @@ fn unchanged_fragments(
         .collect()
 }
 
-type Index = (Postings, Vec<Vec<Token>>, Vec<Vec<u8>>);
-
 /// How many pages a one-off build tokenises before merging their tokens.
 const BLOCK: usize = 2048;
 
@@ -250,16 +230,20 @@ fn streamed(site: &Site, keep_expired: bool, emit: &mut dyn FnMut(Vec<Output>)) 
     index_files(site, &ids, &shards, (fragments, &hashes)).0
 }
 
+/// The hash of each file of `outputs`.
+type FileHashes = (Vec<u64>, Vec<u64>);
+
 /// Every file under `search/`: the shards, the page table, one fragment
 /// per page (`ids` are the pages in id order, with whether each is an
-/// expired notice), the entry and the script; and the paths of the
-/// fragments kept from the last build. Each fragment comes with its hash.
+/// expired notice), the entry and the script; the paths of the fragments
+/// kept from the last build (each fragment comes with its hash); and the
+/// hashes of the shard files and of the page-table files.
 fn index_files(
     site: &Site,
     ids: &[(usize, bool)],
     shards: &[Vec<u8>],
     (fragments, fragment_hashes): (Vec<Fragment>, &[u64]),
-) -> (Vec<Output>, Vec<String>) {
+) -> (Vec<Output>, Vec<String>, FileHashes) {
     let mut outputs: Vec<Output> = shards
         .iter()
         .enumerate()
@@ -281,8 +265,9 @@ fn index_files(
         outputs.push(output(format!("t/{n}.json"), chunk));
     }
     let mut hashes: Vec<u64> = outputs.iter().map(|o| hash_bytes(&o.bytes)).collect();
-    hashes.extend_from_slice(fragment_hashes);
-    let version = version_of(&hashes);
+    let table_hashes = hashes.split_off(shards.len());
+    let shard_hashes = hashes;
+    let version = version_of([&shard_hashes, &table_hashes, fragment_hashes]);
     let mut kept = Vec::new();
     for (id, fragment) in fragments.into_iter().enumerate() {
         match fragment {
@@ -294,64 +279,7 @@ fn index_files(
     let entry = entry(site, ids, shard_count, &site.communities, &version);
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
-    (outputs, kept)
-}
-
-/// Shards made from scratch.
-fn fresh(postings: Postings) -> Index {
-    let buckets = postings.buckets(postings.shard_count());
-    let shards = buckets
-        .par_iter()
-        .map_init(Packer::default, |packer, tokens| {
-            packer.pack(&postings.shard(tokens))
-        })
-        .collect();
-    (postings, buckets, shards)
-}
-
-/// The last build's postings with the changed (or added) pages' tokens
-/// replaced, and only the shards they touch made again (all of them if
-/// the shard count moved).
-fn patched(previous: IndexMemo, documents: &[Document]) -> Index {
-    let IndexMemo {
-        fingerprints,
-        contents,
-        mut postings,
-        mut buckets,
-        mut shards,
-        ..
-    } = previous;
-    let mut touched: Vec<u32> = Vec::new();
-    // Pages added after the last one (a page dated today) have no tokens yet.
-    let nothing = Content::default();
-    for (id, document) in documents.iter().enumerate() {
-        if fingerprints.get(id) != Some(&document.fingerprint) {
-            let old = contents.get(id).map_or(&nothing, |content| &**content);
-            postings.replace(
-                id as u32,
-                old,
-                &document.content,
-                &mut buckets,
-                &mut touched,
-            );
-        }
-    }
-    if postings.shard_count() as usize != buckets.len() {
-        return fresh(postings);
-    }
-    touched.sort_unstable();
-    touched.dedup();
-    let remade: Vec<(usize, Vec<u8>)> = touched
-        .par_iter()
-        .map_init(Packer::default, |packer, &bucket| {
-            let tokens = &buckets[bucket as usize];
-            (bucket as usize, packer.pack(&postings.shard(tokens)))
-        })
-        .collect();
-    for (bucket, bytes) in remade {
-        shards[bucket] = bytes;
-    }
-    (postings, buckets, shards)
+    (outputs, kept, (shard_hashes, table_hashes))
 }
 
 /// Sort key of the page ids: kept expired notices first, then by date
@@ -376,85 +304,6 @@ fn table_code(site: &Site, communities: &FxHashMap<usize, u64>, page: usize) -> 
         .and_then(|c| communities.get(&c))
         .map_or(0, |position| position + 1);
     community * 8 + type_code
-}
-
-fn packed_output(name: String, bytes: Vec<u8>) -> Output {
-    Output {
-        path: format!("{DIR}/{name}"),
-        bytes,
-    }
-}
-
-fn output(name: String, text: String) -> Output {
-    Output {
-        path: format!("{DIR}/{name}"),
-        bytes: text.into_bytes(),
-    }
-}
-
-/// A hash of every index file, which the searcher adds to the addresses
-/// it fetches so a browser never mixes two builds' shards.
-fn version_of(hashes: &[u64]) -> String {
-    let mut all: u64 = 0;
-    for hash in hashes {
-        all = all.rotate_left(5) ^ hash;
-    }
-    format!("{:x}", all & 0xFFFF_FFFF_FFFF)
-}
-
-/// What a type is called in the filters.
-pub fn type_label(page_type: PageType) -> &'static str {
-    match page_type {
-        PageType::Page => "页面",
-        PageType::Story => "身边的奋斗者",
-        PageType::Family => "最美家庭",
-        PageType::Event => "活动与议事",
-        PageType::Station => "服务站点",
-        PageType::Notice => "通知公告",
-        PageType::Community => "社区",
-    }
-}
-
-/// The entry file: what the searcher needs before its first shard.
-fn entry(
-    site: &Site,
-    documents: &[(usize, bool)],
-    shards: u32,
-    communities: &[usize],
-    version: &str,
-) -> String {
-    let types: Vec<serde_json::Value> = crate::content::PAGE_TYPES
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| {
-            documents
-                .iter()
-                .any(|&(page, _)| site.pages[page].page_type == **t)
-        })
-        .map(|(code, t)| json!([code, t.name(), type_label(*t)]))
-        .collect();
-    let community_names: Vec<&str> = communities
-        .iter()
-        .map(|&c| site.pages[c].title.as_str())
-        .collect();
-    let mut tags: Vec<(&str, usize)> = site
-        .tags
-        .iter()
-        .map(|t| (t.name.as_str(), t.pages.len()))
-        .collect();
-    tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let suggestions: Vec<&str> = tags.iter().take(6).map(|t| t.0).collect();
-    json!({
-        "version": version,
-        "shards": shards,
-        "pages": documents.len(),
-        "expired": documents.iter().filter(|&&(_, expired)| expired).count(),
-        "chunk": index::TABLE_CHUNK,
-        "types": types,
-        "communities": community_names,
-        "suggest": suggestions,
-    })
-    .to_string()
 }
 
 /// `search.js` with the syllables `pinyin` knows, the inflater and the

@@ -379,6 +379,7 @@ fn seeds() -> u64 {
 
 #[test]
 fn any_sequence_of_edits_matches_a_fresh_build() {
+    let mut total_narrow = 0;
     for seed in 1..=seeds() {
         let site = TestSite::fixture("basic");
         let live_dir = tempfile::tempdir().unwrap();
@@ -387,13 +388,20 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
         session.build().expect("first build");
         let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let mut history = Vec::new();
+        let mut narrow_rebuilds = 0;
         for step in 0..8 {
             let before = tree(site.root());
             let edit = Edit::draw(&mut random);
             let Applied { paths, what } = edit.apply(&site, &mut random, step);
             history.push(what);
             let context = format!("seed {seed}: {}", history.join("; "));
-            if let Err(errors) = session.rebuild(&paths) {
+            let rebuilt = session.rebuild(&paths);
+            if let Ok(report) = &rebuilt {
+                narrow_rebuilds += usize::from(report.narrow);
+                // Only an edit of a body may take the narrow path.
+                assert!(!report.narrow || matches!(edit, Edit::Body), "{context}");
+            }
+            if let Err(errors) = rebuilt {
                 // An edit that breaks the site must break a fresh build too;
                 // undoing it must bring the live site back in step.
                 let fresh_dir = tempfile::tempdir().unwrap();
@@ -408,7 +416,11 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
             }
             assert_same_as_fresh_build(&site, &live, &context);
         }
+        total_narrow += narrow_rebuilds;
     }
+    // Body edits are drawn most often: some of them must have taken the
+    // narrow path, or this test would not hold it to a fresh build.
+    assert!(total_narrow > 0, "no rebuild took the narrow path");
 }
 
 /// The basic fixture, a session publishing it into a temporary folder
@@ -433,6 +445,10 @@ fn a_body_edit_rebuilds_only_what_shows_the_page() {
     );
     let report = session.rebuild(&[site.root().join(file)]).unwrap();
     assert_eq!(report.scope, Scope::Pages(1));
+    assert!(
+        report.narrow,
+        "a body edit looks only at what shows the page"
+    );
     assert!(
         report.rendered < first.rendered / 2,
         "rendered {} of {}",
@@ -589,4 +605,58 @@ fn an_output_folder_deleted_by_hand_comes_back_whole() {
     site.write(file, &read(&site, file).replace("第三位。", "第三位！"));
     session.rebuild(&[site.root().join(file)]).unwrap();
     assert_same_as_fresh_build(&site, &live, "a rebuild after the output was deleted");
+}
+
+#[test]
+fn a_body_edit_patches_the_search_index_and_touches_nothing_else() {
+    let (site, _live_dir, live, mut session) = live_session();
+    session.build().unwrap();
+    let file = "content/events/council.md";
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &format!("{text}\n会后大家一起品尝了藕粉圆子。\n"));
+    let report = session.rebuild(&[site.root().join(file)]).unwrap();
+    assert!(report.narrow, "a body edit takes the narrow path");
+    let written = &report.written;
+    assert!(written.contains(&"events/council/index.html".to_string()));
+    // The new words are in the shards their tokens hash to, and the entry
+    // names the index's new version.
+    assert!(
+        written.iter().any(|p| p.starts_with("search/s/")),
+        "{written:?}"
+    );
+    assert!(written.contains(&"search/index.json".to_string()));
+    // Nothing that does not show the body moved.
+    for untouched in [
+        "sitemap.xml",
+        "stations/tinghu/index.html",
+        "search/search.js",
+    ] {
+        assert!(
+            !written.contains(&untouched.to_string()),
+            "{untouched}: {written:?}"
+        );
+    }
+    assert_same_as_fresh_build(&site, &live, "a body edit of an event");
+}
+
+#[test]
+fn a_body_edit_that_adds_a_photo_takes_the_general_path() {
+    let (site, _live_dir, live, mut session) = live_session();
+    session.build().unwrap();
+    let file = "content/events/concert/index.md";
+    let photos: Vec<String> = std::fs::read_dir(site.root().join("content/events/concert"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".jpg") || name.ends_with(".png"))
+        .collect();
+    let photo = photos.first().expect("the concert bundle has a photo");
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(file, &format!("{text}\n![演出现场]({photo})\n"));
+    let report = session.rebuild(&[site.root().join(file)]).unwrap();
+    assert!(
+        !report.narrow,
+        "a new picture in a body changes what photos the site uses"
+    );
+    assert_same_as_fresh_build(&site, &live, "a photo added to a body");
 }
