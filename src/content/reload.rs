@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::communities;
 use crate::content::discover::PageSource;
+use crate::content::frontmatter::PageFrontMatter;
 use crate::content::order::{attach_pages, collect_tags};
 use crate::content::site::{
     BodySource, LoadOptions, Loaded, Site, folder_of, load_page, render_body, store_rendered,
@@ -28,9 +29,11 @@ pub enum Reload {
 pub struct Reloaded {
     /// The indexes of the pages that were read again.
     pub changed: Vec<usize>,
-    /// Whether every one kept its front matter, community, bundle files,
-    /// cover and photos: only its body (and what is made from it) changed,
-    /// so no list, order, address, schedule or photo of the site moved.
+    /// Whether every one kept its community, bundle files, cover, photos
+    /// and front matter (but for fields only its own card, search entry,
+    /// slide and calendar show, such as `summary` or `address`): only its
+    /// body and those fields changed, so no list, order, address, count,
+    /// schedule or photo of the site moved.
     pub bodies_only: bool,
 }
 
@@ -173,10 +176,12 @@ impl Site {
 }
 
 /// Whether `page` stands where `old` stood: the same front matter (so the
-/// same title, dates, tags, address and schedule), community, files,
-/// cover and photos. Only the body and what is made from it may differ.
+/// same title, dates, tags, address and schedule) but for the fields only
+/// its own card, search entry, slide and calendar show, the same
+/// community, files, cover and photos. Only the body, those fields and
+/// what is made from them may differ.
 fn same_standing(page: &Page, old: &Page) -> bool {
-    page.meta == old.meta
+    standing_meta(&page.meta) == standing_meta(&old.meta)
         && page.title == old.title
         && page.slug == old.slug
         && page.path == old.path
@@ -197,5 +202,30 @@ fn same_standing(page: &Page, old: &Page) -> bool {
         && page.assets == old.assets
         && page.cover_image == old.cover_image
         && page.rendered.images == old.rendered.images
-        && page.body_line == old.body_line
+}
+
+/// The front matter without the fields nothing orders, groups, counts,
+/// schedules or addresses pages by: what the page's own card (and so any
+/// list showing it), search entry, slide, station data and calendar entry
+/// print of it.
+fn standing_meta(meta: &PageFrontMatter) -> PageFrontMatter {
+    PageFrontMatter {
+        summary: None,
+        description: None,
+        cover_alt: None,
+        extra: serde_json::Map::new(),
+        occupation: None,
+        honors: Vec::new(),
+        quote: None,
+        motto: None,
+        location: None,
+        organizer: None,
+        address: None,
+        phone: None,
+        areas: Vec::new(),
+        geo: None,
+        street: None,
+        brand: None,
+        ..meta.clone()
+    }
 }

@@ -183,7 +183,9 @@ impl Shared {
 
     /// A hash of the values shared by every file (the site value, the
     /// sections, the statistics): equal for two `Shared` made from sites
-    /// that differ only in their pages' bodies.
+    /// that differ only in their pages' bodies. (Debug builds check narrow
+    /// rebuilds with it.)
+    #[cfg(debug_assertions)]
     pub fn shared_hash(&self) -> u64 {
         let mut hasher = fingerprint();
         self.site_hash.hash(&mut hasher);

@@ -139,6 +139,9 @@ enum Edit {
     Body,
     /// A page's title changed (moves it in lists sorted by title).
     Title,
+    /// A page's `summary:` written or changed (shown in its card and
+    /// feeds, never what orders pages).
+    Summary,
     /// A page's tags replaced.
     Tags,
     /// A new page in a section, maybe in a community.
@@ -164,9 +167,10 @@ enum Edit {
 
 impl Edit {
     /// Each edit with how often it is drawn (body edits are the commonest).
-    const WEIGHTED: [(Edit, usize); 12] = [
+    const WEIGHTED: [(Edit, usize); 13] = [
         (Edit::Body, 3),
         (Edit::Title, 1),
+        (Edit::Summary, 1),
         (Edit::Tags, 1),
         (Edit::NewPage, 1),
         (Edit::Delete, 1),
@@ -195,6 +199,7 @@ impl Edit {
         match self {
             Edit::Body => edit_body(site, random, step),
             Edit::Title => edit_title(site, random, step),
+            Edit::Summary => edit_summary(site, random, step),
             Edit::Tags => edit_tags(site, random),
             Edit::NewPage => new_page(site, random, step),
             Edit::Delete => delete_page(site, random),
@@ -236,10 +241,32 @@ fn edit_title(site: &TestSite, random: &mut Random, step: usize) -> Applied {
     )
 }
 
+fn edit_summary(site: &TestSite, random: &mut Random, step: usize) -> Applied {
+    let file = random.pick(&page_files(site.root())).clone();
+    let text = read(site, &file);
+    let summary = format!("summary: 第 {step} 版摘要，居民一看就懂。\n");
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let edited: String = if let Some(at) = lines.iter().position(|l| l.starts_with("summary:")) {
+        let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        lines[at] = summary;
+        lines.concat()
+    } else {
+        // After the opening `---`, before the first key.
+        text.replacen("---\n", &format!("---\n{summary}"), 1)
+    };
+    site.write(&file, &edited);
+    Applied::new(
+        vec![site.root().join(&file)],
+        format!("summary edit of {file}"),
+    )
+}
+
 fn edit_tags(site: &TestSite, random: &mut Random) -> Applied {
     let file = random.pick(&loose_pages(site.root())).clone();
     let text = read(site, &file);
     let tags = format!("tags: [{}, {}]", random.pick(&TAGS), random.pick(&TAGS));
+    // The same two tags may be drawn again: then the page is as it was.
+    let unchanged = text.lines().any(|l| l == tags);
     let text = match text.lines().find(|l| l.starts_with("tags:")) {
         Some(line) => text.replacen(line, &tags, 1),
         None => text.replacen("---\n", &format!("---\n{tags}\n"), 1),
@@ -247,7 +274,10 @@ fn edit_tags(site: &TestSite, random: &mut Random) -> Applied {
     site.write(&file, &text);
     Applied::new(
         vec![site.root().join(&file)],
-        format!("tags edit of {file}"),
+        format!(
+            "tags edit of {file}{}",
+            if unchanged { " (the same tags)" } else { "" }
+        ),
     )
 }
 
@@ -398,8 +428,11 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
             let rebuilt = session.rebuild(&paths);
             if let Ok(report) = &rebuilt {
                 narrow_rebuilds += usize::from(report.narrow);
-                // Only an edit of a body may take the narrow path.
-                assert!(!report.narrow || matches!(edit, Edit::Body), "{context}");
+                // Only an edit of a body or a summary (or one that changed
+                // nothing) may take the narrow path.
+                let narrow_edit = matches!(edit, Edit::Body | Edit::Summary)
+                    || context.ends_with("(the same tags)");
+                assert!(!report.narrow || narrow_edit, "{context}");
             }
             if let Err(errors) = rebuilt {
                 // An edit that breaks the site must break a fresh build too;
@@ -659,4 +692,31 @@ fn a_body_edit_that_adds_a_photo_takes_the_general_path() {
         "a new picture in a body changes what photos the site uses"
     );
     assert_same_as_fresh_build(&site, &live, "a photo added to a body");
+}
+
+#[test]
+fn a_summary_edit_takes_the_narrow_path_and_refreshes_the_lists_showing_it() {
+    let (site, _live_dir, live, mut session) = live_session();
+    session.build().unwrap();
+    let file = "content/stations/tinghu.md";
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    let edited = text.replacen("---\n", "---\nsummary: 听湖服务站新添了助老餐桌。\n", 1);
+    site.write(file, &edited);
+    let report = session.rebuild(&[site.root().join(file)]).unwrap();
+    assert!(
+        report.narrow,
+        "a summary orders nothing: {:?}",
+        report.written
+    );
+    assert!(
+        report
+            .written
+            .contains(&"stations/tinghu/index.html".to_string())
+    );
+    assert!(
+        report.written.contains(&"stations/index.html".to_string()),
+        "the station list shows the card's summary: {:?}",
+        report.written
+    );
+    assert_same_as_fresh_build(&site, &live, "a summary edit");
 }
