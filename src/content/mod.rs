@@ -17,6 +17,7 @@ pub mod site;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::ZonedDateTime;
 
@@ -175,7 +176,7 @@ pub struct Page {
     /// The schema the page follows.
     pub page_type: PageType,
     /// The front matter as written.
-    pub meta: PageFrontMatter,
+    pub meta: Arc<PageFrontMatter>,
     /// Title.
     pub title: String,
     /// URL slug.
@@ -193,7 +194,7 @@ pub struct Page {
     /// Event end.
     pub end: Option<ZonedDateTime>,
     /// The Markdown body.
-    pub body: String,
+    pub body: Arc<str>,
     /// A hash of the front matter as written: what `meta` was parsed
     /// from, so a rebuild can tell it unchanged without serialising it.
     pub meta_hash: u64,

@@ -224,7 +224,7 @@ impl Site {
             &mut errors,
         );
         if !options.keep_markdown {
-            pages.iter_mut().for_each(|page| page.body = String::new());
+            pages.iter_mut().for_each(|page| page.body = Arc::from(""));
         }
         timings.record("markdown", markdown.elapsed());
         let lists = Instant::now();
@@ -421,7 +421,7 @@ fn load_page_text(
         publish,
         expires: zoned(&meta.expires),
         end: zoned(&meta.end),
-        body: split.body.to_string(),
+        body: Arc::from(split.body),
         meta_hash: crate::hash::hash_bytes(split.yaml.as_bytes()),
         body_line: split.body_line,
         assets: source.bundle_assets.clone().unwrap_or_default(),
@@ -430,7 +430,7 @@ fn load_page_text(
         community_line: content::key_line(split.yaml, "community"),
         cover_image,
         is_bundle: source.bundle_assets.is_some(),
-        meta,
+        meta: Arc::new(meta),
     })))
 }
 

@@ -13,6 +13,7 @@ mod spec_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -69,8 +70,10 @@ pub struct Heading {
 /// A rendered page body.
 #[derive(Debug, Clone, Default, Eq)]
 pub struct Rendered {
-    /// The whole body.
-    pub html: String,
+    /// The whole body (shared: a rebuild that reloads the content takes
+    /// every unchanged page from the last load, and copying 100,000 bodies
+    /// was most of that reload).
+    pub html: Arc<str>,
     /// A hash of `html`, taken once: rebuilds fingerprint and compare
     /// 100,000 bodies by it without reading them again.
     pub html_hash: u64,
@@ -151,7 +154,7 @@ pub fn render(body: &str, context: &LinkContext<'_>) -> Result<Rendered, Vec<Err
     }
     Ok(Rendered {
         html_hash: crate::hash::hash_bytes(html.as_bytes()),
-        html,
+        html: html.into(),
         summary_html,
         toc,
         char_count,

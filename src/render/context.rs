@@ -132,7 +132,7 @@ fn digits_only(text: &str) -> String {
 /// A page as list items show it: everything but the body (front matter
 /// fields, then what linju adds), as JSON (the screens' playlists).
 pub fn page_card(site: &Site, page: &Page) -> Value {
-    let mut value = serde_json::to_value(&page.meta).unwrap_or_else(|_| json!({}));
+    let mut value = serde_json::to_value(&*page.meta).unwrap_or_else(|_| json!({}));
     if let Some(map) = value.as_object_mut() {
         for (key, field) in card_fields(site, page) {
             map.insert(key.to_string(), field);
@@ -145,7 +145,7 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
 /// district's site holds one per page for its whole build, and going
 /// through JSON gave each a copy of every key on the heap.
 pub fn page_card_value(site: &Site, page: &Page) -> tera::Value {
-    let mut map = tera::Value::from_serializable(&page.meta)
+    let mut map = tera::Value::from_serializable(&*page.meta)
         .into_map()
         .unwrap_or_default();
     for (key, field) in card_fields(site, page) {
@@ -267,10 +267,7 @@ pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
         .filter(|(_, name)| !crate::images::is_raster(name))
         .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
         .collect();
-    map.insert(
-        "content".into(),
-        tera::Value::from(page.rendered.html.as_str()),
-    );
+    map.insert("content".into(), tera::Value::from(&*page.rendered.html));
     map.insert(
         "toc".into(),
         tera::Value::from_serializable(&page.rendered.toc),
@@ -392,7 +389,7 @@ pub fn section_value(site: &Site, section: &Section) -> Value {
         .collect();
     let mut value = section_brief(site, section);
     if let Some(map) = value.as_object_mut() {
-        map.insert("content".into(), json!(section.rendered.html));
+        map.insert("content".into(), json!(&*section.rendered.html));
         map.insert("subsections".into(), Value::Array(subsections));
         map.insert("page_count".into(), json!(section.pages.len()));
     }

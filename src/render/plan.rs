@@ -610,7 +610,7 @@ mod tests {
         let mut edited = site.clone();
         let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
         let body = &mut edited.pages[li].rendered;
-        body.html.push_str("<p>补充</p>");
+        body.html = format!("{}<p>补充</p>", body.html).into();
         body.html_hash = crate::hash::hash_bytes(body.html.as_bytes());
         let after = signatures(&edited);
         let moved = moved(&before, &after);
