@@ -39,42 +39,62 @@ const KIND: u32 = 2;
 /// And being of the same type.
 const SAME_TYPE: u32 = 1;
 
-/// Every page's related list, with a fingerprint of what they were made
-/// from: a rebuild whose pages share the same things (most edits change a
-/// body, not a tag, a date or a name) takes the lists of the last one
-/// instead of scoring a whole district archive again.
+/// Every page's related list, with what they were made from: a rebuild
+/// whose pages share the same things (most edits change a body, not a
+/// tag, a date or a name) takes the lists of the last one, and one that
+/// added, removed or re-tagged a few pages scores again only the pages
+/// near those in their buckets, instead of a whole district archive.
 #[derive(Debug, Default)]
 pub struct RelatedLists {
     fingerprint: u64,
     lists: Vec<Vec<usize>>,
+    /// The buckets the lists were scored from.
+    related: Related,
+    /// Per page: a hash of what its place in the buckets is made from.
+    inputs: Vec<u64>,
+    /// Per page: its source key, to find it again in the next load.
+    keys: Vec<String>,
 }
 
 impl RelatedLists {
     /// Every page's list, scored from scratch.
     pub fn compute(site: &Site) -> RelatedLists {
+        RelatedLists::scored(site, page_inputs(site))
+    }
+
+    fn scored(site: &Site, inputs: Vec<u64>) -> RelatedLists {
         let related = Related::new(site);
         RelatedLists {
-            fingerprint: inputs_fingerprint(site),
+            fingerprint: fingerprint_of(&inputs),
             lists: (0..site.pages.len())
                 .into_par_iter()
                 .map(|index| related.of(site, index))
                 .collect(),
+            related,
+            inputs,
+            keys: site.pages.iter().map(|p| p.source_key.clone()).collect(),
         }
     }
 
-    /// `previous` when it was made from the same inputs, else fresh lists.
+    /// `previous` when it was made from the same inputs; else `previous`
+    /// patched where a few pages changed; else fresh lists.
     pub fn reuse_or_compute(
         previous: Option<&Arc<RelatedLists>>,
         site: &Site,
     ) -> Arc<RelatedLists> {
-        let fingerprint = inputs_fingerprint(site);
+        let inputs = page_inputs(site);
+        let fingerprint = fingerprint_of(&inputs);
         match previous {
             Some(lists)
                 if lists.fingerprint == fingerprint && lists.lists.len() == site.pages.len() =>
             {
                 Arc::clone(lists)
             }
-            _ => Arc::new(RelatedLists::compute(site)),
+            Some(lists) => match lists.patched(site, &inputs) {
+                Some(patched) => Arc::new(patched),
+                None => Arc::new(RelatedLists::scored(site, inputs)),
+            },
+            None => Arc::new(RelatedLists::scored(site, inputs)),
         }
     }
 
@@ -82,25 +102,107 @@ impl RelatedLists {
     pub fn of(&self, index: usize) -> Vec<usize> {
         self.lists.get(index).cloned().unwrap_or_default()
     }
+
+    /// The lists of `site`, made from these by scoring again only the pages
+    /// whose windows a changed page enters or leaves; `None` when too many
+    /// pages changed for that to pay.
+    fn patched(&self, site: &Site, inputs: &[u64]) -> Option<RelatedLists> {
+        let (old_of_new, new_of_old) = self.matched(site);
+        let differs = |old: usize, new: usize| self.inputs[old] != inputs[new];
+        let changed_new: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| old_of_new[i].is_none_or(|o| differs(o, i)))
+            .collect();
+        let changed_old: Vec<usize> = (0..self.keys.len())
+            .filter(|&o| new_of_old[o].is_none_or(|i| differs(o, i)))
+            .collect();
+        if (changed_new.len() + changed_old.len()) * PATCH_SHARE > site.pages.len() {
+            return None;
+        }
+        let related = Related::new(site);
+        let mut affected = vec![false; site.pages.len()];
+        for &page in &changed_new {
+            affected[page] = true;
+            related.mark_near(&related.places[page], &|m| Some(m), &mut affected);
+        }
+        for &page in &changed_old {
+            let old = &self.related;
+            old.mark_near(&old.places[page], &|m| new_of_old[m], &mut affected);
+        }
+        let lists: Vec<Vec<usize>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let kept = old_of_new[i]
+                    .filter(|_| !affected[i])
+                    .and_then(|o| self.lists[o].iter().map(|&m| new_of_old[m]).collect());
+                kept.unwrap_or_else(|| related.of(site, i))
+            })
+            .collect();
+        let patched = RelatedLists {
+            fingerprint: fingerprint_of(inputs),
+            lists,
+            related,
+            inputs: inputs.to_vec(),
+            keys: site.pages.iter().map(|p| p.source_key.clone()).collect(),
+        };
+        debug_assert_eq!(patched.lists, RelatedLists::compute(site).lists);
+        Some(patched)
+    }
+
+    /// Each page of `site` with its index in these lists' site (by source
+    /// key), and each page of that site with its index in `site`.
+    fn matched(&self, site: &Site) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+        let old_index: HashMap<&str, usize> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| (key.as_str(), i))
+            .collect();
+        let mut old_of_new = vec![None; site.pages.len()];
+        let mut new_of_old = vec![None; self.keys.len()];
+        for (i, page) in site.pages.iter().enumerate() {
+            if let Some(&o) = old_index.get(page.source_key.as_str())
+                && new_of_old[o].is_none()
+            {
+                new_of_old[o] = Some(i);
+                old_of_new[i] = Some(o);
+            }
+        }
+        (old_of_new, new_of_old)
+    }
 }
 
-/// A hash of everything the lists are made from, page by page: type, tags,
-/// community, names, kind, date and whether it has expired.
-fn inputs_fingerprint(site: &Site) -> u64 {
+/// Lists are patched when fewer than one page in this many changed.
+const PATCH_SHARE: usize = 16;
+
+/// Per page, a hash of everything its place in the buckets and its score
+/// as a candidate are made from: type, tags, community, names, kind, date
+/// and whether it has expired.
+fn page_inputs(site: &Site) -> Vec<u64> {
+    site.pages
+        .par_iter()
+        .map(|page| {
+            let mut hasher = crate::hash::fingerprint();
+            page.page_type.name().hash(&mut hasher);
+            page.meta.tags.hash(&mut hasher);
+            page.community
+                .map(|c| site.pages[c].slug.as_str())
+                .hash(&mut hasher);
+            names(page).hash(&mut hasher);
+            page.meta.kind.map(kind_name).hash(&mut hasher);
+            page.date
+                .as_ref()
+                .map(|d| d.timestamp().as_second())
+                .hash(&mut hasher);
+            is_expired(site, page).hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// One hash of every page's inputs, in page order.
+fn fingerprint_of(inputs: &[u64]) -> u64 {
     let mut hasher = crate::hash::fingerprint();
-    for page in &site.pages {
-        page.page_type.name().hash(&mut hasher);
-        page.meta.tags.hash(&mut hasher);
-        page.community.hash(&mut hasher);
-        names(page).hash(&mut hasher);
-        page.meta.kind.map(kind_name).hash(&mut hasher);
-        page.date
-            .as_ref()
-            .map(|d| d.timestamp().as_second())
-            .hash(&mut hasher);
-        is_expired(site, page).hash(&mut hasher);
-    }
-    site.pages.len().hash(&mut hasher);
+    inputs.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -212,6 +314,37 @@ impl Related {
             self.places[page].push((id, position as u32, worth));
         }
         self.buckets.push(bucket);
+    }
+
+    /// Marks in `affected` (through `map`, from this site's indexes to the
+    /// new site's) every page whose related list a change at `places` may
+    /// move: those within a window of it in each bucket, and every undated
+    /// page of a bucket whose newest pages it is among (an undated page's
+    /// window is the newest pages).
+    fn mark_near(
+        &self,
+        places: &[(u32, u32, u32)],
+        map: &dyn Fn(usize) -> Option<usize>,
+        affected: &mut [bool],
+    ) {
+        let mut mark = |page: usize| {
+            if let Some(new) = map(page) {
+                affected[new] = true;
+            }
+        };
+        for &(bucket, position, _) in places {
+            let bucket = &self.buckets[bucket as usize];
+            let position = position as usize;
+            let start = position.saturating_sub(WINDOW);
+            let end = (position + WINDOW + 1).min(bucket.len());
+            bucket[start..end].iter().for_each(|&page| mark(page));
+            if position <= WINDOW {
+                bucket
+                    .iter()
+                    .filter(|&&page| self.seconds[page].is_none())
+                    .for_each(|&page| mark(page));
+            }
+        }
     }
 
     /// Up to [`RELATED_LEN`] pages related to page `index`, best first

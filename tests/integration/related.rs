@@ -115,3 +115,84 @@ fn a_rebuild_shows_the_new_title_of_a_related_page() {
         Some("陈秀英：针线里的三十年")
     );
 }
+
+/// Every story page of a site folder, with its bytes.
+fn story_pages(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut pages: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir.join("stories"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| {
+            let path = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (path, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn a_rebuild_among_hundreds_of_pages_scores_again_only_near_the_change() {
+    // Hundreds of strivers in three tags, a day apart: each tag's bucket is
+    // far longer than the window a page looks at, so an added, removed or
+    // re-tagged page moves only its neighbours' lists. (Debug builds also
+    // check every patched set of lists against one scored from scratch.)
+    let site = TestSite::fixture("basic");
+    let tags = ["巡河", "助老", "托管"];
+    for n in 0..240 {
+        let date = jiff::civil::date(2024, 1, 1) + jiff::Span::new().days(n);
+        site.write(
+            &format!("content/stories/volunteer-{n:03}.md"),
+            &format!(
+                "---\ntitle: 志愿者{n}\ndate: {date}\nperson: 志愿者{n}\ntags: [{}]\n---\n服务。\n",
+                tags[n as usize % 3]
+            ),
+        );
+    }
+    let live_dir = tempfile::tempdir().unwrap();
+    let live = live_dir.path().join("site");
+    let options = |output: &Path| BuildOptions {
+        root: site.root().to_path_buf(),
+        output: Some(output.to_path_buf()),
+        clock: Some("2025-12-01 10:00".into()),
+        ..Default::default()
+    };
+    let mut session = Session::new(options(&live)).unwrap();
+    session.build().unwrap();
+    let edits: [(&str, Option<&str>); 3] = [
+        (
+            "content/stories/newcomer.md",
+            Some(
+                "---\ntitle: 新来的志愿者\ndate: 2024-04-15\nperson: 新来的志愿者\ntags: [助老]\n---\n刚加入。\n",
+            ),
+        ),
+        ("content/stories/volunteer-100.md", None),
+        (
+            "content/stories/volunteer-150.md",
+            Some(
+                "---\ntitle: 志愿者150\ndate: 2024-05-30\nperson: 志愿者150\ntags: [巡河, 托管]\n---\n服务。\n",
+            ),
+        ),
+    ];
+    for (file, text) in edits {
+        match text {
+            Some(text) => site.write(file, text),
+            None => site.remove(file),
+        };
+        session.rebuild(&[site.root().join(file)]).unwrap();
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let fresh = fresh_dir.path().join("site");
+        linju::build(&options(&fresh)).unwrap();
+        assert!(
+            story_pages(&live) == story_pages(&fresh),
+            "after {file}, a story page differs from a fresh build"
+        );
+    }
+    let newcomer = related_titles_in(&live, "stories/newcomer/");
+    assert_eq!(newcomer.len(), 4, "{newcomer:?}");
+}
+
+fn related_titles_in(dir: &Path, page: &str) -> Vec<String> {
+    let html = std::fs::read_to_string(dir.join(page).join("index.html")).unwrap();
+    texts(&html, ".related-list a")
+}
