@@ -27,7 +27,7 @@ use crate::build::state::{RebuildReport, Scope, State};
 use crate::build::write::{Made, Sink, put_all, render_templates};
 use crate::error::Errors;
 use crate::render::Selection;
-use crate::render::feeds;
+use crate::render::{aliases, feeds};
 use crate::screens;
 use crate::search;
 use crate::timings::Timings;
@@ -80,6 +80,11 @@ pub(super) fn publish(
         feeds::render_feeds_showing(&state.site, &memo.feeds, changed)
     });
     machine_read.extend(screen_files);
+    // A redirect page shows its page's title, which may be new.
+    machine_read.extend(aliases::render_aliases_of(
+        &state.site,
+        changed.iter().copied(),
+    ));
     let searched = timings.time("search", || {
         search::patch_bodies(&state.site, &mut state.search_memo, changed)
     });

@@ -32,7 +32,8 @@ pub fn attach_pages(sections: &mut [Section], pages: &mut [Page]) {
     }
 }
 
-fn compare_pages(a: &Page, b: &Page, sort_by: SortBy) -> std::cmp::Ordering {
+/// How two pages of a list sorted `sort_by` compare (ties: by title).
+pub(super) fn compare_pages(a: &Page, b: &Page, sort_by: SortBy) -> std::cmp::Ordering {
     let by_title = || a.title.cmp(&b.title);
     match sort_by {
         SortBy::Date => b.date.cmp(&a.date).then_with(by_title),

@@ -7,12 +7,15 @@ use std::path::{Path, PathBuf};
 use crate::content::communities;
 use crate::content::discover::PageSource;
 use crate::content::frontmatter::PageFrontMatter;
-use crate::content::order::{attach_pages, collect_tags};
+use std::cmp::Ordering;
+
+use crate::content::order::{attach_pages, collect_tags, compare_pages};
 use crate::content::site::{
     BodySource, LoadOptions, Loaded, Site, folder_of, load_page, render_body, store_rendered,
 };
-use crate::content::{Page, PageType};
+use crate::content::{Page, PageType, SortBy};
 use crate::error::Errors;
+use crate::slugs;
 
 /// What [`Site::reload_pages`] could do.
 #[derive(Debug)]
@@ -84,8 +87,14 @@ impl Site {
         let mut bodies_only = true;
         let mut changed = Vec::with_capacity(fresh.len());
         for (index, page) in fresh {
-            order_may_change |= page.meta != self.pages[index].meta;
-            bodies_only &= same_standing(&page, &self.pages[index]);
+            let old = &self.pages[index];
+            // A new title that sorts into the same place moves nothing:
+            // lists order by title only among pages of the same date or
+            // weight, or in sections sorted by title.
+            let title_in_place = page.title == old.title || self.keeps_place(index, &page);
+            let standing = |p: &Page| standing_meta(&p.meta, title_in_place);
+            order_may_change |= standing(&page) != standing(old);
+            bodies_only &= title_in_place && same_standing(&page, old);
             self.pages[index] = page;
             changed.push(index);
         }
@@ -100,6 +109,31 @@ impl Site {
             changed,
             bodies_only,
         }))
+    }
+
+    /// Whether `page`, replacing page `index` with another title, still
+    /// sorts strictly between its neighbours in its section's list and in
+    /// the list of each of its tags (a tie is not trusted: among equals the
+    /// order is the pages' own).
+    fn keeps_place(&self, index: usize, page: &Page) -> bool {
+        let between = |list: &[usize], sort_by: SortBy| {
+            let Some(position) = list.iter().position(|&i| i == index) else {
+                return false;
+            };
+            let before = position.checked_sub(1).map(|p| &self.pages[list[p]]);
+            let after = list.get(position + 1).map(|&n| &self.pages[n]);
+            before.is_none_or(|b| compare_pages(b, page, sort_by) == Ordering::Less)
+                && after.is_none_or(|a| compare_pages(page, a, sort_by) == Ordering::Less)
+        };
+        let section = &self.sections[page.section];
+        between(&section.pages, section.sort_by)
+            && page.meta.tags.iter().all(|tag| {
+                let slug = slugs::slugify(tag);
+                self.tags
+                    .iter()
+                    .find(|term| term.slug == slug)
+                    .is_some_and(|term| between(&term.pages, SortBy::Date))
+            })
     }
 
     /// Whether replacing page `index` by `page` could move other pages: a
@@ -175,14 +209,14 @@ impl Site {
     }
 }
 
-/// Whether `page` stands where `old` stood: the same front matter (so the
-/// same title, dates, tags, address and schedule) but for the fields only
-/// its own card, search entry, slide and calendar show, the same
-/// community, files, cover and photos. Only the body, those fields and
-/// what is made from them may differ.
+/// Whether `page` stands where `old` stood (its title, if it changed,
+/// already found to keep its place): the same front matter (so the same
+/// dates, tags, address and schedule) but for the fields only its own
+/// card, search entry, slide and calendar show, the same community, files,
+/// cover and photos. Only the body, those fields and what is made from
+/// them may differ.
 fn same_standing(page: &Page, old: &Page) -> bool {
-    standing_meta(&page.meta) == standing_meta(&old.meta)
-        && page.title == old.title
+    standing_meta(&page.meta, true) == standing_meta(&old.meta, true)
         && page.slug == old.slug
         && page.path == old.path
         && (
@@ -207,9 +241,16 @@ fn same_standing(page: &Page, old: &Page) -> bool {
 /// The front matter without the fields nothing orders, groups, counts,
 /// schedules or addresses pages by: what the page's own card (and so any
 /// list showing it), search entry, slide, station data and calendar entry
-/// print of it.
-fn standing_meta(meta: &PageFrontMatter) -> PageFrontMatter {
+/// print of it; and without the title when `title_in_place` (a new title
+/// that keeps the page's place in every list).
+fn standing_meta(meta: &PageFrontMatter, title_in_place: bool) -> PageFrontMatter {
+    let title = if title_in_place {
+        None
+    } else {
+        meta.title.clone()
+    };
     PageFrontMatter {
+        title,
         summary: None,
         description: None,
         cover_alt: None,

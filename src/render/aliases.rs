@@ -11,9 +11,15 @@ use crate::render::feeds::xml_escape;
 
 /// One redirect page per alias of every page.
 pub fn render_aliases(site: &Site) -> Vec<Output> {
+    render_aliases_of(site, 0..site.pages.len())
+}
+
+/// The redirect pages of the pages `pages` (indexes): a rebuild after an
+/// edit of a few pages makes only theirs again (each shows its title).
+pub fn render_aliases_of(site: &Site, pages: impl IntoIterator<Item = usize>) -> Vec<Output> {
     let base_path = &site.config.base_path;
     let mut outputs = Vec::new();
-    for page in &site.pages {
+    for page in pages.into_iter().map(|i| &site.pages[i]) {
         for path in usable_alias_paths(page, base_path) {
             let file = if path.is_empty() || path.ends_with('/') {
                 format!("{path}index.html")

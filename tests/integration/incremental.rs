@@ -428,9 +428,10 @@ fn any_sequence_of_edits_matches_a_fresh_build() {
             let rebuilt = session.rebuild(&paths);
             if let Ok(report) = &rebuilt {
                 narrow_rebuilds += usize::from(report.narrow);
-                // Only an edit of a body or a summary (or one that changed
-                // nothing) may take the narrow path.
-                let narrow_edit = matches!(edit, Edit::Body | Edit::Summary)
+                // Only an edit of a body, a summary or a title (one that
+                // keeps the page's place in its lists), or one that changed
+                // nothing, may take the narrow path.
+                let narrow_edit = matches!(edit, Edit::Body | Edit::Summary | Edit::Title)
                     || context.ends_with("(the same tags)");
                 assert!(!report.narrow || narrow_edit, "{context}");
             }
@@ -719,4 +720,31 @@ fn a_summary_edit_takes_the_narrow_path_and_refreshes_the_lists_showing_it() {
         report.written
     );
     assert_same_as_fresh_build(&site, &live, "a summary edit");
+}
+
+#[test]
+fn a_new_title_that_keeps_its_place_takes_the_narrow_path_and_its_old_address_follows() {
+    let (site, _live_dir, live, mut session) = live_session();
+    let file = "content/stations/tinghu.md";
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    site.write(
+        file,
+        &text.replacen("---\n", "---\naliases: [/old-tinghu/]\n", 1),
+    );
+    session.build().unwrap();
+    site.write(
+        file,
+        &std::fs::read_to_string(site.root().join(file))
+            .unwrap()
+            .replace("title: 听湖服务站", "title: 听湖社区服务站"),
+    );
+    let report = session.rebuild(&[site.root().join(file)]).unwrap();
+    assert!(report.narrow, "{:?}", report.written);
+    // The redirect page at the old address shows the new title too.
+    assert!(
+        report
+            .written
+            .contains(&"old-tinghu/index.html".to_string())
+    );
+    assert_same_as_fresh_build(&site, &live, "a station's new title");
 }
