@@ -60,6 +60,10 @@ pub struct Rendered {
     pub photos: Vec<String>,
 }
 
+/// What a page of the default theme weighs, about: the buffer a file is
+/// rendered into starts this big.
+const PAGE_SIZE_HINT: usize = 16 * 1024;
+
 /// Renders one selected file.
 pub fn render_selection(
     site: &Site,
@@ -68,7 +72,11 @@ pub fn render_selection(
     selection: &Selection,
 ) -> Result<Rendered, Error> {
     let context = selection.context(site, shared);
-    let html = tera.render(&selection.template, &context).map_err(|err| {
+    // Rendered straight into bytes: `Tera::render` checks the whole page
+    // is UTF-8 again, a few per cent of a build, and what it checks is
+    // made only of strings.
+    let mut html: Vec<u8> = Vec::with_capacity(PAGE_SIZE_HINT);
+    tera.render_to(&selection.template, &context, &mut html).map_err(|err| {
         let mut error = template_error(&err);
         let source = selection.source.describe(site);
         let template = &selection.template;
@@ -82,13 +90,13 @@ pub fn render_selection(
             "the theme or the site's templates/ has a mistake; if you did not change templates, report this"
         ))
     })?;
-    let mut photos = crate::images::referenced_outputs(html.as_bytes());
+    let mut photos = crate::images::referenced_outputs(&html);
     photos.sort_unstable();
     photos.dedup();
     Ok(Rendered {
         output: Output {
             path: selection.output.clone(),
-            bytes: html.into_bytes(),
+            bytes: html,
         },
         photos,
     })
