@@ -17,14 +17,11 @@
 use std::path::Path;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use crate::build::output;
 use crate::build::selections::MadeFrom;
 #[cfg(debug_assertions)]
 use crate::build::selections::NarrowMemo;
 use crate::build::state::{RebuildReport, Scope, State};
-use crate::build::write::{Made, Sink, put_all, render_templates};
+use crate::build::write::{Made, Sink, put_all, render_templates, replace_made};
 use crate::error::Errors;
 use crate::render::Selection;
 use crate::render::{aliases, feeds};
@@ -132,12 +129,7 @@ fn finish(
     };
     let writing = Instant::now();
     made.extend(put_all(state, &sink, machine_read)?);
-    for pages_first in [true, false] {
-        made.par_iter()
-            .filter(|m| m.is_page == pages_first)
-            .filter_map(|m| m.output.as_ref())
-            .try_for_each(|o| output::replace_file(output_dir, &o.path, &o.bytes))?;
-    }
+    replace_made(output_dir, &made)?;
     let mut written: Vec<String> = Vec::new();
     for file in made {
         if file.changed {
@@ -175,12 +167,8 @@ fn check_against_full_selection(state: &State, memo: &NarrowMemo) {
     debug_assert_eq!(plan.len(), memo.selected.len());
     for (target, (kept, signature)) in plan.into_iter().zip(&memo.selected) {
         let selection = crate::render::select(site, &lookup, target);
-        let version = state
-            .template_versions
-            .get(&selection.template)
-            .copied()
-            .unwrap_or(0);
+        let signature_now = selection.signature_in(site, &shared, &state.template_versions);
         debug_assert_eq!(selection.output, kept.output);
-        debug_assert_eq!(selection.signature(site, &shared, version), *signature);
+        debug_assert_eq!(signature_now, *signature);
     }
 }

@@ -103,11 +103,7 @@ impl NarrowMemo {
             .par_iter()
             .filter_map(|&position| {
                 let (selection, _) = &self.selected[position as usize];
-                let version = template_versions
-                    .get(&selection.template)
-                    .copied()
-                    .unwrap_or(0);
-                let signature = selection.signature(site, shared, version);
+                let signature = selection.signature_in(site, shared, template_versions);
                 let on_disk = signatures.get(&selection.output);
                 (on_disk != Some(&signature)).then_some((position as usize, signature))
             })

@@ -330,7 +330,7 @@ impl Session {
                 if !changed.is_empty() {
                     scope = Scope::Pages(changed.len());
                 }
-                if reloaded.bodies_only && !changed.is_empty() && changes.only_pages() {
+                if reloaded.nothing_moved && !changed.is_empty() && changes.only_pages() {
                     let narrow = (reloading, &mut timings);
                     if let Some(report) = narrow_rebuild(state, &self.output_dir, &changed, narrow)
                     {

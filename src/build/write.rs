@@ -234,12 +234,7 @@ pub(super) fn select_all(state: &mut State) -> Vec<(Selection, u64)> {
         .par_iter()
         .map(|&target| {
             let selection = render::select(site, &lookup, target);
-            let version = state
-                .template_versions
-                .get(&selection.template)
-                .copied()
-                .unwrap_or(0);
-            let signature = selection.signature(site, &state.shared, version);
+            let signature = selection.signature_in(site, &state.shared, &state.template_versions);
             (selection, signature)
         })
         .collect()
@@ -393,12 +388,7 @@ fn finish_live(
     copies: &[CopyJob],
 ) -> Result<RebuildReport, Errors> {
     let mut written = replace_copies(state, output_dir, touched, copies)?;
-    for pages_first in [true, false] {
-        made.par_iter()
-            .filter(|m| m.is_page == pages_first)
-            .filter_map(|m| m.output.as_ref())
-            .try_for_each(|o| output::replace_file(output_dir, &o.path, &o.bytes))?;
-    }
+    replace_made(output_dir, made)?;
     written.extend(made.iter().filter(|m| m.changed).map(|m| m.path.clone()));
     for file in made {
         state.hashes.insert(file.path.clone(), file.hash);
@@ -414,6 +404,19 @@ fn finish_live(
         files: state.hashes.len() + copies.len(),
         ..RebuildReport::default()
     })
+}
+
+/// Replaces in the live site every made file whose bytes changed, each
+/// atomically: pages first, then lists and feeds, so a reader following a
+/// fresh link finds the page.
+pub(super) fn replace_made(output_dir: &Path, made: &[Made]) -> Result<(), Error> {
+    for pages_first in [true, false] {
+        made.par_iter()
+            .filter(|m| m.is_page == pages_first)
+            .filter_map(|m| m.output.as_ref())
+            .try_for_each(|o| output::replace_file(output_dir, &o.path, &o.bytes))?;
+    }
+    Ok(())
 }
 
 /// Copies whose source is new, moved, or was itself edited.

@@ -37,7 +37,7 @@ pub struct Reloaded {
     /// slide and calendar show, such as `summary` or `address`): only its
     /// body and those fields changed, so no list, order, address, count,
     /// schedule or photo of the site moved.
-    pub bodies_only: bool,
+    pub nothing_moved: bool,
 }
 
 impl Site {
@@ -84,7 +84,7 @@ impl Site {
             return Err(errors);
         }
         let mut order_may_change = false;
-        let mut bodies_only = true;
+        let mut nothing_moved = true;
         let mut changed = Vec::with_capacity(fresh.len());
         for (index, page) in fresh {
             let old = &self.pages[index];
@@ -94,7 +94,7 @@ impl Site {
             let title_in_place = page.title == old.title || self.keeps_place(index, &page);
             let standing = |p: &Page| standing_meta(&p.meta, title_in_place);
             order_may_change |= standing(&page) != standing(old);
-            bodies_only &= title_in_place && same_standing(&page, old);
+            nothing_moved &= title_in_place && same_standing(&page, old);
             self.pages[index] = page;
             changed.push(index);
         }
@@ -107,7 +107,7 @@ impl Site {
         }
         Ok(Reload::Done(Reloaded {
             changed,
-            bodies_only,
+            nothing_moved,
         }))
     }
 

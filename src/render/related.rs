@@ -64,12 +64,18 @@ impl RelatedLists {
 
     fn scored(site: &Site, inputs: Vec<u64>) -> RelatedLists {
         let related = Related::new(site);
+        let lists = (0..site.pages.len())
+            .into_par_iter()
+            .map(|index| related.of(site, index))
+            .collect();
+        RelatedLists::made(site, lists, related, inputs)
+    }
+
+    /// The lists of `site`, with what they were made from.
+    fn made(site: &Site, lists: Vec<Vec<usize>>, related: Related, inputs: Vec<u64>) -> Self {
         RelatedLists {
             fingerprint: fingerprint_of(&inputs),
-            lists: (0..site.pages.len())
-                .into_par_iter()
-                .map(|index| related.of(site, index))
-                .collect(),
+            lists,
             related,
             inputs,
             keys: site.pages.iter().map(|p| p.source_key.clone()).collect(),
@@ -137,13 +143,7 @@ impl RelatedLists {
                 kept.unwrap_or_else(|| related.of(site, i))
             })
             .collect();
-        let patched = RelatedLists {
-            fingerprint: fingerprint_of(inputs),
-            lists,
-            related,
-            inputs: inputs.to_vec(),
-            keys: site.pages.iter().map(|p| p.source_key.clone()).collect(),
-        };
+        let patched = RelatedLists::made(site, lists, related, inputs.to_vec());
         debug_assert_eq!(patched.lists, RelatedLists::compute(site).lists);
         Some(patched)
     }

@@ -227,6 +227,18 @@ impl Selection {
             .chain(communities)
     }
 
+    /// [`Selection::signature`] with the version of its template looked up
+    /// in `template_versions` (a template not there counts as version 0).
+    pub fn signature_in(
+        &self,
+        site: &Site,
+        shared: &Shared,
+        template_versions: &std::collections::HashMap<String, u64>,
+    ) -> u64 {
+        let version = template_versions.get(&self.template).copied().unwrap_or(0);
+        self.signature(site, shared, version)
+    }
+
     /// A hash of everything the file is made from: the template (as
     /// `template_version`, which covers the templates it uses), the site
     /// value, its section, its page and every card it lists.

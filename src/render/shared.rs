@@ -160,10 +160,7 @@ impl Shared {
         stale.extend_from_slice(changed);
         stale.sort_unstable();
         stale.dedup();
-        let fresh: Vec<(usize, Card)> = stale.par_iter().map(|&i| (i, Card::of(site, i))).collect();
-        for (index, card) in fresh {
-            self.cards[index] = card;
-        }
+        self.refresh_cards(site, &stale);
         self.refresh_site_and_sections(site);
     }
 

@@ -7,14 +7,12 @@
 
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::content::site::Site;
 use crate::hash::hash_bytes;
 use crate::render::Output;
 use crate::search::documents::{self, Known};
-use crate::search::files::{DIR, entry, output, packed_output, version_of};
-use crate::search::memo::{IndexMemo, Memo, fresh};
+use crate::search::files::{entry, output, packed_output, version_of};
+use crate::search::memo::{IndexMemo, Memo, fresh, repacked};
 use crate::search::packed::Packer;
 
 /// The index files that changed when only the bodies of the pages `changed`
@@ -79,36 +77,27 @@ fn retokenise(site: &Site, index: &mut IndexMemo, ids: &[usize]) -> (Vec<Output>
     (outputs, touched)
 }
 
-/// The shards the retokenised pages touched, packed again (every shard if
-/// the shard count moved).
-fn remade_shards(index: &mut IndexMemo, mut touched: Vec<u32>) -> Vec<Output> {
-    if index.postings.shard_count() as usize != index.buckets.len() {
-        let postings = std::mem::take(&mut index.postings);
-        let (postings, buckets, shards) = fresh(postings);
-        index.postings = postings;
-        index.buckets = buckets;
-        index.shards = shards;
-        touched = (0..index.shards.len() as u32).collect();
-        index.shard_hashes = vec![0; index.shards.len()];
-    }
-    touched.sort_unstable();
-    touched.dedup();
-    let remade: Vec<(usize, Vec<u8>)> = touched
-        .par_iter()
-        .map_init(Packer::default, |packer, &bucket| {
-            let tokens = &index.buckets[bucket as usize];
-            (bucket as usize, packer.pack(&index.postings.shard(tokens)))
-        })
-        .collect();
+/// The shards the retokenised pages touched, packed again (every shard,
+/// made from scratch, if the shard count moved).
+fn remade_shards(index: &mut IndexMemo, touched: Vec<u32>) -> Vec<Output> {
+    let remade: Vec<(usize, Vec<u8>)> =
+        if index.postings.shard_count() as usize != index.buckets.len() {
+            let (postings, buckets, shards) = fresh(std::mem::take(&mut index.postings));
+            index.postings = postings;
+            index.buckets = buckets;
+            index.shards = Vec::new();
+            index.shard_hashes = vec![0; shards.len()];
+            shards.into_iter().enumerate().collect()
+        } else {
+            repacked(&index.postings, &index.buckets, touched)
+        };
+    index.shards.resize(index.shard_hashes.len(), Vec::new());
     remade
         .into_iter()
         .map(|(bucket, bytes)| {
             index.shard_hashes[bucket] = hash_bytes(&bytes);
             index.shards[bucket] = bytes.clone();
-            Output {
-                path: format!("{DIR}/s/{bucket}.dz"),
-                bytes,
-            }
+            packed_output(format!("s/{bucket}.dz"), bytes)
         })
         .collect()
 }

@@ -95,17 +95,26 @@ pub(super) fn patched(previous: IndexMemo, documents: &[Document]) -> Index {
     if postings.shard_count() as usize != buckets.len() {
         return fresh(postings);
     }
+    for (bucket, bytes) in repacked(&postings, &buckets, touched) {
+        shards[bucket] = bytes;
+    }
+    (postings, buckets, shards)
+}
+
+/// The shards `touched` (bucket numbers, in any order, repeats allowed)
+/// packed again from `postings`.
+pub(super) fn repacked(
+    postings: &Postings,
+    buckets: &[Vec<Token>],
+    mut touched: Vec<u32>,
+) -> Vec<(usize, Vec<u8>)> {
     touched.sort_unstable();
     touched.dedup();
-    let remade: Vec<(usize, Vec<u8>)> = touched
+    touched
         .par_iter()
         .map_init(Packer::default, |packer, &bucket| {
             let tokens = &buckets[bucket as usize];
             (bucket as usize, packer.pack(&postings.shard(tokens)))
         })
-        .collect();
-    for (bucket, bytes) in remade {
-        shards[bucket] = bytes;
-    }
-    (postings, buckets, shards)
+        .collect()
 }
