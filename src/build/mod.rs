@@ -8,6 +8,7 @@ pub mod output;
 mod record;
 mod selections;
 pub mod session;
+mod spare;
 pub mod staging;
 pub mod state;
 mod write;

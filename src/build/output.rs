@@ -4,6 +4,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::build::spare;
 use crate::error::{Error, Result};
 use crate::fs::absolute;
 use crate::lang::tr;
@@ -41,10 +42,16 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Copies one file into `dir` (a staging folder).
+/// Copies one file into `dir` (a staging folder). Whatever a recycled
+/// folder has at its path goes first: it may be an inode the live site
+/// shares, which must never change.
 pub(super) fn copy_one(dir: &Path, copy: &CopyJob) -> Result<()> {
     let target = safe_join(dir, &copy.to)?;
-    create_parent(&target)?;
+    spare::clear(&target);
+    if let Some(folder) = target.parent() {
+        spare::make_folders(dir, folder)
+            .map_err(|e| Error::io(folder, ("创建文件夹", "create the folder"), &e))?;
+    }
     match &copy.source {
         StaticSource::Disk(from) => copy_published(from, &target),
         StaticSource::Generated(from) => link_or_copy(from, &target),
@@ -109,14 +116,7 @@ pub fn remove_file(output_dir: &Path, relative: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(Error::io(&target, ("删除文件", "remove the file"), &e)),
     }
-    let mut dir = target.parent();
-    while let Some(current) = dir.filter(|d| *d != output_dir && d.starts_with(output_dir)) {
-        // Fails, harmlessly, as soon as a folder still holds something.
-        if std::fs::remove_dir(current).is_err() {
-            break;
-        }
-        dir = current.parent();
-    }
+    spare::remove_empty_folders(output_dir, &target);
     Ok(())
 }
 

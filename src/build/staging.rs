@@ -20,8 +20,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::build::output::{CopyJob, copy_one, create_parent, safe_join};
+use crate::build::output::{CopyJob, copy_one, safe_join};
 use crate::build::record::Record;
+use crate::build::spare::{self, Sweep};
 use crate::error::{Error, Result};
 use crate::fs::{WORK_DIR, absolute};
 use crate::lang::tr;
@@ -50,6 +51,9 @@ pub struct Staging {
     /// What the last build wrote, and what this one writes (only where
     /// the work folder is usable).
     record: Option<Record>,
+    /// When the folder is a recycled spare (`build::spare`): what was in
+    /// it, and what this build put there.
+    sweep: Option<Sweep>,
 }
 
 /// Where one output's staging and set-aside folders go.
@@ -96,6 +100,20 @@ impl Places {
             self.stem,
             std::process::id()
         ))
+    }
+
+    /// Where the spare site is kept (only in the work folder).
+    fn spare_dir(&self) -> Option<PathBuf> {
+        let work = self.work.as_ref()?;
+        Some(spare::spare_dir(work, &self.stem))
+    }
+
+    /// Keeps `site` as the spare if there is room, else sets it aside.
+    fn retire(&self, site: &Path) -> Result<()> {
+        match self.spare_dir() {
+            Some(spare) if spare::keep(site, &spare) => Ok(()),
+            _ => set_aside(site, self),
+        }
     }
 
     fn old_dir(&self) -> PathBuf {
@@ -154,10 +172,19 @@ impl Staging {
         recover(&output, &places)?;
         let dir = places.staging_dir();
         remove_if_present(&dir)?;
-        std::fs::create_dir_all(&dir)
+        std::fs::create_dir_all(places.staging.as_path())
             .map_err(|e| Error::io(&dir, ("创建暂存文件夹", "create the staging folder"), &e))?;
+        let recycled = places
+            .spare_dir()
+            .is_some_and(|spare| spare::take(&spare, &dir, COMPLETE));
+        if !recycled {
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                Error::io(&dir, ("创建暂存文件夹", "create the staging folder"), &e)
+            })?;
+        }
         let record = places.work.as_ref().map(|work| Record::open(work, &output));
         Ok(Staging {
+            sweep: recycled.then(|| Sweep::start(&dir)),
             dir,
             output,
             places,
@@ -176,7 +203,6 @@ impl Staging {
     /// with the file on disk. `hash` is the output's content hash.
     pub fn write(&self, output: &Output, unchanged: Option<bool>, hash: u64) -> Result<()> {
         let target = safe_join(&self.dir, &output.path)?;
-        create_parent(&target)?;
         let previous = self.output.join(&output.path);
         let recorded = match (unchanged, &self.record) {
             (None, Some(record)) => record.unchanged(&output.path, hash, &previous),
@@ -185,10 +211,16 @@ impl Staging {
         let unchanged = unchanged
             .or(recorded.map(|_| true))
             .unwrap_or_else(|| std::fs::read(&previous).is_ok_and(|old| old == output.bytes));
-        let linked = unchanged && std::fs::hard_link(&previous, &target).is_ok();
+        let linked = unchanged && self.link_previous(&previous, &target);
         if !linked {
-            std::fs::write(&target, &output.bytes)
+            if self.sweep.is_some() {
+                spare::clear(&target);
+            }
+            spare::with_folders(&self.dir, &target, |t| std::fs::write(t, &output.bytes))
                 .map_err(|e| Error::io(&target, ("写入文件", "write the file"), &e))?;
+        }
+        if let Some(sweep) = &self.sweep {
+            sweep.placed(&output.path);
         }
         if let Some(record) = &self.record {
             let known = recorded.filter(|_| linked);
@@ -198,10 +230,26 @@ impl Staging {
         Ok(())
     }
 
+    /// Puts the current site's file `previous` at `target` (already there
+    /// when a recycled folder has it from the staging before). False when
+    /// it cannot be linked.
+    fn link_previous(&self, previous: &Path, target: &Path) -> bool {
+        if self.sweep.is_some() {
+            if spare::same_file(previous, target) {
+                return true;
+            }
+            spare::clear(target);
+        }
+        spare::with_folders(&self.dir, target, |t| std::fs::hard_link(previous, t)).is_ok()
+    }
+
     /// Copies static files, section assets and bundle files, in parallel.
     pub fn copy_all(&self, copies: &[CopyJob]) -> Result<()> {
         copies.par_iter().try_for_each(|copy| {
             copy_one(&self.dir, copy)?;
+            if let Some(sweep) = &self.sweep {
+                sweep.placed(&copy.to);
+            }
             self.written.fetch_add(1, Ordering::Relaxed);
             Ok(())
         })
@@ -216,6 +264,9 @@ impl Staging {
     /// one's and any a killed build left), for the caller to remove when
     /// nobody is waiting: deleting a big tree takes seconds.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        if let Some(sweep) = self.sweep.take() {
+            sweep.finish(&self.dir)?;
+        }
         let complete = self.dir.join(COMPLETE);
         std::fs::write(&complete, b"")
             .map_err(|e| Error::io(&complete, ("写入文件", "write the file"), &e))?;
@@ -230,13 +281,16 @@ impl Staging {
             std::fs::rename(&self.dir, &self.output).map_err(placed)?;
         } else if exchange(&self.dir, &self.output).is_ok() {
             // The staging path now holds the previous site.
-            set_aside(&self.dir, &self.places)?;
+            self.places.retire(&self.dir)?;
         } else {
             let old = self.places.old_dir();
             set_aside(&self.output, &self.places)?;
             if let Err(e) = std::fs::rename(&self.dir, &self.output) {
                 let _ = std::fs::rename(&old, &self.output);
                 return Err(placed(e));
+            }
+            if let Some(spare) = self.places.spare_dir() {
+                spare::keep(&old, &spare);
             }
         }
         self.committed = true;
@@ -251,8 +305,20 @@ impl Staging {
 }
 
 impl Drop for Staging {
+    /// An unfinished staging folder becomes the spare (nothing in a spare
+    /// is trusted), or is deleted when there already is one.
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        if let Some(sweep) = self.sweep.take() {
+            sweep.wait();
+        }
+        let kept = self
+            .places
+            .spare_dir()
+            .is_some_and(|spare| spare::keep(&self.dir, &spare));
+        if !kept {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
@@ -465,23 +531,18 @@ mod tests {
     }
 
     #[test]
-    fn replaces_the_previous_site_whole_and_sets_it_aside_under_linju() {
+    fn replaces_the_previous_site_whole_and_keeps_it_under_linju() {
         let (dir, out) = site();
         assert!(write_site(dir.path(), &out, "old.html").is_empty());
         let stale = write_site(dir.path(), &out, "new.html");
         assert!(out.join("new.html").is_file());
         assert!(!out.join("old.html").exists());
         assert!(!out.join(COMPLETE).exists(), "the marker is not published");
-        assert_eq!(stale.len(), 1);
+        assert!(stale.is_empty(), "{stale:?}");
         assert!(
-            stale[0].starts_with(dir.path().join(".linju/old")),
-            "{stale:?}"
+            dir.path().join(".linju/spare/public/old.html").is_file(),
+            "kept as the spare, for the next build to stage into"
         );
-        assert!(
-            stale[0].join("old.html").is_file(),
-            "set aside, not yet deleted"
-        );
-        remove_stale(&stale).unwrap();
         // Beside the site's own files: only the output and the work folder,
         // which git ignores.
         assert_eq!(names(dir.path()), [".linju", "public"]);
@@ -492,7 +553,26 @@ mod tests {
     }
 
     #[test]
-    fn an_abandoned_staging_folder_removes_itself() {
+    fn a_previous_site_is_set_aside_when_there_is_a_spare_already() {
+        let (dir, out) = site();
+        write_site(dir.path(), &out, "old.html");
+        let staging = Staging::begin(dir.path(), &out).unwrap();
+        // Another build's spare, kept while this one ran.
+        std::fs::create_dir_all(dir.path().join(".linju/spare/public")).unwrap();
+        staging.write(&page("new.html"), None, 0).unwrap();
+        let stale = staging.commit().unwrap();
+        assert_eq!(stale.len(), 1);
+        assert!(
+            stale[0].starts_with(dir.path().join(".linju/old")),
+            "{stale:?}"
+        );
+        assert!(stale[0].join("old.html").is_file(), "not yet deleted");
+        remove_stale(&stale).unwrap();
+        assert!(!stale[0].exists());
+    }
+
+    #[test]
+    fn an_abandoned_staging_folder_never_reaches_the_output() {
         let (dir, out) = site();
         write_site(dir.path(), &out, "good.html");
         {
@@ -500,6 +580,7 @@ mod tests {
             staging.write(&page("half.html"), None, 0).unwrap();
         }
         assert!(out.join("good.html").is_file());
+        assert!(!out.join("half.html").exists());
         assert!(names(&dir.path().join(".linju/staging")).is_empty());
     }
 
