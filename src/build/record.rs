@@ -19,11 +19,29 @@ use crate::error::Result;
 const HEADER: &str = "linju-output-record 1";
 
 /// One file as a build left it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Entry {
     hash: u64,
     len: u64,
     modified_ns: u128,
+    /// The file's disk and inode, when it was just looked at (not kept in
+    /// the record, not compared).
+    file: Option<(u64, u64)>,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        (self.hash, self.len, self.modified_ns) == (other.hash, other.len, other.modified_ns)
+    }
+}
+
+impl Eq for Entry {}
+
+impl Entry {
+    /// The disk and inode of the file, if it was looked at.
+    pub fn file(&self) -> Option<(u64, u64)> {
+        self.file
+    }
 }
 
 /// The record of one output folder: the last build's, and the one this
@@ -95,7 +113,19 @@ fn entry_of(file: &Path, hash: u64) -> Option<Entry> {
         hash,
         len: metadata.len(),
         modified_ns: modified.as_nanos(),
+        file: file_id(&metadata),
     })
+}
+
+#[cfg(unix)]
+fn file_id(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// The entries of a record of `output`; nothing if it is of another.
@@ -118,6 +148,7 @@ fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
                     hash,
                     len,
                     modified_ns,
+                    file: None,
                 },
             ))
         })

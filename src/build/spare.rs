@@ -201,18 +201,21 @@ fn remove_files_on_the_way(root: &Path, folder: &Path) {
     }
 }
 
-/// Whether two paths are the same file (the same inode on the same disk).
+/// Whether `target` is the file `previous` (the same inode on the same
+/// disk); `known` is `previous`'s disk and inode when already looked up.
 #[cfg(unix)]
-pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+pub(super) fn same_file(previous: &Path, known: Option<(u64, u64)>, target: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => a.is_file() && a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
+    let id = |m: std::fs::Metadata| m.is_file().then(|| (m.dev(), m.ino()));
+    let Some(target) = std::fs::symlink_metadata(target).ok().and_then(id) else {
+        return false;
+    };
+    let previous = known.or_else(|| std::fs::symlink_metadata(previous).ok().and_then(id));
+    previous == Some(target)
 }
 
 #[cfg(not(unix))]
-pub(super) fn same_file(_: &Path, _: &Path) -> bool {
+pub(super) fn same_file(_: &Path, _: Option<(u64, u64)>, _: &Path) -> bool {
     false
 }
 

@@ -211,7 +211,8 @@ impl Staging {
         let unchanged = unchanged
             .or(recorded.map(|_| true))
             .unwrap_or_else(|| std::fs::read(&previous).is_ok_and(|old| old == output.bytes));
-        let linked = unchanged && self.link_previous(&previous, &target);
+        let known = recorded.and_then(|entry| entry.file());
+        let linked = unchanged && self.link_previous(&previous, known, &target);
         if !linked {
             if self.sweep.is_some() {
                 spare::clear(&target);
@@ -231,11 +232,12 @@ impl Staging {
     }
 
     /// Puts the current site's file `previous` at `target` (already there
-    /// when a recycled folder has it from the staging before). False when
-    /// it cannot be linked.
-    fn link_previous(&self, previous: &Path, target: &Path) -> bool {
+    /// when a recycled folder has it from the staging before; `known` is
+    /// `previous`'s disk and inode if looked up). False when it cannot be
+    /// linked.
+    fn link_previous(&self, previous: &Path, known: Option<(u64, u64)>, target: &Path) -> bool {
         if self.sweep.is_some() {
-            if spare::same_file(previous, target) {
+            if spare::same_file(previous, known, target) {
                 return true;
             }
             spare::clear(target);
