@@ -58,4 +58,4 @@ pub use options::{BuildOptions, Progress, ProgressFn};
 pub use scaffold::{Initialised, NewPage, init, new_page};
 pub use search::unpack as unpack_search_file;
 pub use serve::{Address, LiveEvent, serve, watch};
-pub use timings::{Phase, Timings, peak_resident_kb};
+pub use timings::{Phase, TemplateTime, Timings, peak_resident_kb};

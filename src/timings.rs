@@ -20,11 +20,28 @@ pub struct Phase {
     pub peak_kb: Option<u64>,
 }
 
+/// What one template cost: the files rendered with it and the time they
+/// took (making their template values and running the template, not
+/// writing them), like Hugo's template metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateTime {
+    /// The template's name (`page.html`, `section.html`...).
+    pub name: String,
+    /// Files rendered with it.
+    pub files: usize,
+    /// Their time, summed over threads.
+    pub total: Duration,
+    /// The slowest of them.
+    pub slowest: Duration,
+}
+
 /// The phases of one build, in the order they ended.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Timings {
     /// The phases.
     pub phases: Vec<Phase>,
+    /// The templates that rendered files, the costliest first.
+    pub templates: Vec<TemplateTime>,
 }
 
 impl Timings {
@@ -54,9 +71,30 @@ impl Timings {
         }
     }
 
-    /// Adds the phases of `other` after these.
+    /// Adds the phases of `other` after these, and its templates.
     pub fn extend(&mut self, other: Timings) {
         self.phases.extend(other.phases);
+        self.templates.extend(other.templates);
+    }
+
+    /// Records what each template cost, from `(template, time)` of every
+    /// file rendered.
+    pub fn record_templates<'a>(&mut self, files: impl Iterator<Item = (&'a str, Duration)>) {
+        let mut by_name: std::collections::HashMap<&str, TemplateTime> = Default::default();
+        for (name, time) in files {
+            let entry = by_name.entry(name).or_insert_with(|| TemplateTime {
+                name: name.to_string(),
+                files: 0,
+                total: Duration::ZERO,
+                slowest: Duration::ZERO,
+            });
+            entry.files += 1;
+            entry.total += time;
+            entry.slowest = entry.slowest.max(time);
+        }
+        let mut templates: Vec<TemplateTime> = by_name.into_values().collect();
+        templates.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
+        self.templates = templates;
     }
 }
 
@@ -72,6 +110,30 @@ pub fn peak_resident_kb() -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_are_summed_by_name_the_costliest_first() {
+        let mut timings = Timings::default();
+        let ms = Duration::from_millis;
+        let files = [
+            ("page.html", ms(2)),
+            ("section.html", ms(9)),
+            ("page.html", ms(5)),
+        ];
+        timings.record_templates(files.into_iter());
+        let rows: Vec<(&str, usize, Duration, Duration)> = timings
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.files, t.total, t.slowest))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("section.html", 1, ms(9), ms(9)),
+                ("page.html", 2, ms(7), ms(5))
+            ]
+        );
+    }
 
     #[test]
     fn phases_keep_their_order_and_a_peak() {

@@ -59,6 +59,9 @@ pub(super) struct Made {
     pub(super) photos: Vec<String>,
     /// How long writing it took (a staging sink writes as it renders).
     pub(super) write_time: Duration,
+    /// For a file rendered from a template: the template, and how long
+    /// making its values and rendering took.
+    pub(super) rendered_with: Option<(String, Duration)>,
     /// A page's own file (written before lists on a live site).
     pub(super) is_page: bool,
 }
@@ -202,6 +205,10 @@ fn render_and_index(
     timings.record("render", rendering.elapsed());
     if let Ok(made) = &rendered {
         timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
+        timings.record_templates(made.iter().filter_map(|m| {
+            let (template, time) = m.rendered_with.as_ref()?;
+            Some((template.as_str(), *time))
+        }));
     }
     timings.record("search", search_time);
     (join_made(rendered, early), search)
@@ -250,9 +257,12 @@ pub(super) fn render_templates(
     let results: Vec<Result<Made, Error>> = chosen
         .par_iter()
         .map(|(selection, signature)| {
+            let started = Instant::now();
             let Rendered { output, photos } =
                 render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
+            let render_time = started.elapsed();
             let mut made = put(state, sink, output)?;
+            made.rendered_with = Some((selection.template.clone(), render_time));
             made.signature = Some(*signature);
             made.photos = photos;
             made.is_page = selection.is_page();
@@ -310,6 +320,7 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
         photos: Vec::new(),
         is_page: false,
         write_time: started.elapsed(),
+        rendered_with: None,
     })
 }
 

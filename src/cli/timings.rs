@@ -32,6 +32,53 @@ pub fn print(timings: &linju::Timings, total: Duration, lang: linju::Lang) {
     }
     let peak = linju::peak_resident_kb().map_or_else(|| "-".to_string(), megabytes);
     eprintln!("{:<28} {:>10} {:>12}", "total", shown(total), peak);
+    print_templates(&timings.templates, lang);
+}
+
+/// What each template cost, the costliest first (after a blank line), so
+/// a theme change that slows the build shows which template did it.
+fn print_templates(templates: &[linju::TemplateTime], lang: linju::Lang) {
+    if templates.is_empty() {
+        return;
+    }
+    let (template, files, total, mean, slowest, note) = match lang {
+        linju::Lang::Zh => (
+            "模板",
+            "文件数",
+            "合计",
+            "平均",
+            "最慢",
+            "（用时为各线程合计）",
+        ),
+        linju::Lang::En => (
+            "template",
+            "files",
+            "total",
+            "mean",
+            "slowest",
+            "(times summed over threads)",
+        ),
+    };
+    eprintln!();
+    eprintln!(
+        "{} {} {} {} {} {note}",
+        left(template, 28),
+        right(files, 8),
+        right(total, 10),
+        right(mean, 10),
+        right(slowest, 10)
+    );
+    for t in templates {
+        let count = u32::try_from(t.files).unwrap_or(u32::MAX).max(1);
+        eprintln!(
+            "{:<28} {:>8} {:>10} {:>10} {:>10}",
+            t.name,
+            t.files,
+            shown(t.total),
+            fine(t.total / count),
+            fine(t.slowest)
+        );
+    }
 }
 
 /// `text` padded on the right to `columns` terminal columns (a Chinese
@@ -52,6 +99,15 @@ fn shown(time: Duration) -> String {
         format!("{:.1} s", time.as_secs_f64())
     } else {
         format!("{} ms", time.as_millis())
+    }
+}
+
+/// A short time, in microseconds below a millisecond.
+fn fine(time: Duration) -> String {
+    if time.as_micros() < 1000 {
+        format!("{} µs", time.as_micros())
+    } else {
+        shown(time)
     }
 }
 

@@ -50,12 +50,17 @@ fn bad_clock_value_is_explained() {
 
 /// `--timings` prints every phase of a build once, in the order they ran,
 /// with a time and a peak memory, on stderr; stdout stays the summary.
+/// Then, after a blank line, each template with the files it rendered and
+/// their time, the costliest first.
 #[test]
 fn timings_name_each_phase_with_its_time_and_memory() {
     let site = TestSite::fixture("basic");
     let run = site.build(&["--timings"]).ok();
     let stderr = run.stderr();
-    let rows: Vec<&str> = stderr.lines().collect();
+    let (phases, templates) = stderr
+        .split_once("\n\n")
+        .expect("a blank line before the templates");
+    let rows: Vec<&str> = phases.lines().collect();
     assert!(rows[0].starts_with("阶段"), "{stderr}");
     let names: Vec<&str> = rows[1..]
         .iter()
@@ -86,6 +91,32 @@ fn timings_name_each_phase_with_its_time_and_memory() {
         assert!(row.contains(" MB"), "no memory: {row}");
     }
     assert!(!run.stdout().contains("阶段"));
+
+    let rows: Vec<&str> = templates.lines().collect();
+    assert!(
+        rows[0].starts_with("模板") && rows[0].contains("文件数"),
+        "{templates}"
+    );
+    let mut files_by_template = std::collections::BTreeMap::new();
+    for row in &rows[1..] {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert!(cells[0].ends_with(".html"), "{row}");
+        files_by_template.insert(cells[0], cells[1].parse::<usize>().unwrap());
+        assert!(row.contains("µs") || row.contains(" ms"), "no time: {row}");
+    }
+    // Every page of the fixture is rendered with its type's template, and
+    // the home page with index.html, once.
+    assert_eq!(files_by_template.get("index.html"), Some(&1), "{templates}");
+    let rendered: usize = files_by_template.values().sum();
+    let html_files = walkdir::WalkDir::new(site.public())
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert!(
+        rendered <= html_files && rendered > html_files / 2,
+        "{rendered} of {html_files}"
+    );
 }
 
 /// The benchmark's floor: `--read-only` reads and renders every page's
