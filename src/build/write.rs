@@ -59,9 +59,10 @@ pub(super) struct Made {
     pub(super) photos: Vec<String>,
     /// How long writing it took (a staging sink writes as it renders).
     pub(super) write_time: Duration,
-    /// For a file rendered from a template: the template, and how long
-    /// making its values and rendering took.
-    pub(super) rendered_with: Option<(String, Duration)>,
+    /// For a file rendered from a template: its place among the files
+    /// chosen to render (which says its template), and how long making its
+    /// values and rendering took.
+    pub(super) rendered_with: Option<(usize, Duration)>,
     /// A page's own file (written before lists on a live site).
     pub(super) is_page: bool,
 }
@@ -206,8 +207,8 @@ fn render_and_index(
     if let Ok(made) = &rendered {
         timings.record_summed("write", made.iter().map(|m| m.write_time).sum());
         timings.record_templates(made.iter().filter_map(|m| {
-            let (template, time) = m.rendered_with.as_ref()?;
-            Some((template.as_str(), *time))
+            let (place, time) = m.rendered_with?;
+            Some((chosen.get(place)?.0.template.as_str(), time))
         }));
     }
     timings.record("search", search_time);
@@ -256,13 +257,14 @@ pub(super) fn render_templates(
 ) -> Result<Vec<Made>, Errors> {
     let results: Vec<Result<Made, Error>> = chosen
         .par_iter()
-        .map(|(selection, signature)| {
+        .enumerate()
+        .map(|(place, (selection, signature))| {
             let started = Instant::now();
             let Rendered { output, photos } =
                 render::render_selection(&state.site, &state.shared, &state.tera, selection)?;
             let render_time = started.elapsed();
             let mut made = put(state, sink, output)?;
-            made.rendered_with = Some((selection.template.clone(), render_time));
+            made.rendered_with = Some((place, render_time));
             made.signature = Some(*signature);
             made.photos = photos;
             made.is_page = selection.is_page();
