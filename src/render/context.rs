@@ -10,6 +10,7 @@ use crate::content::{Page, PageType, Section};
 use crate::dates;
 use crate::markdown;
 use crate::render::calendar::CALENDAR_FILE;
+use crate::render::card_refs::{self, CardRefs};
 
 /// The five steps of a council matter, with the labels residents read.
 const COUNCIL_STEPS: [(&str, &str); 5] = [
@@ -134,7 +135,14 @@ fn digits_only(text: &str) -> String {
 pub fn page_card(site: &Site, page: &Page) -> Value {
     let mut value = serde_json::to_value(&*page.meta).unwrap_or_else(|_| json!({}));
     if let Some(map) = value.as_object_mut() {
-        for (key, field) in card_fields(site, page) {
+        let (before, after) = card_fields(site, page);
+        let tags = page.meta.tags.iter().map(|t| card_refs::tag_json(site, t));
+        let shared = [
+            ("section", card_refs::section_json(site, page.section)),
+            ("community", card_refs::community_json(site, page.community)),
+            ("tags", Value::Array(tags.collect())),
+        ];
+        for (key, field) in before.into_iter().chain(shared).chain(after) {
             map.insert(key.to_string(), field);
         }
     }
@@ -143,26 +151,50 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
 
 /// The same card as a template value, built straight from the page: a
 /// district's site holds one per page for its whole build, and going
-/// through JSON gave each a copy of every key on the heap.
-pub fn page_card_value(site: &Site, page: &Page) -> tera::Value {
+/// through JSON gave each a copy of every key on the heap. Its section,
+/// community and tags come from `refs`, shared with every other card.
+pub fn page_card_value(site: &Site, page: &Page, refs: &CardRefs) -> tera::Value {
     let mut map = tera::Value::from_serializable(&*page.meta)
         .into_map()
         .unwrap_or_default();
-    for (key, field) in card_fields(site, page) {
-        let field = match field {
-            Value::Null => tera::Value::none(),
-            Value::Bool(b) => tera::Value::from(b),
-            Value::String(text) => tera::Value::from(text),
-            other => tera::Value::from_serializable(&other),
-        };
+    let (before, after) = card_fields(site, page);
+    let shared = [
+        ("section", refs.section(site, page.section)),
+        ("community", refs.community(site, page.community)),
+        ("tags", refs.tags(site, &page.meta.tags)),
+    ];
+    // In this order, which templates that list a card's fields see.
+    let fields = before
+        .into_iter()
+        .map(|(key, field)| (key, json_to_template(field)))
+        .chain(shared)
+        .chain(
+            after
+                .into_iter()
+                .map(|(key, field)| (key, json_to_template(field))),
+        );
+    for (key, field) in fields {
         map.insert(tera::value::Key::Str(key), field);
     }
     // Re-collected into a map of exactly its size.
     tera::Value::from(map)
 }
 
-/// What linju adds to a page's front matter in its card.
-fn card_fields(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
+fn json_to_template(field: Value) -> tera::Value {
+    match field {
+        Value::Null => tera::Value::none(),
+        Value::Bool(b) => tera::Value::from(b),
+        Value::String(text) => tera::Value::from(text),
+        other => tera::Value::from_serializable(&other),
+    }
+}
+
+/// A card's fields (as JSON).
+type Fields = Vec<(&'static str, Value)>;
+
+/// What linju adds to a page's front matter in its card, but for its
+/// section, community and tags, which go between the two lists.
+fn card_fields(site: &Site, page: &Page) -> (Fields, Fields) {
     let config = &site.config;
     let section = &site.sections[page.section];
     let asset_base = page.asset_base(&section.path);
@@ -185,7 +217,7 @@ fn card_fields(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
     let cover_permalink = og_image
         .as_deref()
         .map(|c| absolute_url(&config.base_url, c));
-    let mut fields = vec![
+    let before = vec![
         ("title", json!(page.title)),
         ("slug", json!(page.slug)),
         ("path", json!(page.path)),
@@ -204,18 +236,14 @@ fn card_fields(site: &Site, page: &Page) -> Vec<(&'static str, Value)> {
         ("cover", json!(cover)),
         ("cover_image", json!(page.cover_image)),
         ("cover_permalink", json!(cover_permalink)),
-        (
-            "section",
-            json!({"title": section.title, "url": config.url_path(&section.path)}),
-        ),
-        ("community", community_ref(site, page.community)),
-        ("tags", tag_refs(site, &page.meta.tags)),
+    ];
+    let mut after = vec![
         ("expired", json!(is_expired(site, page))),
         ("upcoming", json!(is_upcoming(site, page))),
     ];
-    fields.extend(event_facts(page));
-    fields.extend(super::station::station_facts(site, page));
-    fields
+    after.extend(event_facts(page));
+    after.extend(super::station::station_facts(site, page));
+    (before, after)
 }
 
 fn event_facts(page: &Page) -> [(&'static str, Value); 6] {
@@ -299,24 +327,6 @@ pub fn is_upcoming(site: &Site, page: &Page) -> bool {
         (None, Some(date)) => date.date() >= site.now.date(),
         (None, None) => false,
     }
-}
-
-fn community_ref(site: &Site, community: Option<usize>) -> Value {
-    community.map_or(Value::Null, |i| {
-        let page = &site.pages[i];
-        json!({"title": page.title, "slug": page.slug, "url": site.config.url_path(&page.path)})
-    })
-}
-
-fn tag_refs(site: &Site, tags: &[String]) -> Value {
-    let refs: Vec<Value> = tags
-        .iter()
-        .map(|tag| {
-            let slug = crate::slugs::slugify(tag);
-            json!({"name": tag, "slug": slug, "url": site.config.url_path(&format!("tags/{slug}/"))})
-        })
-        .collect();
-    Value::Array(refs)
 }
 
 /// The five steps with labels; the first step not done is `current`.

@@ -11,6 +11,7 @@
 
 pub mod aliases;
 pub mod calendar;
+pub mod card_refs;
 pub mod charts;
 pub mod context;
 pub mod feeds;

@@ -12,6 +12,7 @@ use serde_json::Value;
 use crate::content::Page;
 use crate::content::site::Site;
 use crate::hash::{fingerprint, hash_json};
+use crate::render::card_refs::CardRefs;
 use crate::render::context::{
     is_expired, is_upcoming, page_card_value, section_brief, section_value, site_value,
 };
@@ -58,10 +59,11 @@ pub(super) struct SectionValues {
 }
 
 impl Card {
-    /// Page `index`'s card, made from scratch.
-    fn of(site: &Site, index: usize) -> Card {
+    /// Page `index`'s card, made from scratch (with the values it shares
+    /// from `refs`).
+    fn of(site: &Site, index: usize, refs: &CardRefs) -> Card {
         let page = &site.pages[index];
-        let card = page_card_value(site, page);
+        let card = page_card_value(site, page, refs);
         let hash = hash_json(&card);
         let mut hasher = fingerprint();
         hash.hash(&mut hasher);
@@ -115,9 +117,10 @@ fn same_card_inputs(site: &Site, page: &Page, old_site: &Site, old: &Page) -> bo
 impl Shared {
     /// Computes every value from scratch.
     pub fn compute(site: &Site) -> Shared {
+        let refs = CardRefs::new(site);
         let cards = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| Card::of(site, i))
+            .map(|i| Card::of(site, i, &refs))
             .collect();
         Shared::with_cards(site, cards)
     }
@@ -133,6 +136,7 @@ impl Shared {
             .enumerate()
             .map(|(i, p)| (p.source_key.as_str(), i))
             .collect();
+        let refs = CardRefs::new(site);
         let cards = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -143,7 +147,7 @@ impl Shared {
                 });
                 match reusable {
                     Some(&j) => old.cards[j].clone(),
-                    None => Card::of(site, i),
+                    None => Card::of(site, i, &refs),
                 }
             })
             .collect();
@@ -169,9 +173,11 @@ impl Shared {
     /// and photos are as before, so no other card, no section, no count and
     /// no time flag can have moved (the caller makes sure of that).
     pub fn refresh_cards(&mut self, site: &Site, changed: &[usize]) {
+        // A few cards: their shared values are made for them alone.
+        let refs = CardRefs::default();
         let fresh: Vec<(usize, Card)> = changed
             .par_iter()
-            .map(|&i| (i, Card::of(site, i)))
+            .map(|&i| (i, Card::of(site, i, &refs)))
             .collect();
         for (index, card) in fresh {
             self.cards[index] = card;
