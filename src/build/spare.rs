@@ -32,6 +32,10 @@ pub(super) fn spare_dir(work: &Path, stem: &str) -> PathBuf {
 /// killed swap may have left in it. False when there is no spare (or
 /// another build took it first).
 pub(super) fn take(spare: &Path, staging: &Path, marker: &str) -> bool {
+    // Anything but a folder there (put by hand) is left alone.
+    if !std::fs::symlink_metadata(spare).is_ok_and(|m| m.is_dir()) {
+        return false;
+    }
     let _ = std::fs::remove_file(spare.join(marker));
     std::fs::rename(spare, staging).is_ok()
 }
@@ -336,6 +340,19 @@ mod tests {
             std::fs::read_to_string(spare.join("shared.html")).unwrap(),
             "v1"
         );
+    }
+
+    #[test]
+    fn a_spare_that_is_not_a_folder_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path(), dir.path().join("public"));
+        build(root, &out, &[("a.html", "a")]);
+        let spare = spare_dir(&root.join(".linju"), "public");
+        std::fs::create_dir_all(spare.parent().unwrap()).unwrap();
+        std::fs::write(&spare, "not a site").unwrap();
+        build(root, &out, &[("b.html", "b")]);
+        assert_eq!(tree(&out), expected(&[("b.html", Some("b"))]));
+        assert_eq!(std::fs::read_to_string(&spare).unwrap(), "not a site");
     }
 
     #[test]
