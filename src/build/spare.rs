@@ -74,9 +74,9 @@ impl Sweep {
 
     /// Notes a file this build put at `relative`.
     pub(super) fn placed(&self, relative: &str) {
-        if let Ok(mut placed) = self.placed.lock() {
-            placed.push(PathBuf::from(relative));
-        }
+        // Even past a poisoned lock: a file left out here would be swept.
+        let mut placed = self.placed.lock().unwrap_or_else(|e| e.into_inner());
+        placed.push(PathBuf::from(relative));
     }
 
     /// Waits for the listing, for a folder about to move.
