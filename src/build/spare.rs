@@ -150,16 +150,16 @@ pub(super) fn remove_empty_folders(dir: &Path, file: &Path) {
 
 /// Clears the path of a file about to be written in a recycled folder:
 /// the file there (possibly the live site's inode), or a folder where the
-/// new site has a file.
+/// new site has a file. One system call when it is a file or nothing.
 pub(super) fn clear(target: &Path) {
-    match std::fs::symlink_metadata(target) {
-        Ok(meta) if meta.is_dir() => {
-            let _ = std::fs::remove_dir_all(target);
+    match std::fs::remove_file(target) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => {}
+        Err(_) => {
+            if std::fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
+                let _ = std::fs::remove_dir_all(target);
+            }
         }
-        Ok(_) => {
-            let _ = std::fs::remove_file(target);
-        }
-        Err(_) => {}
     }
 }
 

@@ -172,8 +172,13 @@ impl Staging {
         recover(&output, &places)?;
         let dir = places.staging_dir();
         remove_if_present(&dir)?;
-        std::fs::create_dir_all(places.staging.as_path())
-            .map_err(|e| Error::io(&dir, ("创建暂存文件夹", "create the staging folder"), &e))?;
+        std::fs::create_dir_all(&places.staging).map_err(|e| {
+            Error::io(
+                &places.staging,
+                ("创建暂存文件夹", "create the staging folder"),
+                &e,
+            )
+        })?;
         let recycled = places
             .spare_dir()
             .is_some_and(|spare| spare::take(&spare, &dir, COMPLETE));
