@@ -465,9 +465,16 @@ fn two_hours_of_a_playlist_with_a_video_leave_the_page_as_small_as_it_started() 
         videos >= 20,
         "the clip came round {videos} times in two hours"
     );
+    // The player's own script is inline and writes `<video` too; only
+    // elements count.
+    let elements = late
+        .split("<script")
+        .map(|part| part.find("</script>").map_or(part, |end| &part[end..]))
+        .map(|part| part.matches("<video").count())
+        .sum::<usize>();
     assert!(
-        late.matches("<video").count() <= 2,
-        "a video element per buffer at most"
+        elements <= 2,
+        "{elements} video elements, one per buffer at most"
     );
 }
 
