@@ -212,6 +212,9 @@ pub struct Page {
     pub is_bundle: bool,
     /// The processed versions of its `cover:` photo, if it has one beside it.
     pub cover_image: Option<crate::images::Picture>,
+    /// Numbers in its file that may be personal (see `content::privacy`);
+    /// none for a spreadsheet's row, the office's own register.
+    pub numbers: Vec<privacy::NumberSeen>,
 }
 
 impl Page {

@@ -43,84 +43,128 @@ fn public_numbers_of_site(site: &Site) -> HashSet<String> {
 }
 
 fn scan_page(root: &Path, page: &Page, site_public: &HashSet<String>) -> Vec<Error> {
-    let mut findings = Vec::new();
-    // A row of a spreadsheet (`data:`) is the office's own register, not
-    // a writer's text: its file is the whole table, which is not scanned.
-    if page.file.extension().is_none_or(|e| e != "md") {
-        return findings;
-    }
-    let text = std::fs::read_to_string(root.join(&page.file)).unwrap_or_default();
     let allowed: Vec<String> = page
         .meta
         .public_numbers
         .iter()
         .map(|n| digits_of(n))
         .collect();
+    let mut findings: Vec<Error> = page
+        .numbers
+        .iter()
+        .filter(|n| !allowed.contains(&n.digits) && !site_public.contains(&n.digits))
+        .filter_map(|n| {
+            let kind = classify(&n.digits)?;
+            Some(finding(&page.file, n.line, kind, &n.written))
+        })
+        .collect();
+    findings.extend(revealing_photos(root, page));
+    findings
+}
+
+/// A number in a page's file that may be personal, with its file line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberSeen {
+    line: usize,
+    written: String,
+    digits: String,
+}
+
+/// The numbers of a page file (front matter and body) long enough to be a
+/// resident ID, a mobile or a bank card, found while the page loads (the
+/// scan after a build used to read every page again). The `phone:` and
+/// `public_numbers:` lines declare public numbers and are skipped. Most
+/// pages have none, so this is usually an empty list.
+pub fn numbers_of_file(text: &str) -> Vec<NumberSeen> {
+    let mut seen = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let key = line.split_once(':').map(|(key, _)| key.trim());
         if matches!(key, Some("phone" | "public_numbers")) {
             continue;
         }
         for number in numbers_in(line) {
-            if allowed.contains(&number.digits) || site_public.contains(&number.digits) {
-                continue;
-            }
-            if let Some(kind) = classify(&number.digits) {
-                findings.push(finding(&page.file, index + 1, kind, &number.written));
+            if classify(&number.digits).is_some() {
+                seen.push(NumberSeen {
+                    line: index + 1,
+                    written: number.written.to_string(),
+                    digits: number.digits,
+                });
             }
         }
     }
-    findings.extend(revealing_photos(root, page));
-    findings
+    seen
 }
 
 /// A run of digits as written (with single spaces or dashes between
 /// groups, as people write phone numbers) and its digits alone.
-struct Number {
-    written: String,
+struct Number<'a> {
+    written: &'a str,
     digits: String,
 }
 
-fn numbers_in(line: &str) -> Vec<Number> {
-    let chars: Vec<char> = line.chars().collect();
+/// The fewest digits of anything [`classify`] flags (a mobile number).
+const FEWEST_DIGITS: usize = 11;
+
+/// The numbers of `line` long enough to be flagged. Every character that
+/// matters is ASCII, so the line is read as bytes: a byte of a Chinese
+/// character is never a digit nor part of a word. (Decoding every line
+/// of every page into characters was most of the scan.)
+fn numbers_in(line: &str) -> Vec<Number<'_>> {
+    let bytes = line.as_bytes();
     let mut numbers = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() || (i > 0 && is_part_of_word(chars[i - 1])) {
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && is_part_of_word(bytes[i - 1])) {
             i += 1;
             continue;
         }
         let start = i;
-        let mut end = i;
-        while end < chars.len() {
-            let c = chars[end];
-            let joins = (c == ' ' || c == '-')
-                && chars.get(end + 1).is_some_and(char::is_ascii_digit)
-                && end > start
-                && chars[end - 1].is_ascii_digit();
-            let is_check_digit = (c == 'X' || c == 'x') && end - start >= 17;
-            if c.is_ascii_digit() || joins || is_check_digit {
-                end += 1;
-                if is_check_digit {
-                    break;
-                }
-            } else {
-                break;
-            }
-        }
-        if chars.get(end).is_none_or(|c| !is_part_of_word(*c)) {
-            let written: String = chars[start..end].iter().collect();
-            let digits = digits_of(&written);
-            numbers.push(Number { written, digits });
+        let end = run_end(bytes, start);
+        let whole = bytes.get(end).is_none_or(|&b| !is_part_of_word(b));
+        let written = &line[start..end];
+        if whole
+            && written
+                .bytes()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .count()
+                >= FEWEST_DIGITS
+        {
+            numbers.push(Number {
+                written,
+                digits: digits_of(written),
+            });
         }
         i = end.max(start + 1);
     }
     numbers
 }
 
+/// Where the number starting at `start` ends: digits, single spaces or
+/// dashes between digits, and an ID's final check character.
+fn run_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while end < bytes.len() {
+        let b = bytes[end];
+        let joins = (b == b' ' || b == b'-')
+            && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+            && end > start
+            && bytes[end - 1].is_ascii_digit();
+        let is_check_digit = (b == b'X' || b == b'x') && end - start >= 17;
+        if b.is_ascii_digit() || joins || is_check_digit {
+            end += 1;
+            if is_check_digit {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    end
+}
+
 /// Letters and digits glued to a number make it a code, not a number.
-fn is_part_of_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '/'
+fn is_part_of_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'/'
 }
 
 /// The digits (and an ID's final `X`) of a number as written.
@@ -359,6 +403,26 @@ mod tests {
         ] {
             assert!(kinds(line).is_empty(), "{line}: {:?}", kinds(line));
         }
+    }
+
+    #[test]
+    fn a_file_gives_its_flaggable_numbers_with_their_lines() {
+        let file = "---\ntitle: 张阿姨\nphone: 13812345678\nnote: 13912345678\n---\n\
+                    活动共 120 人参加。\n\n身份证 11010519491231002X，卡号 6222 0212 3456 7890 128\n";
+        let numbers = numbers_of_file(file);
+        let seen: Vec<(usize, &str)> = numbers
+            .iter()
+            .map(|n| (n.line, n.written.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (4, "13912345678"),
+                (8, "11010519491231002X"),
+                (8, "6222 0212 3456 7890 128")
+            ]
+        );
+        assert!(numbers_of_file("电话 0571-88886666，2025 年 11 月").is_empty());
     }
 
     #[test]

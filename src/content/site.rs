@@ -430,6 +430,11 @@ fn load_page_text(
         community_line: content::key_line(split.yaml, "community"),
         cover_image,
         is_bundle: source.bundle_assets.is_some(),
+        numbers: if source.file.extension().is_some_and(|e| e == "md") {
+            content::privacy::numbers_of_file(text)
+        } else {
+            Vec::new()
+        },
         meta: Arc::new(meta),
     })))
 }
