@@ -3,6 +3,7 @@
 
 pub mod addresses;
 pub mod changes;
+mod kept_search;
 mod narrow;
 pub mod output;
 mod record;

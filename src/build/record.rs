@@ -16,7 +16,7 @@ use std::time::UNIX_EPOCH;
 use crate::error::Result;
 
 /// The first line of a record, with the output folder it describes.
-const HEADER: &str = "linju-output-record 1";
+const HEADER: &str = "linju-output-record 2";
 
 /// One file as a build left it.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +27,9 @@ pub struct Entry {
     /// The file's disk and inode, when it was just looked at (not kept in
     /// the record, not compared).
     file: Option<(u64, u64)>,
+    /// What the file was made from, when its maker said (see
+    /// [`Record::made_from`]); 0 when not.
+    from: u64,
 }
 
 impl PartialEq for Entry {
@@ -38,6 +41,11 @@ impl PartialEq for Entry {
 impl Eq for Entry {}
 
 impl Entry {
+    /// The file's content hash.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
     /// The disk and inode of the file, if it was looked at.
     pub fn file(&self) -> Option<(u64, u64)> {
         self.file
@@ -52,6 +60,8 @@ pub struct Record {
     output: PathBuf,
     previous: HashMap<String, Entry>,
     next: Mutex<Vec<(String, Entry)>>,
+    /// What this build's files were made from, where their makers said.
+    next_from: Mutex<HashMap<String, u64>>,
 }
 
 impl Record {
@@ -69,6 +79,7 @@ impl Record {
             output: output.to_path_buf(),
             previous,
             next: Mutex::new(Vec::new()),
+            next_from: Mutex::new(HashMap::new()),
         }
     }
 
@@ -79,6 +90,27 @@ impl Record {
         let entry = self.previous.get(path).filter(|e| e.hash == hash)?;
         let now = entry_of(on_disk, hash)?;
         (now == *entry).then_some(now)
+    }
+
+    /// The file at `path` in the current output, if the last build made it
+    /// from `from` (a hash of everything its bytes come from, never 0) and
+    /// nothing has changed it since: its entry, with the file's hash. Its
+    /// maker need not make it again to know it.
+    pub fn unchanged_from(&self, path: &str, from: u64, on_disk: &Path) -> Option<Entry> {
+        let entry = self
+            .previous
+            .get(path)
+            .filter(|e| from != 0 && e.from == from)?;
+        let now = entry_of(on_disk, entry.hash)?;
+        (now == *entry).then_some(now)
+    }
+
+    /// Notes what this build's file at `path` was made from, for
+    /// [`Record::unchanged_from`] in the next build.
+    pub fn made_from(&self, path: &str, from: u64) {
+        if let Ok(mut next) = self.next_from.lock() {
+            next.insert(path.to_string(), from);
+        }
     }
 
     /// Notes a file this build put at `path` (`entry` if known, else read
@@ -94,10 +126,15 @@ impl Record {
     /// Saves this build's record, once its site is in place.
     pub fn save(self) -> Result<()> {
         let next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        let from = self
+            .next_from
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         let mut text = format!("{HEADER} {}\n", self.output.display());
         for (path, e) in next {
+            let made_from = from.get(&path).copied().unwrap_or(0);
             text.push_str(&format!(
-                "{:016x} {} {} {path}\n",
+                "{:016x} {} {} {made_from:016x} {path}\n",
                 e.hash, e.len, e.modified_ns
             ));
         }
@@ -114,6 +151,7 @@ fn entry_of(file: &Path, hash: u64) -> Option<Entry> {
         len: metadata.len(),
         modified_ns: modified.as_nanos(),
         file: file_id(&metadata),
+        from: 0,
     })
 }
 
@@ -137,10 +175,11 @@ fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
     }
     lines
         .filter_map(|line| {
-            let mut fields = line.splitn(4, ' ');
+            let mut fields = line.splitn(5, ' ');
             let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
             let len = fields.next()?.parse().ok()?;
             let modified_ns = fields.next()?.parse().ok()?;
+            let from = u64::from_str_radix(fields.next()?, 16).ok()?;
             let path = fields.next()?.to_string();
             Some((
                 path,
@@ -149,6 +188,7 @@ fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
                     len,
                     modified_ns,
                     file: None,
+                    from,
                 },
             ))
         })
@@ -159,14 +199,21 @@ fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_file_is_unchanged_only_with_its_hash_length_and_time() {
+    /// A temporary folder with a work folder and an output folder holding
+    /// one file `name` with `text`: (the folder, work, output, the file).
+    fn folders(name: &str, text: &str) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let (work, output) = (dir.path().join("work"), dir.path().join("public"));
         std::fs::create_dir_all(&work).unwrap();
         std::fs::create_dir_all(&output).unwrap();
-        let page = output.join("index.html");
-        std::fs::write(&page, "<p>你好</p>").unwrap();
+        let file = output.join(name);
+        std::fs::write(&file, text).unwrap();
+        (dir, work, output, file)
+    }
+
+    #[test]
+    fn a_file_is_unchanged_only_with_its_hash_length_and_time() {
+        let (dir, work, output, page) = folders("index.html", "<p>你好</p>");
 
         let record = Record::open(&work, &output);
         assert_eq!(record.unchanged("index.html", 7, &page), None);
@@ -190,5 +237,30 @@ mod tests {
 
         let elsewhere = Record::open(&work, &dir.path().join("other"));
         assert_eq!(elsewhere.unchanged("index.html", 7, &page), None);
+    }
+
+    #[test]
+    fn a_file_made_from_the_same_inputs_and_untouched_is_known_by_them() {
+        let (_dir, work, output, result) = folders("f.dz", "结果");
+
+        let record = Record::open(&work, &output);
+        record.note("f.dz", 7, None, &result);
+        record.made_from("f.dz", 42);
+        record.note("other.dz", 8, None, &result);
+        record.save().unwrap();
+
+        let record = Record::open(&work, &output);
+        let kept = record.unchanged_from("f.dz", 42, &result);
+        assert_eq!(kept.map(|e| e.hash()), Some(7), "its hash, unread");
+        assert!(record.unchanged_from("f.dz", 43, &result).is_none());
+        assert!(
+            record.unchanged_from("other.dz", 0, &result).is_none(),
+            "a file whose maker said nothing is never known by its inputs"
+        );
+        std::fs::write(&result, "别的结果").unwrap();
+        assert!(
+            record.unchanged_from("f.dz", 42, &result).is_none(),
+            "edited by hand"
+        );
     }
 }

@@ -236,6 +236,34 @@ impl Staging {
         Ok(())
     }
 
+    /// Keeps the current site's file at `path` if the last build made it
+    /// from `from` and nothing changed it since: it is linked into the new
+    /// site, and its hash returned. `None` when it must be made again.
+    pub fn keep_made_from(&self, path: &str, from: u64) -> Option<u64> {
+        let record = self.record.as_ref()?;
+        let target = safe_join(&self.dir, path).ok()?;
+        let previous = self.output.join(path);
+        let entry = record.unchanged_from(path, from, &previous)?;
+        if !self.link_previous(&previous, entry.file(), &target) {
+            return None;
+        }
+        if let Some(sweep) = &self.sweep {
+            sweep.placed(path);
+        }
+        record.note(path, entry.hash(), Some(entry), &target);
+        record.made_from(path, from);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Some(entry.hash())
+    }
+
+    /// Notes what the file at `path` was made from, for
+    /// [`Staging::keep_made_from`] in the next build.
+    pub fn made_from(&self, path: &str, from: u64) {
+        if let Some(record) = &self.record {
+            record.made_from(path, from);
+        }
+    }
+
     /// Puts the current site's file `previous` at `target` (already there
     /// when a recycled folder has it from the staging before; `known` is
     /// `previous`'s disk and inode if looked up). False when it cannot be

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::build::kept_search::KeptSearch;
 use crate::build::output::{self, CopyJob};
 use crate::build::selections::NarrowMemo;
 use crate::build::staging::Staging;
@@ -199,7 +200,13 @@ fn render_and_index(
             let mut early: Vec<Result<Vec<Made>, Errors>> = Vec::new();
             let mut emit = |files| early.push(put_all(state, sink, files));
             let settings = (state.keep_memos, whole);
-            let index = search::render_index(&state.site, search_memo, settings, &mut emit);
+            let kept = match sink {
+                Sink::Whole(staging) => Some(KeptSearch::new(staging)),
+                Sink::Live { .. } => None,
+            };
+            let reuse = kept.as_ref().map(|k| k as &dyn search::Reuse);
+            let index =
+                search::render_index(&state.site, search_memo, settings, (&mut emit, reuse));
             (index, early, started.elapsed())
         },
     );

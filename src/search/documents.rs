@@ -100,6 +100,29 @@ pub fn document(
     }
 }
 
+/// One page's document for a one-off build, where the fragment file of
+/// the last build may still be right: `keep` is asked with the page's
+/// fingerprint and, when it puts the file in the new site and gives its
+/// hash, only the tokens are made (the fragment is left empty).
+pub fn document_keeping(
+    site: &Site,
+    (page, expired): (usize, bool),
+    packer: &mut Packer,
+    keep: impl FnOnce(u64) -> Option<u64>,
+) -> (Document, Option<u64>) {
+    let p = &site.pages[page];
+    let fingerprint = fingerprint(site, p, expired);
+    let kept = keep(fingerprint);
+    let packer = if kept.is_some() { None } else { Some(packer) };
+    let document = Document {
+        page,
+        expired,
+        fingerprint,
+        content: Arc::new(content_packed_by(site, p, packer)),
+    };
+    (document, kept)
+}
+
 /// A hash of everything [`content`] reads, written straight into the
 /// hasher: a rebuild takes it for every page.
 fn fingerprint(site: &Site, page: &Page, expired: bool) -> u64 {
@@ -127,6 +150,11 @@ fn fingerprint(site: &Site, page: &Page, expired: bool) -> u64 {
 
 /// Reads one page's tokens and fragment.
 fn content(site: &Site, page: &Page, packer: &mut Packer) -> Content {
+    content_packed_by(site, page, Some(packer))
+}
+
+/// Reads one page's tokens, and its fragment when given a packer.
+fn content_packed_by(site: &Site, page: &Page, packer: Option<&mut Packer>) -> Content {
     let fields = fields(site, page);
     // About one pair per three bytes of Chinese text: sized once, the map
     // is never rehashed while it fills.
@@ -143,7 +171,9 @@ fn content(site: &Site, page: &Page, packer: &mut Packer) -> Content {
     Content {
         han: collector.han.into_iter().collect(),
         words: collector.words.into_iter().collect(),
-        fragment: packer.pack(&fragment(site, page, &fields)),
+        fragment: packer.map_or_else(Vec::new, |packer| {
+            packer.pack(&fragment(site, page, &fields))
+        }),
     }
 }
 

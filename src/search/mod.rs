@@ -53,6 +53,18 @@ use crate::search::files::{entry, output, packed_output, version_of};
 pub use crate::search::memo::Memo;
 use crate::search::memo::{IndexMemo, fresh, patched};
 
+/// What a one-off build may keep of the last build's search files, as its
+/// writer knows them (the build wing answers from its record of the
+/// output folder).
+pub trait Reuse: Sync {
+    /// Puts the last build's file `path` into the new site if it was made
+    /// from `from` and nothing changed it since; its content hash, or
+    /// `None` when it must be made again.
+    fn keep(&self, path: &str, from: u64) -> Option<u64>;
+    /// Notes that this build's file `path` was made from `from`.
+    fn made_from(&self, path: &str, from: u64);
+}
+
 /// The index files of a site (nothing when `search: false`) and the memo
 /// the next rebuild reuses from: the tokens of unchanged pages, and, when
 /// no page moved to another id (pages may be added at the end), the
@@ -68,12 +80,15 @@ use crate::search::memo::{IndexMemo, fresh, patched};
 /// the list of kept files instead.
 ///
 /// `emit` takes files that are ready before the index is done (a one-off
-/// build's fragment files, a block at a time); the rest are returned.
+/// build's fragment files, a block at a time); the rest are returned. A
+/// one-off build asks `reuse` for each fragment file first: a page whose
+/// fragment is still on disk, made from the same inputs, is only
+/// tokenised.
 pub fn render_index(
     site: &Site,
     memo: Memo,
     (keep, all_files): (bool, bool),
-    emit: &mut dyn FnMut(Vec<Output>),
+    (emit, reuse): (&mut dyn FnMut(Vec<Output>), Option<&dyn Reuse>),
 ) -> IndexFiles {
     let settings = site.config.search;
     if !settings.enabled {
@@ -81,7 +96,7 @@ pub fn render_index(
     }
     if !keep && memo.index.is_none() {
         return IndexFiles {
-            files: streamed(site, settings.expired_notices, emit),
+            files: streamed(site, settings.expired_notices, emit, reuse),
             ..IndexFiles::default()
         };
     }
@@ -201,26 +216,42 @@ const BLOCK: usize = 2048;
 /// block's fragment files go to `emit` as soon as they are made, so a
 /// 100,000-page site never holds every result's text either; the rest of
 /// the index is returned.
-fn streamed(site: &Site, keep_expired: bool, emit: &mut dyn FnMut(Vec<Output>)) -> Vec<Output> {
+fn streamed(
+    site: &Site,
+    keep_expired: bool,
+    emit: &mut dyn FnMut(Vec<Output>),
+    reuse: Option<&dyn Reuse>,
+) -> Vec<Output> {
     let mut ids = documents::published(site, keep_expired);
     ids.sort_by(|a, b| id_order(site, *a).cmp(&id_order(site, *b)));
-    let known = Known::default();
     let mut postings = Postings::default();
     let mut hashes: Vec<u64> = Vec::with_capacity(ids.len());
     for (block, published) in ids.chunks(BLOCK).enumerate() {
-        let documents: Vec<Document> = published
+        let documents: Vec<(Document, Option<u64>)> = published
             .par_iter()
-            .map_init(Packer::default, |packer, &published| {
-                documents::document(site, published, &known, packer)
+            .enumerate()
+            .map_init(Packer::default, |packer, (n, &published)| {
+                let path = fragment_path(block * BLOCK + n);
+                documents::document_keeping(site, published, packer, |from| {
+                    reuse?.keep(&path, from)
+                })
             })
             .collect();
         let mut fragments = Vec::with_capacity(documents.len());
-        for (n, document) in documents.into_iter().enumerate() {
+        for (n, (document, kept)) in documents.into_iter().enumerate() {
             let id = block * BLOCK + n;
             postings.add(id as u32, &document.content);
+            if let Some(hash) = kept {
+                hashes.push(hash);
+                continue;
+            }
             let content = Arc::try_unwrap(document.content).unwrap_or_default();
             hashes.push(hash_bytes(&content.fragment));
-            fragments.push(packed_output(format!("f/{id}.dz"), content.fragment));
+            let output = packed_output(format!("f/{id}.dz"), content.fragment);
+            if let Some(reuse) = reuse {
+                reuse.made_from(&output.path, document.fingerprint);
+            }
+            fragments.push(output);
         }
         emit(fragments);
     }
@@ -228,6 +259,11 @@ fn streamed(site: &Site, keep_expired: bool, emit: &mut dyn FnMut(Vec<Output>)) 
     // Every fragment is already out: to `index_files` they are files kept.
     let fragments = hashes.iter().map(|&hash| Fragment::Kept(hash)).collect();
     index_files(site, &ids, &shards, (fragments, &hashes)).0
+}
+
+/// Where the fragment file of result `id` is, under the output.
+fn fragment_path(id: usize) -> String {
+    format!("{DIR}/f/{id}.dz")
 }
 
 /// The hash of each file of `outputs`.
@@ -272,7 +308,7 @@ fn index_files(
     for (id, fragment) in fragments.into_iter().enumerate() {
         match fragment {
             Fragment::Made(bytes) => outputs.push(packed_output(format!("f/{id}.dz"), bytes)),
-            Fragment::Kept(_) => kept.push(format!("{DIR}/f/{id}.dz")),
+            Fragment::Kept(_) => kept.push(fragment_path(id)),
         }
     }
     let shard_count = shards.len() as u32;

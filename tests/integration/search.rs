@@ -378,6 +378,35 @@ fn a_body_edit_rewrites_only_the_shards_it_touches() {
     assert_same_as_fresh(&site, &live);
 }
 
+/// A build after a build takes the result files of unchanged pages from
+/// the last one instead of making them again; what it publishes is still
+/// byte for byte a fresh build's: the edited page's result has its new
+/// text, and a result file spoiled by hand is made again.
+#[test]
+fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
+    let site = TestSite::fixture("search");
+    many_pages(&site);
+    site.build(&["--clock", CLOCK]).ok();
+    let public = site.public();
+    let text = std::fs::read_to_string(site.root().join("content/stories/wang.md")).unwrap();
+    site.write(
+        "content/stories/wang.md",
+        &text.replace("修理铺", "修理铺和理发角"),
+    );
+    let spoiled = public.join("search/f/3.dz");
+    std::fs::write(&spoiled, b"not a result").unwrap();
+
+    site.build(&["--clock", CLOCK]).ok();
+    let found = &search(&public, &["理发角"])[0];
+    assert_eq!(found["urls"][0], "stories/wang/");
+    let own = format!("search/f/{}.dz", found["ids"][0]);
+    let result = unpack_search_file(&std::fs::read(public.join(own)).unwrap()).unwrap();
+    assert!(result.contains("修理铺和理发角"), "{result}");
+    let remade = unpack_search_file(&std::fs::read(&spoiled).unwrap());
+    assert!(remade.is_some_and(|r| r.contains("\"u\":")));
+    assert_same_as_fresh(&site, &public);
+}
+
 /// Old WebViews have no `TextDecoder`: search.js's own UTF-8 reader gives
 /// the same results and titles (Han, Latin, digits, and a character
 /// outside the Basic Multilingual Plane).
