@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::build::output::{CopyJob, copy_one, safe_join};
-use crate::build::record::Record;
+use crate::build::record::{Entry, Record};
 use crate::build::spare::{self, Sweep};
 use crate::error::{Error, Result};
 use crate::fs::{WORK_DIR, absolute};
@@ -225,15 +225,20 @@ impl Staging {
             spare::with_folders(&self.dir, &target, |t| std::fs::write(t, &output.bytes))
                 .map_err(|e| Error::io(&target, ("写入文件", "write the file"), &e))?;
         }
+        self.placed(&output.path, hash, recorded.filter(|_| linked), &target);
+        Ok(())
+    }
+
+    /// Notes a file now at `target` (`path` in the site): the sweep keeps
+    /// it, the record has it (`entry` if known), and it is counted.
+    fn placed(&self, path: &str, hash: u64, entry: Option<Entry>, target: &Path) {
         if let Some(sweep) = &self.sweep {
-            sweep.placed(&output.path);
+            sweep.placed(path);
         }
         if let Some(record) = &self.record {
-            let known = recorded.filter(|_| linked);
-            record.note(&output.path, hash, known, &target);
+            record.note(path, hash, entry, target);
         }
         self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
     }
 
     /// Keeps the current site's file at `path` if the last build made it
@@ -247,12 +252,8 @@ impl Staging {
         if !self.link_previous(&previous, entry.file(), &target) {
             return None;
         }
-        if let Some(sweep) = &self.sweep {
-            sweep.placed(path);
-        }
-        record.note(path, entry.hash(), Some(entry), &target);
+        self.placed(path, entry.hash(), Some(entry), &target);
         record.made_from(path, from);
-        self.written.fetch_add(1, Ordering::Relaxed);
         Some(entry.hash())
     }
 

@@ -53,10 +53,7 @@ fn scan_page(root: &Path, page: &Page, site_public: &HashSet<String>) -> Vec<Err
         .numbers
         .iter()
         .filter(|n| !allowed.contains(&n.digits) && !site_public.contains(&n.digits))
-        .filter_map(|n| {
-            let kind = classify(&n.digits)?;
-            Some(finding(&page.file, n.line, kind, &n.written))
-        })
+        .map(|n| finding(&page.file, n.line, n.kind, &n.written))
         .collect();
     findings.extend(revealing_photos(root, page));
     findings
@@ -68,6 +65,7 @@ pub struct NumberSeen {
     line: usize,
     written: String,
     digits: String,
+    kind: Kind,
 }
 
 /// The numbers of a page file (front matter and body) long enough to be a
@@ -83,11 +81,12 @@ pub fn numbers_of_file(text: &str) -> Vec<NumberSeen> {
             continue;
         }
         for number in numbers_in(line) {
-            if classify(&number.digits).is_some() {
+            if let Some(kind) = classify(&number.digits) {
                 seen.push(NumberSeen {
                     line: index + 1,
                     written: number.written.to_string(),
                     digits: number.digits,
+                    kind,
                 });
             }
         }

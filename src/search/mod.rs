@@ -247,7 +247,7 @@ fn streamed(
             }
             let content = Arc::try_unwrap(document.content).unwrap_or_default();
             hashes.push(hash_bytes(&content.fragment));
-            let output = packed_output(format!("f/{id}.dz"), content.fragment);
+            let output = packed_output(fragment_name(id), content.fragment);
             if let Some(reuse) = reuse {
                 reuse.made_from(&output.path, document.fingerprint);
             }
@@ -261,9 +261,14 @@ fn streamed(
     index_files(site, &ids, &shards, (fragments, &hashes)).0
 }
 
+/// The fragment file of result `id`, under `search/`.
+fn fragment_name(id: usize) -> String {
+    format!("f/{id}.dz")
+}
+
 /// Where the fragment file of result `id` is, under the output.
 fn fragment_path(id: usize) -> String {
-    format!("{DIR}/f/{id}.dz")
+    format!("{DIR}/{}", fragment_name(id))
 }
 
 /// The hash of each file of `outputs`.
@@ -307,7 +312,7 @@ fn index_files(
     let mut kept = Vec::new();
     for (id, fragment) in fragments.into_iter().enumerate() {
         match fragment {
-            Fragment::Made(bytes) => outputs.push(packed_output(format!("f/{id}.dz"), bytes)),
+            Fragment::Made(bytes) => outputs.push(packed_output(fragment_name(id), bytes)),
             Fragment::Kept(_) => kept.push(fragment_path(id)),
         }
     }
