@@ -3,6 +3,8 @@
 //! a template value shares it), not a copy in each of a district's 100,000
 //! cards, nor a slug made again for each.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
@@ -14,6 +16,10 @@ pub struct CardRefs<'a> {
     sections: Vec<tera::Value>,
     communities: FxHashMap<usize, tera::Value>,
     tags: FxHashMap<&'a str, tera::Value>,
+    /// How many keys the last card made had: every card has the same
+    /// keys, so each card's map is made at its final size at once (a map
+    /// grown to fit holds up to twice the room, for 100,000 cards).
+    card_len: AtomicUsize,
 }
 
 impl<'a> CardRefs<'a> {
@@ -35,7 +41,18 @@ impl<'a> CardRefs<'a> {
                 .map(|&i| (i, community_ref(site, i)))
                 .collect(),
             tags,
+            card_len: AtomicUsize::new(0),
         }
+    }
+
+    /// The room to make in a new card's map (0 before the first card).
+    pub fn card_capacity(&self) -> usize {
+        self.card_len.load(Ordering::Relaxed)
+    }
+
+    /// Notes the number of keys of a card just made.
+    pub fn made_card(&self, len: usize) {
+        self.card_len.store(len, Ordering::Relaxed);
     }
 
     /// Section `index`'s value in a card: its title and address.

@@ -11,6 +11,7 @@ use crate::dates;
 use crate::markdown;
 use crate::render::calendar::CALENDAR_FILE;
 use crate::render::card_refs::{self, CardRefs};
+use crate::render::card_value::{CardSource, card_value, with_fields};
 
 /// The five steps of a council matter, with the labels residents read.
 const COUNCIL_STEPS: [(&str, &str); 5] = [
@@ -154,39 +155,20 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
 /// through JSON gave each a copy of every key on the heap. Its section,
 /// community and tags come from `refs`, shared with every other card.
 pub fn page_card_value(site: &Site, page: &Page, refs: &CardRefs) -> tera::Value {
-    let mut map = tera::Value::from_serializable(&*page.meta)
-        .into_map()
-        .unwrap_or_default();
     let (before, after) = card_fields(site, page);
-    let shared = [
-        ("section", refs.section(site, page.section)),
-        ("community", refs.community(site, page.community)),
-        ("tags", refs.tags(site, &page.meta.tags)),
-    ];
-    // In this order, which templates that list a card's fields see.
-    let fields = before
-        .into_iter()
-        .map(|(key, field)| (key, json_to_template(field)))
-        .chain(shared)
-        .chain(
-            after
-                .into_iter()
-                .map(|(key, field)| (key, json_to_template(field))),
-        );
-    for (key, field) in fields {
-        map.insert(tera::value::Key::Str(key), field);
-    }
-    // Re-collected into a map of exactly its size.
-    tera::Value::from(map)
-}
-
-fn json_to_template(field: Value) -> tera::Value {
-    match field {
-        Value::Null => tera::Value::none(),
-        Value::Bool(b) => tera::Value::from(b),
-        Value::String(text) => tera::Value::from(text),
-        other => tera::Value::from_serializable(&other),
-    }
+    let card = card_value(&CardSource {
+        meta: &page.meta,
+        before,
+        shared: [
+            ("section", refs.section(site, page.section)),
+            ("community", refs.community(site, page.community)),
+            ("tags", refs.tags(site, &page.meta.tags)),
+        ],
+        after,
+        capacity: refs.card_capacity(),
+    });
+    refs.made_card(card.as_map().map_or(0, |map| map.len()));
+    card
 }
 
 /// A card's fields (as JSON).
@@ -288,28 +270,26 @@ fn absolute_url(base_url: &str, url: &str) -> String {
 /// A page with its body, for its own template: its card plus the body,
 /// table of contents and bundle files.
 pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
-    let mut map = card.as_map().cloned().unwrap_or_default();
     let assets: Vec<String> = page
         .assets
         .iter()
         .filter(|(_, name)| !crate::images::is_raster(name))
         .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
         .collect();
-    map.insert("content".into(), tera::Value::from(&*page.rendered.html));
-    map.insert(
-        "toc".into(),
-        tera::Value::from_serializable(&page.rendered.toc),
-    );
-    map.insert("assets".into(), tera::Value::from(assets));
+    let mut own = vec![
+        ("content", tera::Value::from(&*page.rendered.html)),
+        ("toc", tera::Value::from_serializable(&page.rendered.toc)),
+        ("assets", tera::Value::from(assets)),
+    ];
     if matches!(page.page_type, PageType::Event | PageType::Community) {
         let calendar = format!("{}{CALENDAR_FILE}", page.path);
         let url = site.config.url_path(&calendar);
-        map.insert("calendar_url".into(), tera::Value::from(url));
+        own.push(("calendar_url", tera::Value::from(url)));
         if let Some(webcal) = site.config.webcal(&calendar) {
-            map.insert("calendar_webcal".into(), tera::Value::from(webcal));
+            own.push(("calendar_webcal", tera::Value::from(webcal)));
         }
     }
-    tera::Value::from(map)
+    with_fields(card, own)
 }
 
 /// A page whose `expires` time has passed (notices leave the lists).

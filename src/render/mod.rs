@@ -12,6 +12,7 @@
 pub mod aliases;
 pub mod calendar;
 pub mod card_refs;
+pub mod card_value;
 pub mod charts;
 pub mod context;
 pub mod feeds;

@@ -13,6 +13,7 @@ use crate::content::Page;
 use crate::content::site::Site;
 use crate::hash::{fingerprint, hash_json};
 use crate::render::card_refs::CardRefs;
+use crate::render::card_value::hash_value;
 use crate::render::context::{
     is_expired, is_upcoming, page_card_value, section_brief, section_value, site_value,
 };
@@ -64,7 +65,7 @@ impl Card {
     fn of(site: &Site, index: usize, refs: &CardRefs) -> Card {
         let page = &site.pages[index];
         let card = page_card_value(site, page, refs);
-        let hash = hash_json(&card);
+        let hash = hash_value(&card);
         let mut hasher = fingerprint();
         hash.hash(&mut hasher);
         page.rendered.html_hash.hash(&mut hasher);
@@ -207,12 +208,16 @@ impl Shared {
             sections: Vec::new(),
             stats: Stats::compute(site),
         };
-        shared.refresh_site_and_sections(site);
+        shared.refresh_site_value_and_sections(site);
         shared
     }
 
     fn refresh_site_and_sections(&mut self, site: &Site) {
         self.stats = Stats::compute(site);
+        self.refresh_site_value_and_sections(site);
+    }
+
+    fn refresh_site_value_and_sections(&mut self, site: &Site) {
         let value = site_value(site);
         self.site_hash = hash_json(&value);
         self.site = tera::Value::from_serializable(&value);
