@@ -9,6 +9,7 @@ pub mod output;
 mod record;
 mod selections;
 pub mod session;
+mod site_files;
 mod spare;
 pub mod staging;
 pub mod state;

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
 
+use crate::build::site_files;
 use crate::error::{Error, Result};
 
 /// Where the spare of the output named `stem` is kept in the work folder.
@@ -58,14 +59,21 @@ pub(super) fn keep(site: &Path, spare: &Path) -> bool {
 #[derive(Debug)]
 pub(super) struct Sweep {
     listing: Option<JoinHandle<Vec<PathBuf>>>,
-    placed: Mutex<Vec<PathBuf>>,
+    /// Paths relative to the folder, with `/` (as the site's files are named).
+    placed: Mutex<Vec<String>>,
 }
 
 impl Sweep {
-    /// Starts listing the files under `dir`.
-    pub(super) fn start(dir: &Path) -> Sweep {
+    /// Starts listing the files under `dir`: from its list in the work
+    /// folder, when `noted` (the work folder and output name) has one,
+    /// else folder by folder.
+    pub(super) fn start(dir: &Path, noted: Option<(PathBuf, String)>) -> Sweep {
         let root = dir.to_path_buf();
-        let listing = std::thread::spawn(move || files_under(&root));
+        let listing = std::thread::spawn(move || {
+            noted
+                .and_then(|(work, stem)| site_files::files_of(&work, &stem, &root))
+                .unwrap_or_else(|| files_under(&root))
+        });
         Sweep {
             listing: Some(listing),
             placed: Mutex::new(Vec::new()),
@@ -76,7 +84,7 @@ impl Sweep {
     pub(super) fn placed(&self, relative: &str) {
         // Even past a poisoned lock: a file left out here would be swept.
         let mut placed = self.placed.lock().unwrap_or_else(|e| e.into_inner());
-        placed.push(PathBuf::from(relative));
+        placed.push(relative.to_string());
     }
 
     /// Waits for the listing, for a folder about to move.
@@ -87,24 +95,27 @@ impl Sweep {
     }
 
     /// Deletes every file under `dir` this build did not put there, and
-    /// the folders that leaves empty.
-    pub(super) fn finish(mut self, dir: &Path) -> Result<()> {
+    /// the folders that leaves empty. Returns the files it put there: the
+    /// whole site.
+    pub(super) fn finish(mut self, dir: &Path) -> Result<Vec<String>> {
         let listed = self
             .listing
             .take()
             .and_then(|listing| listing.join().ok())
             .unwrap_or_default();
         let placed = std::mem::take(&mut *self.placed.lock().unwrap_or_else(|e| e.into_inner()));
-        let placed: HashSet<PathBuf> = placed.into_iter().collect();
-        for relative in listed.iter().filter(|r| !placed.contains(*r)) {
+        // Strings, not paths: a path hashes component by component.
+        let placed_set: HashSet<&str> = placed.iter().map(String::as_str).collect();
+        let left_over = |r: &&PathBuf| r.to_str().is_none_or(|r| !placed_set.contains(r));
+        for relative in listed.iter().filter(left_over) {
             remove_left_over(dir, &dir.join(relative))?;
         }
-        Ok(())
+        Ok(placed)
     }
 }
 
 /// Every file (and link) under `root`, relative to it.
-fn files_under(root: &Path) -> Vec<PathBuf> {
+pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(root)
         .min_depth(1)
         .into_iter()
@@ -340,6 +351,82 @@ mod tests {
             std::fs::read_to_string(spare.join("shared.html")).unwrap(),
             "v1"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_back_as_the_spare_is_known_by_its_list_and_its_changed_folders_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path(), dir.path().join("public"));
+        let site = |n| {
+            [
+                ("kept/index.html", "same"),
+                ("page/index.html", n),
+                ("old/deep/index.html", "only in the first four"),
+            ]
+        };
+        for n in ["1", "2", "3", "4"] {
+            build(root, &out, &site(n));
+        }
+        // The third site was staged in a recycled folder, so its files were
+        // noted; that folder is now the spare.
+        let work = root.join(".linju");
+        let spare = spare_dir(&work, "public");
+        assert!(site_files::files_of(&work, "public", &spare).is_some());
+        // Changed after it was noted, as a hand or `serve` would change it.
+        std::fs::write(spare.join("kept/by-hand.txt"), "x").unwrap();
+        std::fs::create_dir_all(spare.join("handmade/deep")).unwrap();
+        std::fs::write(spare.join("handmade/deep/a.txt"), "x").unwrap();
+        let mut listed = site_files::files_of(&work, "public", &spare).unwrap();
+        listed.sort();
+        listed.dedup();
+        let listed: Vec<String> = listed.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            listed,
+            [
+                "handmade/deep/a.txt",
+                "kept/by-hand.txt",
+                "kept/index.html",
+                "old/deep/index.html",
+                "page/index.html"
+            ]
+        );
+        build(
+            root,
+            &out,
+            &[("kept/index.html", "same"), ("page/index.html", "5")],
+        );
+        assert_eq!(
+            tree(&out),
+            expected(&[
+                ("kept", None),
+                ("kept/index.html", Some("same")),
+                ("page", None),
+                ("page/index.html", Some("5")),
+            ]),
+            "nothing but the new site, nothing added by hand"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_build_leaves_no_list_of_the_folder_it_took() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, out) = (dir.path(), dir.path().join("public"));
+        for n in ["1", "2", "3", "4"] {
+            build(root, &out, &[("index.html", n)]);
+        }
+        let work = root.join(".linju");
+        let spare = spare_dir(&work, "public");
+        assert!(site_files::files_of(&work, "public", &spare).is_some());
+        let staging = Staging::begin(root, &out).unwrap();
+        stage(&staging, &[("half/index.html", "never published")]);
+        drop(staging);
+        assert!(spare.join("half/index.html").is_file(), "kept as the spare");
+        assert!(site_files::files_of(&work, "public", &spare).is_none());
+        build(root, &out, &[("index.html", "5")]);
+        build(root, &out, &[("index.html", "6")]);
+        assert_eq!(tree(&out), expected(&[("index.html", Some("6"))]));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::build::output::{CopyJob, copy_one, safe_join};
 use crate::build::record::{Entry, Record};
+use crate::build::site_files;
 use crate::build::spare::{self, Sweep};
 use crate::error::{Error, Result};
 use crate::fs::{WORK_DIR, absolute};
@@ -100,6 +101,12 @@ impl Places {
             self.stem,
             std::process::id()
         ))
+    }
+
+    /// The work folder and the output's name, under which the lists of
+    /// the output's folders are kept (`build::site_files`).
+    fn noted(&self) -> Option<(PathBuf, String)> {
+        Some((self.work.clone()?, self.stem.clone()))
     }
 
     /// Where the spare site is kept (only in the work folder).
@@ -189,7 +196,7 @@ impl Staging {
         }
         let record = places.work.as_ref().map(|work| Record::open(work, &output));
         Ok(Staging {
-            sweep: recycled.then(|| Sweep::start(&dir)),
+            sweep: recycled.then(|| Sweep::start(&dir, places.noted())),
             dir,
             output,
             places,
@@ -279,6 +286,19 @@ impl Staging {
         spare::with_folders(&self.dir, target, |t| std::fs::hard_link(previous, t)).is_ok()
     }
 
+    /// Notes the files of the site about to be swapped in, when they are
+    /// all known (a recycled folder's); otherwise makes sure no list
+    /// describes the folder.
+    fn note_files(&self, site: Option<&[String]>) {
+        let Some((work, stem)) = self.places.noted() else {
+            return;
+        };
+        match site {
+            Some(files) => site_files::save(&work, &stem, &self.dir, &self.output, files),
+            None => site_files::forget(&work, &stem, &self.dir),
+        }
+    }
+
     /// Copies static files, section assets and bundle files, in parallel.
     pub fn copy_all(&self, copies: &[CopyJob]) -> Result<()> {
         copies.par_iter().try_for_each(|copy| {
@@ -300,12 +320,15 @@ impl Staging {
     /// one's and any a killed build left), for the caller to remove when
     /// nobody is waiting: deleting a big tree takes seconds.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        if let Some(sweep) = self.sweep.take() {
-            sweep.finish(&self.dir)?;
-        }
+        let site = match self.sweep.take() {
+            Some(sweep) => Some(sweep.finish(&self.dir)?),
+            None => None,
+        };
         let complete = self.dir.join(COMPLETE);
         std::fs::write(&complete, b"")
             .map_err(|e| Error::io(&complete, ("写入文件", "write the file"), &e))?;
+        // After the marker: a change to a folder from now on is newer than the list.
+        self.note_files(site.as_deref());
         let placed = |e: std::io::Error| {
             Error::io(
                 &self.output,
@@ -350,6 +373,8 @@ impl Drop for Staging {
         if let Some(sweep) = self.sweep.take() {
             sweep.wait();
         }
+        // Whatever this build put in it, the folder's list no longer says.
+        self.note_files(None);
         let kept = self
             .places
             .spare_dir()
