@@ -1,6 +1,6 @@
 //! The files of a site, noted in the work folder just before it is swapped
 //! in, so that when the same folder comes back as the spare two builds
-//! later ([`crate::build::spare`]) its files need not all be listed again.
+//! later (see the build wing's `spare`) its files need not all be listed again.
 //!
 //! Listing the spare (27,000 files in 12,700 folders at 10,000 pages)
 //! while the site renders was about a tenth of a build's CPU. The list is
@@ -169,11 +169,22 @@ fn changed_entries(dir: &Path, folder: &str, since: u128, known: &HashSet<&str>)
         if !is_dir {
             found.push(relative);
         } else if !relative.to_str().is_some_and(|r| known.contains(r)) {
-            let under = super::spare::files_under(&entry.path());
+            let under = files_under(&entry.path());
             found.extend(under.into_iter().map(|file| relative.join(file)));
         }
     }
     found
+}
+
+/// Every file (and link) under `root`, relative to it.
+pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .filter_map(|entry| entry.path().strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect()
 }
 
 #[cfg(unix)]

@@ -72,7 +72,7 @@ impl Sweep {
         let listing = std::thread::spawn(move || {
             noted
                 .and_then(|(work, stem)| site_files::files_of(&work, &stem, &root))
-                .unwrap_or_else(|| files_under(&root))
+                .unwrap_or_else(|| site_files::files_under(&root))
         });
         Sweep {
             listing: Some(listing),
@@ -112,17 +112,6 @@ impl Sweep {
         }
         Ok(placed)
     }
-}
-
-/// Every file (and link) under `root`, relative to it.
-pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(root)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(std::result::Result::ok)
-        .filter(|entry| !entry.file_type().is_dir())
-        .filter_map(|entry| entry.path().strip_prefix(root).ok().map(Path::to_path_buf))
-        .collect()
 }
 
 /// Deletes a file left over from the spare's site, and its folders up to
