@@ -117,6 +117,13 @@ pub(super) fn files_of(work: &Path, stem: &str, dir: &Path) -> Option<Vec<PathBu
         return None;
     }
     let since: u128 = since.parse().ok()?;
+    // A clock set back since the note could hide a change behind it.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    if since > now.as_nanos() {
+        return None;
+    }
     let files: Vec<&str> = lines.collect();
     let folders = folders_of(&files);
     let mut found: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
