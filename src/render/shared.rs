@@ -119,10 +119,12 @@ impl Shared {
     /// Computes every value from scratch.
     pub fn compute(site: &Site) -> Shared {
         let refs = CardRefs::new(site);
-        let cards = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| Card::of(site, i, &refs))
-            .collect();
+        let cards = || {
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| Card::of(site, i, &refs))
+                .collect()
+        };
         Shared::with_cards(site, cards)
     }
 
@@ -138,20 +140,22 @@ impl Shared {
             .map(|(i, p)| (p.source_key.as_str(), i))
             .collect();
         let refs = CardRefs::new(site);
-        let cards = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let page = &site.pages[i];
-                let reusable = old_index.get(page.source_key.as_str()).filter(|&&j| {
-                    old.cards[j].time_flags == time_flags(site, i)
-                        && same_card_inputs(site, page, old_site, &old_site.pages[j])
-                });
-                match reusable {
-                    Some(&j) => old.cards[j].clone(),
-                    None => Card::of(site, i, &refs),
-                }
-            })
-            .collect();
+        let cards = || {
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| {
+                    let page = &site.pages[i];
+                    let reusable = old_index.get(page.source_key.as_str()).filter(|&&j| {
+                        old.cards[j].time_flags == time_flags(site, i)
+                            && same_card_inputs(site, page, old_site, &old_site.pages[j])
+                    });
+                    match reusable {
+                        Some(&j) => old.cards[j].clone(),
+                        None => Card::of(site, i, &refs),
+                    }
+                })
+                .collect()
+        };
         Shared::with_cards(site, cards)
     }
 
@@ -200,13 +204,16 @@ impl Shared {
         hasher.finish()
     }
 
-    fn with_cards(site: &Site, cards: Vec<Card>) -> Shared {
+    /// The cards `make_cards` makes, with the statistics counted alongside
+    /// them (alone, they kept one core idle), and the site and sections.
+    fn with_cards(site: &Site, make_cards: impl FnOnce() -> Vec<Card> + Send) -> Shared {
+        let (cards, stats) = rayon::join(make_cards, || Stats::compute(site));
         let mut shared = Shared {
             site: tera::Value::from_serializable(&Value::Null),
             site_hash: 0,
             cards,
             sections: Vec::new(),
-            stats: Stats::compute(site),
+            stats,
         };
         shared.refresh_site_value_and_sections(site);
         shared
