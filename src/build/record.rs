@@ -155,14 +155,15 @@ fn entry_of(file: &Path, hash: u64) -> Option<Entry> {
     })
 }
 
+/// A file's (or folder's) disk and inode, where the system has them.
 #[cfg(unix)]
-fn file_id(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(super) fn file_id(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     Some((metadata.dev(), metadata.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub(super) fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 

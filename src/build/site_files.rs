@@ -18,6 +18,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::build::record::file_id;
+
 /// The first line of a list.
 const HEADER: &str = "linju-site-files 1";
 
@@ -26,7 +28,12 @@ const LISTS: &str = "site-files";
 
 /// The list of `dir`, a folder of the output named `stem`, in `work`.
 fn list_path(work: &Path, stem: &str, dir: &Path) -> Option<PathBuf> {
-    let (disk, inode) = identity(&std::fs::symlink_metadata(dir).ok()?)?;
+    list_path_of(work, stem, &std::fs::symlink_metadata(dir).ok()?)
+}
+
+/// The list of the folder whose metadata is `folder`.
+fn list_path_of(work: &Path, stem: &str, folder: &std::fs::Metadata) -> Option<PathBuf> {
+    let (disk, inode) = file_id(folder)?;
     Some(work.join(LISTS).join(format!("{stem}-{disk:x}-{inode:x}")))
 }
 
@@ -36,7 +43,10 @@ fn list_path(work: &Path, stem: &str, dir: &Path) -> Option<PathBuf> {
 /// time cannot be read or a path cannot be written on a line of its own:
 /// the folder will then be listed, as before.
 pub(super) fn save(work: &Path, stem: &str, dir: &Path, current: &Path, files: &[String]) {
-    let Some(path) = list_path(work, stem, dir) else {
+    let Ok(folder) = std::fs::symlink_metadata(dir) else {
+        return;
+    };
+    let Some(path) = list_path_of(work, stem, &folder) else {
         return;
     };
     remove_other_lists(
@@ -44,7 +54,7 @@ pub(super) fn save(work: &Path, stem: &str, dir: &Path, current: &Path, files: &
         stem,
         &[Some(path.clone()), list_path(work, stem, current)],
     );
-    let Some(text) = list_text(dir, files) else {
+    let Some(text) = list_text(&folder, files) else {
         let _ = std::fs::remove_file(&path);
         return;
     };
@@ -61,10 +71,9 @@ pub(super) fn save(work: &Path, stem: &str, dir: &Path, current: &Path, files: &
 
 /// The list's text: the header, the folder's birth time and its change
 /// time now (what later changes are measured against), then the paths.
-fn list_text(dir: &Path, files: &[String]) -> Option<String> {
-    let metadata = std::fs::symlink_metadata(dir).ok()?;
-    let born = birth_ns(&metadata)?;
-    let since = change_ns(&metadata);
+fn list_text(folder: &std::fs::Metadata, files: &[String]) -> Option<String> {
+    let born = birth_ns(folder)?;
+    let since = change_ns(folder);
     let mut text = format!("{HEADER}\n{born} {since}\n");
     for file in files {
         if file.is_empty() || file.contains('\n') {
@@ -192,17 +201,6 @@ pub(super) fn files_under(root: &Path) -> Vec<PathBuf> {
         .filter(|entry| !entry.file_type().is_dir())
         .filter_map(|entry| entry.path().strip_prefix(root).ok().map(Path::to_path_buf))
         .collect()
-}
-
-#[cfg(unix)]
-fn identity(metadata: &std::fs::Metadata) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    Some((metadata.dev(), metadata.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
-    None
 }
 
 /// When the folder was made, in nanoseconds (where the system says).
