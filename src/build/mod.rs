@@ -7,6 +7,7 @@ mod kept_search;
 mod narrow;
 pub mod output;
 mod record;
+mod render_order;
 mod selections;
 pub mod session;
 mod site_files;

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::build::kept_search::KeptSearch;
 use crate::build::output::{self, CopyJob};
+use crate::build::render_order;
 use crate::build::selections::NarrowMemo;
 use crate::build::staging::Staging;
 use crate::build::state::{RebuildReport, Scope, State};
@@ -106,12 +107,7 @@ fn publish(
     (selected, mut timings): (Vec<(Selection, u64)>, Timings),
 ) -> Result<RebuildReport, Errors> {
     let whole = matches!(sink, Sink::Whole(_));
-    let chosen: Vec<&(Selection, u64)> = selected
-        .iter()
-        .filter(|(selection, signature)| {
-            whole || state.signatures.get(&selection.output) != Some(signature)
-        })
-        .collect();
+    let chosen = render_order::chosen_files(state, &selected, whole);
     // A rebuild touching much of the site is swapped in whole; so is one
     // whose output folder has gone (deleted by hand): changing only the
     // files that moved would publish a fraction of the site.
@@ -122,8 +118,10 @@ fn publish(
         let sink = Sink::Whole(Box::new(Staging::begin(&state.site.root, output_dir)?));
         return publish(state, sink, scope, (selected, timings));
     }
+    let chosen = render_order::in_render_order(state, chosen, whole);
     let search_memo = std::mem::take(&mut state.search_memo);
     let (made, search) = render_and_index(state, &sink, &chosen, search_memo, &mut timings);
+    state.shared.keep_cards();
     let search::IndexFiles {
         files: search_files,
         kept: search_kept,

@@ -223,9 +223,6 @@ impl Site {
             (&mut pages, &rendered_current),
             &mut errors,
         );
-        if !options.keep_markdown {
-            pages.iter_mut().for_each(|page| page.body = Arc::from(""));
-        }
         timings.record("markdown", markdown.elapsed());
         let lists = Instant::now();
         attach_pages(&mut sections, &mut pages);
@@ -473,6 +470,7 @@ fn render_all(
     let resolve = |target: &str| urls.get(target.trim_end_matches('/')).cloned();
     let html = HtmlPolicy::for_settings(&config.markdown);
     let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
+    let no_body: Arc<str> = Arc::from("");
     let page_errors: Vec<Vec<Error>> = pages
         .par_iter_mut()
         .zip(rendered_current.par_iter())
@@ -486,10 +484,16 @@ fn render_all(
                 body_line: page.body_line,
                 dir: &dir,
             };
-            store_rendered(
+            let errors = store_rendered(
                 render_body(&source, &base, &resolve, options, html.as_ref()),
                 &mut page.rendered,
-            )
+            );
+            // Dropped as soon as it is rendered, not after every page is:
+            // a big site would hold all its Markdown and all its HTML at once.
+            if !options.keep_markdown {
+                page.body = Arc::clone(&no_body);
+            }
+            errors
         })
         .collect();
     let section_errors: Vec<Vec<Error>> = sections

@@ -11,24 +11,35 @@ use serde_json::{Value, json};
 use crate::content::site::Site;
 
 /// The section, community and tag values of a site's cards.
-#[derive(Default)]
-pub struct CardRefs<'a> {
+#[derive(Default, Debug)]
+pub struct CardRefs {
     sections: Vec<tera::Value>,
     communities: FxHashMap<usize, tera::Value>,
-    tags: FxHashMap<&'a str, tera::Value>,
+    tags: FxHashMap<String, tera::Value>,
     /// How many keys the last card made had: every card has the same
     /// keys, so each card's map is made at its final size at once (a map
     /// grown to fit holds up to twice the room, for 100,000 cards).
     card_len: AtomicUsize,
 }
 
-impl<'a> CardRefs<'a> {
+impl Clone for CardRefs {
+    fn clone(&self) -> CardRefs {
+        CardRefs {
+            sections: self.sections.clone(),
+            communities: self.communities.clone(),
+            tags: self.tags.clone(),
+            card_len: AtomicUsize::new(self.card_capacity()),
+        }
+    }
+}
+
+impl CardRefs {
     /// Every value the cards of `site` refer to.
-    pub fn new(site: &'a Site) -> CardRefs<'a> {
-        let mut tags: FxHashMap<&str, tera::Value> = FxHashMap::default();
+    pub fn new(site: &Site) -> CardRefs {
+        let mut tags: FxHashMap<String, tera::Value> = FxHashMap::default();
         for tag in site.pages.iter().flat_map(|p| p.meta.tags.iter()) {
             if !tags.contains_key(tag.as_str()) {
-                tags.insert(tag, tag_ref(site, tag));
+                tags.insert(tag.clone(), tag_ref(site, tag));
             }
         }
         CardRefs {

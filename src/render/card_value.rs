@@ -1,21 +1,17 @@
-//! A page's card as a template value, made in one pass, and its hash.
+//! A page's card as a template value, made in one pass.
 //!
 //! A district's site makes one card per page on every build. Made the
 //! obvious way (the front matter into a map, linju's fields inserted,
 //! the map copied into a value) each card's map was built twice and
-//! grown once, and hashing it wrote it out as JSON, escaping every
-//! string: together a tenth of a 10,000-page build's CPU. Here the front
-//! matter's fields and linju's are serialised into one map of the right
-//! size, and the hash walks the value itself.
-
-use std::hash::Hasher;
+//! grown once. Here the front matter's fields and linju's are serialised
+//! into one map of the right size. A card's hash is taken from the same
+//! [`CardSource`] (`render::context::page_card_hash`), without the map.
 
 use serde::ser::{self, Serialize, SerializeStruct, Serializer};
 
 use tera::value::Key;
 
 use crate::content::frontmatter::PageFrontMatter;
-use crate::hash::fingerprint;
 
 /// Everything one card is made of, in the order templates see its keys:
 /// the front matter's fields, then linju's (`before`, the shared section,
@@ -35,7 +31,9 @@ pub(super) struct CardSource<'a> {
 
 impl Serialize for CardSource<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut card = serializer.serialize_struct("Card", self.capacity)?;
+        // Never 0: a card has fields, and JSON (which hashes it) writes a
+        // struct of no fields as `{}` at once.
+        let mut card = serializer.serialize_struct("Card", self.capacity.max(1))?;
         self.meta.serialize(FieldsInto(&mut card))?;
         for (key, value) in &self.before {
             card.serialize_field(key, value)?;
@@ -98,61 +96,6 @@ impl Serialize for Extended<'_> {
         }
         page.end()
     }
-}
-
-/// A hash of a template value: its kind, then its contents (a map's keys
-/// in order). Equal values hash equal within one program; nothing stores it.
-pub fn hash_value(value: &tera::Value) -> u64 {
-    let mut hasher = fingerprint();
-    write_value(value, &mut hasher);
-    hasher.finish()
-}
-
-fn write_value(value: &tera::Value, hasher: &mut impl Hasher) {
-    use tera::value::ValueKind;
-    let kind = value.kind();
-    hasher.write_u8(kind as u8);
-    match kind {
-        ValueKind::Undefined | ValueKind::None => {}
-        ValueKind::Bool => hasher.write_u8(u8::from(value.as_bool() == Some(true))),
-        ValueKind::String => {
-            hasher.write_u8(u8::from(value.is_safe()));
-            write_text(value.as_str().unwrap_or_default(), hasher);
-        }
-        ValueKind::Array => {
-            let items = value.as_array().unwrap_or_default();
-            hasher.write_usize(items.len());
-            items.iter().for_each(|item| write_value(item, hasher));
-        }
-        ValueKind::Map => {
-            let Some(map) = value.as_map() else { return };
-            hasher.write_usize(map.len());
-            for (key, item) in map {
-                match key.as_str() {
-                    Some(name) => write_text(name, hasher),
-                    None => write_text(&key.to_string(), hasher),
-                }
-                write_value(item, hasher);
-            }
-        }
-        ValueKind::Bytes => write_text_bytes(value.as_bytes().unwrap_or_default(), hasher),
-        ValueKind::U64 => hasher.write_u64(value.as_u64().unwrap_or_default()),
-        ValueKind::I64 => hasher.write_i64(value.as_i64().unwrap_or_default()),
-        ValueKind::F64 => hasher.write_u64(value.as_f64().unwrap_or_default().to_bits()),
-        // Large integers (and any kind a later Tera adds) by their text;
-        // the kind came first, so 1 (an integer) and "1" stay apart.
-        _ => write_text(&value.to_string(), hasher),
-    }
-}
-
-fn write_text(text: &str, hasher: &mut impl Hasher) {
-    write_text_bytes(text.as_bytes(), hasher);
-}
-
-/// Length first, so two strings cannot run into each other.
-fn write_text_bytes(bytes: &[u8], hasher: &mut impl Hasher) {
-    hasher.write_usize(bytes.len());
-    hasher.write(bytes);
 }
 
 /// A serializer that takes a struct's fields into another struct being
@@ -264,6 +207,7 @@ impl<S: SerializeStruct> SerializeStruct for FieldsInto<'_, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hash::hash_json;
     use serde_json::json;
 
     fn keys(value: &tera::Value) -> Vec<String> {
@@ -355,31 +299,36 @@ mod tests {
     }
 
     #[test]
-    fn equal_values_hash_equal_and_a_changed_kind_key_or_text_does_not() {
-        let value = |v: serde_json::Value| tera::Value::from_serializable(&v);
-        let card = value(json!({"title": "议事会", "participants": 40, "done": true}));
-        assert_eq!(hash_value(&card), hash_value(&card.clone()));
+    fn a_card_hashes_as_what_it_is_made_of() {
+        // Cards are hashed from their source, never made for it: equal
+        // sources hash equal, and any change to a field, a field's name or
+        // kind, or a shared value moves the hash.
+        let meta = PageFrontMatter::default();
+        let source = |before: Vec<(&'static str, serde_json::Value)>, section: &str| CardSource {
+            meta: &meta,
+            before,
+            shared: [
+                ("section", tera::Value::from(section)),
+                ("community", tera::Value::none()),
+                ("tags", tera::Value::from(Vec::<tera::Value>::new())),
+            ],
+            after: vec![("expired", json!(false))],
+            capacity: 0,
+        };
+        let card = vec![("title", json!("议事会")), ("participants", json!(40))];
+        let hash = hash_json(&source(card.clone(), "栏目"));
+        assert_eq!(hash, hash_json(&source(card, "栏目")));
         for other in [
-            json!({"title": "议事会", "participants": 41, "done": true}),
-            json!({"title": "议事会", "participants": "40", "done": true}),
-            json!({"title": "议事", "participants": 40, "done": true}),
-            json!({"name": "议事会", "participants": 40, "done": true}),
-            json!({"title": "议事会", "participants": 40, "done": false}),
-            json!({"title": "议事会", "participants": 40, "done": null}),
-            json!({"title": "议事会", "participants": 40.0, "done": true}),
+            vec![("title", json!("议事会")), ("participants", json!(41))],
+            vec![("title", json!("议事会")), ("participants", json!("40"))],
+            vec![("title", json!("议事")), ("participants", json!(40))],
+            vec![("name", json!("议事会")), ("participants", json!(40))],
+            vec![("title", json!("议事会")), ("participants", json!(40.0))],
+            vec![("title", json!("议事会"))],
         ] {
-            assert_ne!(
-                hash_value(&card),
-                hash_value(&value(other.clone())),
-                "{other}"
-            );
+            assert_ne!(hash, hash_json(&source(other.clone(), "栏目")), "{other:?}");
         }
-        let safe = tera::Value::safe_string("<b>");
-        assert_ne!(
-            hash_value(&safe),
-            hash_value(&tera::Value::normal_string("<b>"))
-        );
-        let two = value(json!(["ab", "c"]));
-        assert_ne!(hash_value(&two), hash_value(&value(json!(["a", "bc"]))));
+        let card = vec![("title", json!("议事会")), ("participants", json!(40))];
+        assert_ne!(hash, hash_json(&source(card, "另一个栏目")));
     }
 }

@@ -8,6 +8,7 @@ use crate::content::frontmatter::{CouncilSteps, Step};
 use crate::content::site::Site;
 use crate::content::{Page, PageType, Section};
 use crate::dates;
+use crate::hash::hash_json;
 use crate::markdown;
 use crate::render::calendar::CALENDAR_FILE;
 use crate::render::card_refs::{self, CardRefs};
@@ -155,8 +156,22 @@ pub fn page_card(site: &Site, page: &Page) -> Value {
 /// through JSON gave each a copy of every key on the heap. Its section,
 /// community and tags come from `refs`, shared with every other card.
 pub fn page_card_value(site: &Site, page: &Page, refs: &CardRefs) -> tera::Value {
+    let card = card_value(&card_source(site, page, refs));
+    refs.made_card(card.as_map().map_or(0, |map| map.len()));
+    card
+}
+
+/// A hash of the card [`page_card_value`] makes, taken from what it is
+/// made of without making it: a big build makes each card only when a
+/// file first shows it, and drops it after the last (`render::shared`).
+pub fn page_card_hash(site: &Site, page: &Page, refs: &CardRefs) -> u64 {
+    hash_json(&card_source(site, page, refs))
+}
+
+/// Everything page `page`'s card is made of.
+fn card_source<'a>(site: &Site, page: &'a Page, refs: &CardRefs) -> CardSource<'a> {
     let (before, after) = card_fields(site, page);
-    let card = card_value(&CardSource {
+    CardSource {
         meta: &page.meta,
         before,
         shared: [
@@ -166,9 +181,7 @@ pub fn page_card_value(site: &Site, page: &Page, refs: &CardRefs) -> tera::Value
         ],
         after,
         capacity: refs.card_capacity(),
-    });
-    refs.made_card(card.as_map().map_or(0, |map| map.len()));
-    card
+    }
 }
 
 /// A card's fields (as JSON).

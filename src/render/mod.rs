@@ -11,6 +11,7 @@
 
 pub mod aliases;
 pub mod calendar;
+pub mod card_order;
 pub mod card_refs;
 pub mod card_value;
 pub mod charts;
@@ -102,4 +103,24 @@ pub fn render_selection(
         },
         photos,
     })
+}
+
+/// The `basic` fixture site, loaded as a build would (no photo pipeline).
+#[cfg(test)]
+pub(crate) fn fixture() -> Site {
+    use crate::config::Config;
+    use crate::content::site::LoadOptions;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+    let config = Config::load(&root).unwrap();
+    let now = crate::dates::DateInput::parse("2025-12-01 10:00")
+        .unwrap()
+        .in_zone(&config.timezone);
+    let options = LoadOptions {
+        drafts: false,
+        future: false,
+        now,
+        images: None,
+        keep_markdown: true,
+    };
+    Site::load(&root, config, &options).unwrap()
 }

@@ -522,29 +522,10 @@ fn tag_selection(site: &Site, index: usize, number: usize, total: usize) -> Sele
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::config::Config;
-    use crate::content::site::LoadOptions;
     use crate::render::shared::Shared;
 
-    /// The `basic` fixture site, loaded as a build would (no photo pipeline).
-    fn fixture() -> Site {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        let config = Config::load(&root).unwrap();
-        let now = crate::dates::DateInput::parse("2025-12-01 10:00")
-            .unwrap()
-            .in_zone(&config.timezone);
-        let options = LoadOptions {
-            drafts: false,
-            future: false,
-            now,
-            images: None,
-            keep_markdown: true,
-        };
-        Site::load(&root, config, &options).unwrap()
-    }
+    use crate::render::fixture;
 
     fn signatures(site: &Site) -> Vec<(String, u64)> {
         let shared = Shared::compute(site);

@@ -161,7 +161,7 @@ impl Extra {
                 context.insert("totals", &totals);
             }
             Extra::Community(index) => {
-                context.insert_value("community", shared.cards[*index].value.clone());
+                context.insert_value("community", shared.card(site, *index));
             }
             Extra::List { name, title, count } => {
                 context.insert(
@@ -217,14 +217,16 @@ impl Selection {
             Extra::Community(index) => Some(*index),
             _ => None,
         });
-        self.page
-            .into_iter()
-            .chain(
-                self.lists
-                    .iter()
-                    .flat_map(|(_, pages)| pages.iter().copied()),
-            )
-            .chain(communities)
+        self.pages_listed().chain(communities)
+    }
+
+    /// Its own page and the pages its lists show (not its community).
+    pub fn pages_listed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.page.into_iter().chain(
+            self.lists
+                .iter()
+                .flat_map(|(_, pages)| pages.iter().copied()),
+        )
     }
 
     /// [`Selection::signature`] with the version of its template looked up
@@ -284,14 +286,11 @@ impl Selection {
         if let Some(index) = self.page {
             context.insert_value(
                 "page",
-                page_full(site, &site.pages[index], &shared.cards[index].value),
+                page_full(site, &site.pages[index], &shared.card(site, index)),
             );
         }
         for (name, pages) in &self.lists {
-            let cards: Vec<tera::Value> = pages
-                .iter()
-                .map(|&i| shared.cards[i].value.clone())
-                .collect();
+            let cards: Vec<tera::Value> = pages.iter().map(|&i| shared.card(site, i)).collect();
             context.insert_value(*name, tera::Value::from(cards));
         }
         for extra in &self.extras {

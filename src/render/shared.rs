@@ -5,6 +5,10 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+#[cfg(test)]
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -13,14 +17,14 @@ use crate::content::Page;
 use crate::content::site::Site;
 use crate::hash::{fingerprint, hash_json};
 use crate::render::card_refs::CardRefs;
-use crate::render::card_value::hash_value;
 use crate::render::context::{
-    is_expired, is_upcoming, page_card_value, section_brief, section_value, site_value,
+    is_expired, is_upcoming, page_card_hash, page_card_value, section_brief, section_value,
+    site_value,
 };
 use crate::render::stats::Stats;
 
 /// The values templates share.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Shared {
     /// The `site` value and its hash.
     pub(super) site: tera::Value,
@@ -31,13 +35,23 @@ pub struct Shared {
     pub(super) sections: Vec<SectionValues>,
     /// The year in pictures.
     pub(super) stats: Stats,
+    /// The values cards share, for the cards made when first shown.
+    refs: CardRefs,
+    /// How many more files will show each card, when counted (a one-off
+    /// build, see [`Shared::count_uses`]): a card is dropped after its last.
+    uses: Option<Vec<AtomicU32>>,
+    /// How many cards were made so far (tests count them).
+    #[cfg(test)]
+    cards_made: AtomicUsize,
 }
 
 /// What a list shows of one page, and what its own file depends on.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct Card {
-    /// The card, as templates see it.
-    pub(super) value: tera::Value,
+    /// The card as templates see it, made when a file first shows it: a
+    /// district's 100,000 cards made up front were a third of its build's
+    /// memory.
+    value: Mutex<Option<tera::Value>>,
     /// A hash of the card.
     pub(super) hash: u64,
     /// A hash of the card plus everything the page's own file adds (body,
@@ -46,6 +60,23 @@ pub(super) struct Card {
     /// Whether the page was expired and upcoming when the card was made:
     /// a card goes stale when either flips with the clock.
     time_flags: (bool, bool),
+}
+
+impl Clone for Card {
+    fn clone(&self) -> Card {
+        Card {
+            value: Mutex::new(lock(&self.value).clone()),
+            hash: self.hash,
+            full_hash: self.full_hash,
+            time_flags: self.time_flags,
+        }
+    }
+}
+
+/// A card's slot, locked (a thread that panicked while holding it left
+/// either no card or a whole one).
+fn lock(slot: &Mutex<Option<tera::Value>>) -> std::sync::MutexGuard<'_, Option<tera::Value>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A section's value (for its lists) and its brief (for its pages).
@@ -60,12 +91,11 @@ pub(super) struct SectionValues {
 }
 
 impl Card {
-    /// Page `index`'s card, made from scratch (with the values it shares
-    /// from `refs`).
+    /// Page `index`'s card (its hash; the card itself is made when first
+    /// shown), with the values it shares from `refs`.
     fn of(site: &Site, index: usize, refs: &CardRefs) -> Card {
         let page = &site.pages[index];
-        let card = page_card_value(site, page, refs);
-        let hash = hash_value(&card);
+        let hash = page_card_hash(site, page, refs);
         let mut hasher = fingerprint();
         hash.hash(&mut hasher);
         page.rendered.html_hash.hash(&mut hasher);
@@ -78,7 +108,7 @@ impl Card {
             name.hash(&mut hasher);
         }
         Card {
-            value: card,
+            value: Mutex::new(None),
             hash,
             full_hash: hasher.finish(),
             time_flags: time_flags(site, index),
@@ -119,13 +149,13 @@ impl Shared {
     /// Computes every value from scratch.
     pub fn compute(site: &Site) -> Shared {
         let refs = CardRefs::new(site);
-        let cards = || {
+        let cards = |refs: &CardRefs| {
             (0..site.pages.len())
                 .into_par_iter()
-                .map(|i| Card::of(site, i, &refs))
+                .map(|i| Card::of(site, i, refs))
                 .collect()
         };
-        Shared::with_cards(site, cards)
+        Shared::with_cards(site, refs, cards)
     }
 
     /// After a content reload: takes from `old` (computed for `old_site`)
@@ -140,7 +170,7 @@ impl Shared {
             .map(|(i, p)| (p.source_key.as_str(), i))
             .collect();
         let refs = CardRefs::new(site);
-        let cards = || {
+        let cards = |refs: &CardRefs| {
             (0..site.pages.len())
                 .into_par_iter()
                 .map(|i| {
@@ -151,12 +181,12 @@ impl Shared {
                     });
                     match reusable {
                         Some(&j) => old.cards[j].clone(),
-                        None => Card::of(site, i, &refs),
+                        None => Card::of(site, i, refs),
                     }
                 })
                 .collect()
         };
-        Shared::with_cards(site, cards)
+        Shared::with_cards(site, refs, cards)
     }
 
     /// After an edit that kept every page at its index: recomputes the cards
@@ -169,6 +199,8 @@ impl Shared {
         stale.extend_from_slice(changed);
         stale.sort_unstable();
         stale.dedup();
+        // Sections, communities or tags may have changed.
+        self.refs = CardRefs::new(site);
         self.refresh_cards(site, &stale);
         self.refresh_site_and_sections(site);
     }
@@ -178,15 +210,67 @@ impl Shared {
     /// and photos are as before, so no other card, no section, no count and
     /// no time flag can have moved (the caller makes sure of that).
     pub fn refresh_cards(&mut self, site: &Site, changed: &[usize]) {
-        // A few cards: their shared values are made for them alone.
-        let refs = CardRefs::default();
         let fresh: Vec<(usize, Card)> = changed
             .par_iter()
-            .map(|&i| (i, Card::of(site, i, &refs)))
+            .map(|&i| (i, Card::of(site, i, &self.refs)))
             .collect();
         for (index, card) in fresh {
             self.cards[index] = card;
         }
+    }
+
+    /// Page `index`'s card as templates see it, made now if no file showed
+    /// it yet. When uses are counted, this is one of them, and after the
+    /// last the card is dropped (made again if anything asks once more).
+    pub(super) fn card(&self, site: &Site, index: usize) -> tera::Value {
+        let mut slot = lock(&self.cards[index].value);
+        let card = match &*slot {
+            Some(card) => card.clone(),
+            None => {
+                let card = page_card_value(site, &site.pages[index], &self.refs);
+                #[cfg(test)]
+                self.cards_made.fetch_add(1, Ordering::Relaxed);
+                *slot = Some(card.clone());
+                card
+            }
+        };
+        let last_use = self.uses.as_ref().is_some_and(|uses| {
+            uses[index].fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1))
+                == Ok(1)
+        });
+        let dropped = if last_use { slot.take() } else { None };
+        drop(slot);
+        drop(dropped);
+        card
+    }
+
+    /// Counts how many times the files to render show each card (`shown`:
+    /// every page index each file's selection shows, as
+    /// `Selection::pages_shown` says), so that each card is dropped once
+    /// the last of them is rendered: a one-off build's memory then holds
+    /// the cards of the files being rendered, not every card of the site.
+    /// Until [`Shared::keep_cards`], a card is made again if anything else
+    /// asks for it.
+    pub fn count_uses(&mut self, shown: impl Iterator<Item = usize>) {
+        let mut counts = vec![0u32; self.cards.len()];
+        for page in shown {
+            if let Some(count) = counts.get_mut(page) {
+                *count = count.saturating_add(1);
+            }
+        }
+        self.uses = Some(counts.into_iter().map(AtomicU32::new).collect());
+    }
+
+    /// How many cards were made so far, and how many are held now.
+    #[cfg(test)]
+    pub fn cards_made_and_held(&self) -> (usize, usize) {
+        let held = self.cards.iter().filter(|card| lock(&card.value).is_some());
+        (self.cards_made.load(Ordering::Relaxed), held.count())
+    }
+
+    /// Stops counting uses: every card made from now on is kept.
+    pub fn keep_cards(&mut self) {
+        self.uses = None;
     }
 
     /// A hash of the values shared by every file (the site value, the
@@ -204,16 +288,25 @@ impl Shared {
         hasher.finish()
     }
 
-    /// The cards `make_cards` makes, with the statistics counted alongside
-    /// them (alone, they kept one core idle), and the site and sections.
-    fn with_cards(site: &Site, make_cards: impl FnOnce() -> Vec<Card> + Send) -> Shared {
-        let (cards, stats) = rayon::join(make_cards, || Stats::compute(site));
+    /// The cards `make_cards` makes with `refs`, with the statistics
+    /// counted alongside them (alone, they kept one core idle), and the
+    /// site and sections.
+    fn with_cards(
+        site: &Site,
+        refs: CardRefs,
+        make_cards: impl FnOnce(&CardRefs) -> Vec<Card> + Send,
+    ) -> Shared {
+        let (cards, stats) = rayon::join(|| make_cards(&refs), || Stats::compute(site));
         let mut shared = Shared {
             site: tera::Value::from_serializable(&Value::Null),
             site_hash: 0,
             cards,
             sections: Vec::new(),
             stats,
+            refs,
+            uses: None,
+            #[cfg(test)]
+            cards_made: AtomicUsize::new(0),
         };
         shared.refresh_site_value_and_sections(site);
         shared
