@@ -22,17 +22,6 @@ pub struct CardRefs {
     card_len: AtomicUsize,
 }
 
-impl Clone for CardRefs {
-    fn clone(&self) -> CardRefs {
-        CardRefs {
-            sections: self.sections.clone(),
-            communities: self.communities.clone(),
-            tags: self.tags.clone(),
-            card_len: AtomicUsize::new(self.card_capacity()),
-        }
-    }
-}
-
 impl CardRefs {
     /// Every value the cards of `site` refer to.
     pub fn new(site: &Site) -> CardRefs {
