@@ -93,48 +93,18 @@ impl Postings {
             .chain(self.words.values())
             .map(Vec::len)
             .sum();
-        let tokens = self.han.len() + self.words.len();
-        let estimate = postings + postings / 4 + tokens * 10;
-        (estimate / SHARD_BYTES)
-            .max(1)
-            .next_power_of_two()
-            .min(1 << 16) as u32
+        shard_count_for(postings, self.han.len() + self.words.len())
     }
 
     /// Which tokens fall in each of `count` buckets.
     pub fn buckets(&self, count: u32) -> Vec<Vec<Token>> {
-        let mut buckets: Vec<Vec<Token>> = (0..count).map(|_| Vec::new()).collect();
-        for &key in self.han.keys() {
-            buckets[Token::Han(key).bucket(count) as usize].push(Token::Han(key));
-        }
-        for token in self.words.keys() {
-            let token = Token::Word(token.clone());
-            buckets[token.bucket(count) as usize].push(token);
-        }
-        buckets
+        token_buckets(self.han.keys().copied(), self.words.keys(), count)
     }
 
     /// One shard's JSON (`{"token":"postings",...}`, tokens sorted so the
     /// bytes depend on nothing but the content).
     pub fn shard(&self, tokens: &[Token]) -> String {
-        let mut entries: Vec<(String, &[u32])> = tokens
-            .iter()
-            .filter_map(|token| Some((token.text(), self.list(token)?)))
-            .collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut json = String::from("{");
-        for (i, (token, list)) in entries.iter().enumerate() {
-            if i > 0 {
-                json.push(',');
-            }
-            json.push('"');
-            json.push_str(token);
-            json.push_str("\":\"");
-            encode_list(list, &mut json);
-            json.push('"');
-        }
-        json.push('}');
-        json
+        shard_json(tokens, |token| self.list(token), encode_list)
     }
 
     fn list(&self, token: &Token) -> Option<&[u32]> {
@@ -207,6 +177,63 @@ impl Postings {
     }
 }
 
+/// How many shards keep each near [`SHARD_BYTES`], for `postings`
+/// postings of `tokens` tokens: a power of two, so the count moves only
+/// when the index doubles or halves.
+pub(super) fn shard_count_for(postings: usize, tokens: usize) -> u32 {
+    let estimate = postings + postings / 4 + tokens * 10;
+    (estimate / SHARD_BYTES)
+        .max(1)
+        .next_power_of_two()
+        .min(1 << 16) as u32
+}
+
+/// Which of the tokens (`han` keys and `words`) fall in each of `count`
+/// buckets.
+pub(super) fn token_buckets<'a>(
+    han: impl Iterator<Item = u64>,
+    words: impl Iterator<Item = &'a String>,
+    count: u32,
+) -> Vec<Vec<Token>> {
+    let mut buckets: Vec<Vec<Token>> = (0..count).map(|_| Vec::new()).collect();
+    for key in han {
+        buckets[Token::Han(key).bucket(count) as usize].push(Token::Han(key));
+    }
+    for token in words {
+        let token = Token::Word(token.clone());
+        buckets[token.bucket(count) as usize].push(token);
+    }
+    buckets
+}
+
+/// One shard's JSON (`{"token":"postings",...}`) over `tokens`, sorted so
+/// the bytes depend on nothing but the content; `list` finds a token's
+/// postings and `write` writes them as text.
+pub(super) fn shard_json<L>(
+    tokens: &[Token],
+    list: impl Fn(&Token) -> Option<L>,
+    write: impl Fn(L, &mut String),
+) -> String {
+    let mut entries: Vec<(String, L)> = tokens
+        .iter()
+        .filter_map(|token| Some((token.text(), list(token)?)))
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut json = String::from("{");
+    for (i, (token, list)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push('"');
+        json.push_str(&token);
+        json.push_str("\":\"");
+        write(list, &mut json);
+        json.push('"');
+    }
+    json.push('}');
+    json
+}
+
 /// A token of the index: a Han key or a word (or pinyin) token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
@@ -217,14 +244,14 @@ pub enum Token {
 }
 
 impl Token {
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         match self {
             Token::Han(key) => han_key_text(*key),
             Token::Word(word) => word.clone(),
         }
     }
 
-    fn bucket(&self, count: u32) -> u32 {
+    pub(super) fn bucket(&self, count: u32) -> u32 {
         match self {
             Token::Han(key) => tokens::bucket(&han_key_text(*key), count),
             Token::Word(word) => tokens::bucket(word, count),

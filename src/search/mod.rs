@@ -15,6 +15,7 @@
 //! "newer first" is "higher id first". Kept expired notices come before
 //! every other page, so they rank last.
 
+mod appended;
 mod bodies;
 pub mod documents;
 mod files;
@@ -32,9 +33,9 @@ use rustc_hash::FxHashMap;
 use crate::content::site::Site;
 use crate::hash::hash_bytes;
 use crate::render::Output;
+use crate::search::appended::AppendedPostings;
 pub use crate::search::bodies::patch_bodies;
 use crate::search::documents::{Document, Known};
-use crate::search::index::Postings;
 use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
 
@@ -224,7 +225,7 @@ fn streamed(
 ) -> Vec<Output> {
     let mut ids = documents::published(site, keep_expired);
     ids.sort_by(|a, b| id_order(site, *a).cmp(&id_order(site, *b)));
-    let mut postings = Postings::default();
+    let mut postings = AppendedPostings::default();
     let mut hashes: Vec<u64> = Vec::with_capacity(ids.len());
     for (block, published) in ids.chunks(BLOCK).enumerate() {
         let documents: Vec<(Document, Option<u64>)> = published
@@ -255,7 +256,7 @@ fn streamed(
         }
         emit(fragments);
     }
-    let (_, _, shards) = fresh(postings);
+    let shards = postings.into_shards();
     // Every fragment is already out: to `index_files` they are files kept.
     let fragments = hashes.iter().map(|&hash| Fragment::Kept(hash)).collect();
     index_files(site, &ids, &shards, (fragments, &hashes)).0
