@@ -8,12 +8,11 @@
 //! are. A rebuild under `serve` patches lists in the middle and keeps the
 //! plain [`crate::search::index::Postings`].
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::search::documents::{Content, Rank};
-use crate::search::index::{Token, push_number, shard_count_for, shard_json, token_buckets};
-use crate::search::packed::Packer;
+use crate::search::index::{Token, push_posting, shard_count_for, shard_json, token_buckets};
+use crate::search::memo::packed_shards;
 
 /// One token's list: its postings as text, and the last id in it.
 #[derive(Default)]
@@ -24,9 +23,8 @@ struct List {
 
 impl List {
     fn push(&mut self, id: u32, rank: Rank) {
-        let gap = id - self.last_id;
+        push_posting(&mut self.text, id - self.last_id, rank as u32);
         self.last_id = id;
-        push_number(&mut self.text, (u64::from(gap) << 2) | rank as u64);
     }
 }
 
@@ -71,12 +69,9 @@ impl AppendedPostings {
             };
             list.map(|list| list.text.as_str())
         };
-        buckets
-            .par_iter()
-            .map_init(Packer::default, |packer, tokens| {
-                packer.pack(&shard_json(tokens, list, |text, out| out.push_str(text)))
-            })
-            .collect()
+        packed_shards(&buckets, |tokens| {
+            shard_json(tokens, list, |text, out| out.push_str(text))
+        })
     }
 }
 

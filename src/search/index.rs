@@ -60,10 +60,15 @@ fn encode_list(list: &[u32], out: &mut String) {
     let mut previous = 0u32;
     for &posting in list {
         let id = posting >> 2;
-        let gap = id - previous;
+        push_posting(out, id - previous, posting & 3);
         previous = id;
-        push_number(out, (u64::from(gap) << 2) | u64::from(posting & 3));
     }
+}
+
+/// Appends one posting of a list: its id's `gap` from the one before and
+/// its `rank`.
+pub(super) fn push_posting(out: &mut String, gap: u32, rank: u32) {
+    push_number(out, (u64::from(gap) << 2) | u64::from(rank));
 }
 
 impl Postings {

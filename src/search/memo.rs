@@ -56,13 +56,21 @@ pub(super) type Index = (Postings, Vec<Vec<Token>>, Vec<Vec<u8>>);
 /// Shards made from scratch.
 pub(super) fn fresh(postings: Postings) -> Index {
     let buckets = postings.buckets(postings.shard_count());
-    let shards = buckets
+    let shards = packed_shards(&buckets, |tokens| postings.shard(tokens));
+    (postings, buckets, shards)
+}
+
+/// Every bucket's shard, made by `shard` and packed, in parallel.
+pub(super) fn packed_shards(
+    buckets: &[Vec<Token>],
+    shard: impl Fn(&[Token]) -> String + Sync,
+) -> Vec<Vec<u8>> {
+    buckets
         .par_iter()
         .map_init(Packer::default, |packer, tokens| {
-            packer.pack(&postings.shard(tokens))
+            packer.pack(&shard(tokens))
         })
-        .collect();
-    (postings, buckets, shards)
+        .collect()
 }
 
 /// The last build's postings with the changed (or added) pages' tokens
