@@ -23,6 +23,7 @@ mod options;
 mod screen_settings;
 mod showtimes;
 mod slugs;
+mod spool;
 mod suggest;
 mod timings;
 mod yaml;

@@ -186,6 +186,7 @@ impl Session {
             now: self.now(config)?,
             images: Some(Arc::clone(images)),
             keep_markdown: !self.one_off,
+            spool_bodies: self.one_off,
         })
     }
 
@@ -299,6 +300,7 @@ impl Session {
             now: running_clock(self.options.clock.as_deref(), self.started, &state.config)?,
             images: Some(Arc::clone(&state.images)),
             keep_markdown: true,
+            spool_bodies: false,
         };
         let mut scope = if changes.templates || !changes.statics.is_empty() {
             Scope::Theme

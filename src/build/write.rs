@@ -22,12 +22,14 @@ use crate::build::state::{RebuildReport, Scope, State};
 use crate::content::schedule;
 use crate::error::{Error, Errors};
 use crate::images;
+use crate::lang::tr;
 use crate::render::aliases;
 use crate::render::feeds;
 use crate::render::theme::StaticSource;
 use crate::render::{self, Output, Rendered, Selection};
 use crate::screens;
 use crate::search;
+use crate::spool::Spool;
 use crate::timings::Timings;
 
 /// A rebuild touching more than this share of the site's files is written
@@ -147,6 +149,7 @@ fn publish(
     let used = used_images(state, &photos_of, &screen_photos);
     let images_made = timings.time("photos", || produce_images(state, &used))?;
     let copies = copy_jobs(state, &used);
+    refuse_unread_bodies(state.site.spool.as_deref())?;
     let finishing = Instant::now();
     let mut report = match sink {
         Sink::Whole(staging) => finish_whole(state, *staging, &made, &copies, &used)?,
@@ -353,6 +356,27 @@ fn photos_after(
         }
     }
     photos_of
+}
+
+/// Fails the build if a spooled page body could not be read back: the
+/// files that showed it were rendered without it, and must not replace
+/// the site that is live.
+fn refuse_unread_bodies(spool: Option<&Spool>) -> Result<(), Errors> {
+    let Some(why) = spool.and_then(Spool::failure) else {
+        return Ok(());
+    };
+    let error = Error::in_file(
+        crate::fs::WORK_DIR,
+        tr!(
+            "读不回已渲染的页面正文（{why}），这次构建没有发布，网站保持上一次的样子",
+            "a rendered page body could not be read back ({why}); nothing was published and the site is as it was"
+        ),
+    )
+    .with_hint(tr!(
+        "检查 `.linju/` 所在的磁盘是否已满或出错，然后重新构建",
+        "check the disk that holds `.linju/` (full or failing?), then build again"
+    ));
+    Err(Errors(vec![error]))
 }
 
 /// Copies into the staging folder, swaps it in, prunes the photo cache and
@@ -569,4 +593,30 @@ fn copy_jobs(state: &State, used_images: &BTreeSet<String>) -> Vec<CopyJob> {
         });
     }
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn a_body_the_spool_could_not_give_back_stops_the_build_before_it_publishes() {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::create(dir.path()).unwrap();
+        assert!(refuse_unread_bodies(None).is_ok());
+        assert!(refuse_unread_bodies(Some(&spool)).is_ok());
+        let written = spool.keep("<p>正文</p>").unwrap();
+        assert_eq!(spool.read(written), "<p>正文</p>");
+        // A read past the end of the file fails, as a failing disk would.
+        let place = spool.keep("").unwrap();
+        let _ = spool.read(crate::spool::Place::beyond_end_for_tests(place));
+        let errors = refuse_unread_bodies(Some(&spool)).unwrap_err();
+        let message = errors.0[0].render(Lang::Zh);
+        assert!(
+            message.contains("这次构建没有发布，网站保持上一次的样子"),
+            "{message}"
+        );
+        assert!(message.contains("检查 `.linju/` 所在的磁盘"), "{message}");
+    }
 }

@@ -22,6 +22,7 @@ use crate::content::{self, Page, PageType, Section};
 use crate::error::{Error, Errors};
 use crate::images::{self, Images};
 use crate::markdown::{self, HtmlPolicy, LinkContext, PhotoContext, Rendered};
+use crate::spool::Spool;
 use crate::timings::Timings;
 
 /// Which pages a build includes.
@@ -39,6 +40,10 @@ pub struct LoadOptions {
     /// re-render pages with `@/` links from it, `check` reads links in
     /// it); a one-off build drops it, a third of a big site's memory.
     pub keep_markdown: bool,
+    /// Whether pages' rendered bodies go to a spool under `.linju/` (see
+    /// `crate::spool`) instead of staying in memory: a one-off build's
+    /// choice, since it renders each page once and keeps nothing after.
+    pub spool_bodies: bool,
 }
 
 /// A loaded, checked site: the input of rendering.
@@ -65,6 +70,9 @@ pub struct Site {
     /// to come, with that page's title: once that time passes, the site
     /// must be loaded again.
     pub held_back_until: Option<(ZonedDateTime, String)>,
+    /// Where the pages' rendered bodies were spooled, if they were: the
+    /// build must not publish if one could not be read back.
+    pub spool: Option<Arc<Spool>>,
     /// How long loading took: reading and checking the files, rendering
     /// their Markdown, sorting the lists.
     pub load_timings: Timings,
@@ -214,11 +222,12 @@ impl Site {
             .extend(check_menu_targets(&config, root, &link_targets));
         timings.record("read", started.elapsed());
         let markdown = Instant::now();
+        let spool = spool_for(root, options);
         render_all(
             root,
             &config,
             &link_targets,
-            options,
+            (options, spool.as_ref()),
             &mut sections,
             (&mut pages, &rendered_current),
             &mut errors,
@@ -238,6 +247,7 @@ impl Site {
             tags,
             link_targets,
             held_back_until,
+            spool,
             load_timings: timings,
         };
         errors.into_result(site)
@@ -457,12 +467,24 @@ fn cover_picture(
         .map_err(|problem| vec![problem.at(file, content::key_line(yaml, "cover"))])
 }
 
-/// Renders every body in parallel, resolving `@/` links against the site.
+/// The spool pages' bodies go to, if `options` asks for one and it can be
+/// made; without it they stay in memory, which only costs memory.
+fn spool_for(root: &Path, options: &LoadOptions) -> Option<Arc<Spool>> {
+    if !options.spool_bodies {
+        return None;
+    }
+    Spool::create(&root.join(crate::fs::WORK_DIR))
+        .ok()
+        .map(Arc::new)
+}
+
+/// Renders every body in parallel, resolving `@/` links against the site;
+/// with a spool, each page's body goes there as soon as it is rendered.
 fn render_all(
     root: &Path,
     config: &Config,
     urls: &HashMap<String, String>,
-    options: &LoadOptions,
+    (options, spool): (&LoadOptions, Option<&Arc<Spool>>),
     sections: &mut [Section],
     (pages, rendered_current): (&mut [Page], &[bool]),
     errors: &mut Errors,
@@ -492,6 +514,9 @@ fn render_all(
             // a big site would hold all its Markdown and all its HTML at once.
             if !options.keep_markdown {
                 page.body = Arc::clone(&no_body);
+            }
+            if let Some(spool) = spool {
+                page.rendered.html.spool_into(spool);
             }
             errors
         })

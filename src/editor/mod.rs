@@ -103,6 +103,7 @@ pub fn load_site(root: &Path) -> Result<Site, Errors> {
         now,
         images: None,
         keep_markdown: true,
+        spool_bodies: false,
     };
     Site::load(root, config, &options)
 }

@@ -3,17 +3,18 @@
 //! summary, and Chinese character counts. Pure: no I/O; link targets come
 //! from a lookup the caller passes in.
 
+mod body;
 mod cjk;
 pub mod emphasis;
 mod sanitise;
 
+pub use body::Html;
 pub use sanitise::HtmlPolicy;
 #[cfg(test)]
 mod spec_tests;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -68,12 +69,12 @@ pub struct Heading {
 }
 
 /// A rendered page body.
-#[derive(Debug, Clone, Default, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// The whole body (shared: a rebuild that reloads the content takes
-    /// every unchanged page from the last load, and copying 100,000 bodies
-    /// was most of that reload).
-    pub html: Arc<str>,
+    /// The whole body: held and shared (a rebuild that reloads the content
+    /// takes every unchanged page from the last load, and copying 100,000
+    /// bodies was most of that reload), or spooled by a one-off build.
+    pub html: Html,
     /// A hash of `html`, taken once: rebuilds fingerprint and compare
     /// 100,000 bodies by it without reading them again.
     pub html_hash: u64,
@@ -103,6 +104,8 @@ impl PartialEq for Rendered {
             && self.images == other.images
     }
 }
+
+impl Eq for Rendered {}
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -564,12 +567,13 @@ mod tests {
         let out = render_str("## 活动安排\n\n## 活动安排\n\n### 报名 {#sign-up}\n").unwrap();
         assert!(
             out.html
+                .text()
                 .contains(r#"<h2 id="huo-dong-an-pai">活动安排</h2>"#),
             "{}",
-            out.html
+            out.html.text()
         );
-        assert!(out.html.contains(r#"<h2 id="huo-dong-an-pai-1">"#));
-        assert!(out.html.contains(r#"<h3 id="sign-up">"#));
+        assert!(out.html.text().contains(r#"<h2 id="huo-dong-an-pai-1">"#));
+        assert!(out.html.text().contains(r#"<h3 id="sign-up">"#));
         assert_eq!(out.toc.len(), 3);
         assert_eq!(out.toc[2].level, 3);
     }
@@ -588,7 +592,11 @@ mod tests {
             r#"href="localhost:5001/x""#,
             r#"href="/site/p/map.pdf""#,
         ] {
-            assert!(out.html.contains(expected), "{expected} in {}", out.html);
+            assert!(
+                out.html.text().contains(expected),
+                "{expected} in {}",
+                out.html.text()
+            );
         }
     }
 
@@ -598,23 +606,29 @@ mod tests {
             render_str("![徽标](logo.svg \"社区徽标\")\n\n<img src=\"banner.png\" alt=\"横幅\">\n")
                 .unwrap();
         assert!(
-            out.html.contains(
+            out.html.text().contains(
                 r#"<img loading="lazy" decoding="async" src="/site/p/logo.svg" alt="徽标" title="社区徽标" />"#
             ),
             "{}",
-            out.html
+            out.html.text()
         );
         assert!(
-            out.html.contains(r#"<img src="banner.png" alt="横幅">"#),
-            "{}",
             out.html
+                .text()
+                .contains(r#"<img src="banner.png" alt="横幅">"#),
+            "{}",
+            out.html.text()
         );
     }
 
     #[test]
     fn internal_links_resolve_and_broken_ones_name_the_line() {
         let out = render_str("见[议事会](@/events/a.md#jie-guo)。\n").unwrap();
-        assert!(out.html.contains(r#"href="/site/events/a/#jie-guo""#));
+        assert!(
+            out.html
+                .text()
+                .contains(r#"href="/site/events/a/#jie-guo""#)
+        );
         let errors = render_str("第一行\n\n[坏链接](@/events/missing.md)\n").unwrap_err();
         assert_eq!(errors[0].line, Some(7));
         assert!(errors[0].message.contains("@/events/missing.md"));
@@ -624,11 +638,11 @@ mod tests {
     fn relative_images_point_into_the_bundle() {
         let out = render_str("![合影](photo.jpg)\n").unwrap();
         assert!(
-            out.html.contains(r#"src="/site/p/photo.jpg""#),
+            out.html.text().contains(r#"src="/site/p/photo.jpg""#),
             "{}",
-            out.html
+            out.html.text()
         );
-        assert!(out.html.contains(r#"loading="lazy""#));
+        assert!(out.html.text().contains(r#"loading="lazy""#));
     }
 
     #[test]
@@ -653,15 +667,15 @@ mod tests {
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] 完成\n\n~~旧~~\n\n脚注[^1]\n\n[^1]: 说明\n",
         )
         .unwrap();
-        assert!(out.html.contains("<table>"));
-        assert!(out.html.contains("checkbox"));
-        assert!(out.html.contains("<del>"));
-        assert!(out.html.contains("footnote"));
+        assert!(out.html.text().contains("<table>"));
+        assert!(out.html.text().contains("checkbox"));
+        assert!(out.html.text().contains("<del>"));
+        assert!(out.html.text().contains("footnote"));
     }
 
     #[test]
     fn chinese_bold_works_in_pages() {
         let out = render_str("**注意：**本周六上午九点集合\n").unwrap();
-        assert!(out.html.contains("<strong>注意：</strong>本周六"));
+        assert!(out.html.text().contains("<strong>注意：</strong>本周六"));
     }
 }

@@ -51,7 +51,7 @@ fn linju_html(markdown: &str) -> String {
         html: None,
     };
     let rendered = render(markdown, &context)
-        .map(|r| r.html)
+        .map(|r| r.html.text().into_owned())
         .unwrap_or_default();
     without_heading_ids(&rendered).replace("<img loading=\"lazy\" decoding=\"async\" ", "<img ")
 }

@@ -290,7 +290,10 @@ pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
         .map(|(_, name)| site.config.url_path(&format!("{}{name}", page.path)))
         .collect();
     let mut own = vec![
-        ("content", tera::Value::from(&*page.rendered.html)),
+        (
+            "content",
+            tera::Value::from(page.rendered.html.text().into_owned()),
+        ),
         ("toc", tera::Value::from_serializable(&page.rendered.toc)),
         ("assets", tera::Value::from(assets)),
     ];
@@ -392,7 +395,7 @@ pub fn section_value(site: &Site, section: &Section) -> Value {
         .collect();
     let mut value = section_brief(site, section);
     if let Some(map) = value.as_object_mut() {
-        map.insert("content".into(), json!(&*section.rendered.html));
+        map.insert("content".into(), json!(section.rendered.html.text()));
         map.insert("subsections".into(), Value::Array(subsections));
         map.insert("page_count".into(), json!(section.pages.len()));
     }

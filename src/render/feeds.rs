@@ -245,7 +245,7 @@ fn write_entry(xml: &mut String, site: &Site, page: &Page) {
     let _ = writeln!(
         xml,
         "    <content type=\"html\">{}</content>",
-        xml_escape(&page.rendered.html)
+        xml_escape(&page.rendered.html.text())
     );
     let _ = writeln!(xml, "  </entry>");
 }

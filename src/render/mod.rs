@@ -121,6 +121,7 @@ pub(crate) fn fixture() -> Site {
         now,
         images: None,
         keep_markdown: true,
+        spool_bodies: false,
     };
     Site::load(&root, config, &options).unwrap()
 }

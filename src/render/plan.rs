@@ -591,8 +591,8 @@ mod tests {
         let mut edited = site.clone();
         let li = edited.pages.iter().position(|p| p.slug == "li").unwrap();
         let body = &mut edited.pages[li].rendered;
-        body.html = format!("{}<p>补充</p>", body.html).into();
-        body.html_hash = crate::hash::hash_bytes(body.html.as_bytes());
+        body.html = format!("{}<p>补充</p>", body.html.text()).into();
+        body.html_hash = crate::hash::hash_bytes(body.html.text().as_bytes());
         let after = signatures(&edited);
         let moved = moved(&before, &after);
         assert_eq!(moved, ["stories/li/index.html"]);

@@ -130,7 +130,7 @@ pub(super) fn slide_text(page: &Page) -> String {
         .unwrap_or_else(|| strip_tags(&page.rendered.summary_html));
     let text = text.trim();
     if page.page_type == PageType::Notice {
-        let whole = strip_tags(&page.rendered.html);
+        let whole = strip_tags(&page.rendered.html.text());
         return page
             .meta
             .summary

@@ -266,7 +266,7 @@ fn fields(site: &Site, page: &Page) -> Vec<Field> {
     add(
         Rank::Body,
         Kind::Text,
-        Some(&plain_text(&page.rendered.html)),
+        Some(&plain_text(&page.rendered.html.text())),
     );
     fields
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 17] = [
+const GROUND: [&str; 18] = [
     "error",
     "timings",
     "lang",
@@ -26,6 +26,7 @@ const GROUND: [&str; 17] = [
     "menu_settings",
     "opening",
     "data_settings",
+    "spool",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the
