@@ -4,6 +4,7 @@
 pub mod addresses;
 pub mod changes;
 mod kept_search;
+mod made;
 mod narrow;
 pub mod output;
 mod record;

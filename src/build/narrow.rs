@@ -17,11 +17,12 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::build::made::Made;
 use crate::build::selections::MadeFrom;
 #[cfg(debug_assertions)]
 use crate::build::selections::NarrowMemo;
 use crate::build::state::{RebuildReport, Scope, State};
-use crate::build::write::{Made, Sink, put_all, render_templates, replace_made};
+use crate::build::write::{Sink, put_all, render_templates, replace_made};
 use crate::error::Errors;
 use crate::render::Selection;
 use crate::render::{aliases, feeds};

@@ -9,11 +9,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::build::kept_search::KeptSearch;
+use crate::build::made::{Made, concat, ok_batches, photos_after};
 use crate::build::output::{self, CopyJob};
 use crate::build::render_order;
 use crate::build::selections::NarrowMemo;
@@ -47,28 +48,6 @@ pub(super) enum Sink<'a> {
         output_dir: &'a Path,
         touched: &'a [PathBuf],
     },
-}
-
-/// One file a build made, and what the memo keeps of it.
-pub(super) struct Made {
-    pub(super) path: String,
-    /// Set for files rendered from templates.
-    pub(super) signature: Option<u64>,
-    pub(super) hash: u64,
-    /// Whether its bytes differ from what is on disk.
-    pub(super) changed: bool,
-    /// The bytes, kept for a live sink (a staging sink wrote them already).
-    pub(super) output: Option<Output>,
-    /// Processed photos it refers to.
-    pub(super) photos: Vec<String>,
-    /// How long writing it took (a staging sink writes as it renders).
-    pub(super) write_time: Duration,
-    /// For a file rendered from a template: its place among the files
-    /// chosen to render (which says its template), and how long making its
-    /// values and rendering took.
-    pub(super) rendered_with: Option<(usize, Duration)>,
-    /// A page's own file (written before lists on a live site).
-    pub(super) is_page: bool,
 }
 
 /// Writes the whole site into a staging folder and swaps it in.
@@ -129,7 +108,7 @@ fn publish(
         kept: search_kept,
         memo: search_memo,
     } = search;
-    let mut made = made?;
+    let mut batches = made?;
     let sitemap_signature = feeds::sitemap_signature(&state.site);
     let with_sitemap = whole || sitemap_signature != state.sitemap_signature;
     let (mut machine_read, feed_lists) =
@@ -141,9 +120,10 @@ fn publish(
     machine_read.extend(aliases::render_aliases(&state.site));
     machine_read.extend(render::station::opening_script(&state.site));
     machine_read.extend(search_files);
-    made.extend(timings.time("write feeds, screens, search", || {
+    batches.push(timings.time("write feeds, screens, search", || {
         put_all(state, &sink, machine_read)
     })?);
+    let made = concat(batches);
     let targets: HashSet<&str> = selected.iter().map(|(s, _)| s.output.as_str()).collect();
     let photos_of = photos_after(state, &made, &targets);
     let used = used_images(state, &photos_of, &screen_photos);
@@ -189,7 +169,7 @@ fn render_and_index(
     chosen: &[&(Selection, u64)],
     search_memo: search::Memo,
     timings: &mut Timings,
-) -> (Result<Vec<Made>, Errors>, search::IndexFiles) {
+) -> (Result<Vec<Vec<Made>>, Errors>, search::IndexFiles) {
     let whole = matches!(sink, Sink::Whole(_));
     let rendering = Instant::now();
     let (rendered, (search, early, search_time)) = rayon::join(
@@ -220,23 +200,7 @@ fn render_and_index(
         }));
     }
     timings.record("search", search_time);
-    (join_made(rendered, early), search)
-}
-
-/// The files of several batches, or every problem any of them had.
-fn join_made(
-    first: Result<Vec<Made>, Errors>,
-    rest: Vec<Result<Vec<Made>, Errors>>,
-) -> Result<Vec<Made>, Errors> {
-    let mut errors = Errors::default();
-    let mut made = Vec::new();
-    for batch in std::iter::once(first).chain(rest) {
-        match batch {
-            Ok(files) => made.extend(files),
-            Err(problems) => problems.0.into_iter().for_each(|e| errors.push(e)),
-        }
-    }
-    errors.into_result(made)
+    (ok_batches(rendered, early), search)
 }
 
 /// Every file's selection and signature, in plan order.
@@ -334,30 +298,6 @@ fn put(state: &State, sink: &Sink<'_>, output: Output) -> Result<Made, Error> {
     })
 }
 
-/// Output path → photos it refers to, after this build: the files it made,
-/// plus what the site's other files referred to when they were last
-/// rendered (files the site no longer has are dropped).
-fn photos_after(
-    state: &State,
-    made: &[Made],
-    targets: &HashSet<&str>,
-) -> HashMap<String, Vec<String>> {
-    let mut photos_of: HashMap<String, Vec<String>> = state
-        .photos_of
-        .iter()
-        .filter(|(path, _)| targets.contains(path.as_str()))
-        .map(|(path, names)| (path.clone(), names.clone()))
-        .collect();
-    for file in made.iter().filter(|m| m.signature.is_some()) {
-        if file.photos.is_empty() {
-            photos_of.remove(&file.path);
-        } else {
-            photos_of.insert(file.path.clone(), file.photos.clone());
-        }
-    }
-    photos_of
-}
-
 /// Fails the build if a spooled page body could not be read back: the
 /// files that showed it were rendered without it, and must not replace
 /// the site that is live.
@@ -390,33 +330,40 @@ fn finish_whole(
 ) -> Result<RebuildReport, Errors> {
     staging.copy_all(copies)?;
     let files = staging.files_written();
-    let hashes: HashMap<String, u64> = made.iter().map(|m| (m.path.clone(), m.hash)).collect();
-    let removed: Vec<String> = state
-        .hashes
-        .keys()
-        .filter(|path| !hashes.contains_key(*path))
-        .cloned()
-        .collect();
+    // A one-off build has no rebuild to remember its files for: at 100,000
+    // pages the maps are a copy of 260,000 paths, made at the build's end.
+    let hashes: Option<HashMap<String, u64>> = state
+        .keep_memos
+        .then(|| made.iter().map(|m| (m.path.clone(), m.hash)).collect());
+    let removed: Vec<String> = match &hashes {
+        Some(hashes) => (state.hashes.keys())
+            .filter(|path| !hashes.contains_key(*path))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
     let stale = staging.commit()?;
     state.images.prune(used);
-    state.signatures = made
-        .iter()
-        .filter_map(|m| m.signature.map(|s| (m.path.clone(), s)))
-        .collect();
-    state.hashes = hashes;
-    let mut written: Vec<String> = made
-        .iter()
-        .filter(|m| m.changed)
-        .map(|m| m.path.clone())
-        .collect();
-    written.sort();
-    Ok(RebuildReport {
-        written,
+    let mut report = RebuildReport {
         removed,
         files,
         stale,
         ..RebuildReport::default()
-    })
+    };
+    if let Some(hashes) = hashes {
+        state.signatures = made
+            .iter()
+            .filter_map(|m| m.signature.map(|s| (m.path.clone(), s)))
+            .collect();
+        state.hashes = hashes;
+        report.written = made
+            .iter()
+            .filter(|m| m.changed)
+            .map(|m| m.path.clone())
+            .collect();
+        report.written.sort();
+    }
+    Ok(report)
 }
 
 /// Replaces changed files of the live site (copies, then pages, then

@@ -80,8 +80,8 @@ pub trait Reuse: Sync {
 /// file that is the same as last time is not made again: its path is in
 /// the list of kept files instead.
 ///
-/// `emit` takes files that are ready before the index is done (a one-off
-/// build's fragment files, a block at a time); the rest are returned. A
+/// `emit` takes files as soon as they are ready: a one-off build's, all of
+/// them (fragment files a block at a time); otherwise they are returned. A
 /// one-off build asks `reuse` for each fragment file first: a page whose
 /// fragment is still on disk, made from the same inputs, is only
 /// tokenised.
@@ -96,10 +96,8 @@ pub fn render_index(
         return IndexFiles::default();
     }
     if !keep && memo.index.is_none() {
-        return IndexFiles {
-            files: streamed(site, settings.expired_notices, emit, reuse),
-            ..IndexFiles::default()
-        };
+        streamed(site, settings.expired_notices, emit, reuse);
+        return IndexFiles::default();
     }
     let known: Known = memo
         .index
@@ -136,8 +134,12 @@ pub fn render_index(
         })
         .collect();
     let fragment_hashes: Vec<u64> = fragments.iter().map(Fragment::hash).collect();
-    let (files, kept, (shard_hashes, table_hashes)) =
-        index_files(site, &ids, &shards, (fragments, &fragment_hashes));
+    let (files, kept, (shard_hashes, table_hashes)) = index_files(
+        site,
+        &ids,
+        shard_files(&shards),
+        (fragments, &fragment_hashes),
+    );
     let mut id_of_page = vec![u32::MAX; site.pages.len()];
     for (id, &(page, _)) in ids.iter().enumerate() {
         id_of_page[page] = id as u32;
@@ -215,14 +217,14 @@ const BLOCK: usize = 2048;
 
 /// The index files of a one-off build, tokenised a block at a time. Each
 /// block's fragment files go to `emit` as soon as they are made, so a
-/// 100,000-page site never holds every result's text either; the rest of
-/// the index is returned.
+/// 100,000-page site never holds every result's text either, and the rest
+/// of the index as soon as it is done.
 fn streamed(
     site: &Site,
     keep_expired: bool,
     emit: &mut dyn FnMut(Vec<Output>),
     reuse: Option<&dyn Reuse>,
-) -> Vec<Output> {
+) {
     let mut ids = documents::published(site, keep_expired);
     ids.sort_by(|a, b| id_order(site, *a).cmp(&id_order(site, *b)));
     let mut postings = AppendedPostings::default();
@@ -256,10 +258,26 @@ fn streamed(
         }
         emit(fragments);
     }
-    let shards = postings.into_shards();
+    let shards = postings.into_shards().into_iter().enumerate();
+    let shards = shards.map(|(n, bytes)| shard_file(n, bytes)).collect();
     // Every fragment is already out: to `index_files` they are files kept.
     let fragments = hashes.iter().map(|&hash| Fragment::Kept(hash)).collect();
-    index_files(site, &ids, &shards, (fragments, &hashes)).0
+    // The rest go out at once too: rendering may go on for seconds after
+    // the index is done, and the shards are tens of megabytes.
+    emit(index_files(site, &ids, shards, (fragments, &hashes)).0);
+}
+
+/// Shard `n`'s file.
+fn shard_file(n: usize, bytes: Vec<u8>) -> Output {
+    packed_output(format!("s/{n}.dz"), bytes)
+}
+
+/// The files of `shards`, which the memo keeps too.
+fn shard_files(shards: &[Vec<u8>]) -> Vec<Output> {
+    let shards = shards.iter().enumerate();
+    shards
+        .map(|(n, bytes)| shard_file(n, bytes.clone()))
+        .collect()
 }
 
 /// The fragment file of result `id`, under `search/`.
@@ -275,7 +293,7 @@ fn fragment_path(id: usize) -> String {
 /// The hash of each file of `outputs`.
 type FileHashes = (Vec<u64>, Vec<u64>);
 
-/// Every file under `search/`: the shards, the page table, one fragment
+/// Every file under `search/`: the shards (`shard_files`), the page table, one fragment
 /// per page (`ids` are the pages in id order, with whether each is an
 /// expired notice), the entry and the script; the paths of the fragments
 /// kept from the last build (each fragment comes with its hash); and the
@@ -283,14 +301,11 @@ type FileHashes = (Vec<u64>, Vec<u64>);
 fn index_files(
     site: &Site,
     ids: &[(usize, bool)],
-    shards: &[Vec<u8>],
+    shard_files: Vec<Output>,
     (fragments, fragment_hashes): (Vec<Fragment>, &[u64]),
 ) -> (Vec<Output>, Vec<String>, FileHashes) {
-    let mut outputs: Vec<Output> = shards
-        .iter()
-        .enumerate()
-        .map(|(n, bytes)| packed_output(format!("s/{n}.dz"), bytes.clone()))
-        .collect();
+    let shard_count = shard_files.len();
+    let mut outputs = shard_files;
     // A community's number is its place in the site's list, found once:
     // a search through the list for each page grows with their product.
     let communities: FxHashMap<usize, u64> = site
@@ -307,7 +322,7 @@ fn index_files(
         outputs.push(output(format!("t/{n}.json"), chunk));
     }
     let mut hashes: Vec<u64> = outputs.iter().map(|o| hash_bytes(&o.bytes)).collect();
-    let table_hashes = hashes.split_off(shards.len());
+    let table_hashes = hashes.split_off(shard_count);
     let shard_hashes = hashes;
     let version = version_of([&shard_hashes, &table_hashes, fragment_hashes]);
     let mut kept = Vec::new();
@@ -317,8 +332,7 @@ fn index_files(
             Fragment::Kept(_) => kept.push(fragment_path(id)),
         }
     }
-    let shard_count = shards.len() as u32;
-    let entry = entry(site, ids, shard_count, &site.communities, &version);
+    let entry = entry(site, ids, shard_count as u32, &site.communities, &version);
     outputs.push(output("index.json".into(), entry));
     outputs.push(output("search.js".into(), script()));
     (outputs, kept, (shard_hashes, table_hashes))
