@@ -30,7 +30,15 @@ pub struct BuildOptions {
     pub record_addresses: bool,
     /// Told how image work advances (done, total), for a progress bar.
     pub progress: Option<Progress>,
+    /// A one-off build of at least this many pages spools their rendered
+    /// bodies to disk (see `spool`); unset, [`SPOOL_FROM_PAGES`].
+    pub spool_from_pages: Option<usize>,
 }
+
+/// The site size from which a one-off build spools page bodies. Below
+/// it, holding them costs little memory (50 MB at 10,000 pages) and
+/// spooling costs time (3 % at 10,000 pages: a write and two reads each).
+pub const SPOOL_FROM_PAGES: usize = 20_000;
 
 /// A progress callback (a newtype so options stay `Debug`).
 #[derive(Clone)]

@@ -15,6 +15,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The file that rendered bodies are spooled to.
 #[derive(Debug)]
@@ -23,6 +24,8 @@ pub struct Spool {
     /// Where the next body goes: bodies are written side by side, each at
     /// a place reserved for it, so threads never wait for each other.
     end: AtomicU64,
+    /// Nanoseconds spent writing, summed over threads (`--timings`).
+    writing: AtomicU64,
     /// The first read that failed, as a sentence for the writer.
     failed: Mutex<Option<String>>,
 }
@@ -62,6 +65,7 @@ impl Spool {
         Ok(Spool {
             file: tempfile::tempfile_in(dir)?,
             end: AtomicU64::new(0),
+            writing: AtomicU64::new(0),
             failed: Mutex::new(None),
         })
     }
@@ -69,10 +73,19 @@ impl Spool {
     /// Writes `text` to the spool; `None` if it could not (or is too long
     /// for one place), and the caller keeps it in memory.
     pub fn keep(&self, text: &str) -> Option<Place> {
+        let started = Instant::now();
         let len = u32::try_from(text.len()).ok()?;
         let offset = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
-        write_at(&self.file, text.as_bytes(), offset).ok()?;
+        let written = write_at(&self.file, text.as_bytes(), offset);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.writing.fetch_add(nanos, Ordering::Relaxed);
+        written.ok()?;
         Some(Place { offset, len })
+    }
+
+    /// How long writing took, summed over threads.
+    pub fn write_time(&self) -> Duration {
+        Duration::from_nanos(self.writing.load(Ordering::Relaxed))
     }
 
     /// The text at `place`. A read that fails (the disk failed under the

@@ -186,7 +186,9 @@ impl Session {
             now: self.now(config)?,
             images: Some(Arc::clone(images)),
             keep_markdown: !self.one_off,
-            spool_bodies: self.one_off,
+            spool_from_pages: self.one_off.then(|| {
+                (self.options.spool_from_pages).unwrap_or(crate::options::SPOOL_FROM_PAGES)
+            }),
         })
     }
 
@@ -300,7 +302,7 @@ impl Session {
             now: running_clock(self.options.clock.as_deref(), self.started, &state.config)?,
             images: Some(Arc::clone(&state.images)),
             keep_markdown: true,
-            spool_bodies: false,
+            spool_from_pages: None,
         };
         let mut scope = if changes.templates || !changes.statics.is_empty() {
             Scope::Theme

@@ -111,6 +111,10 @@ struct BuildArgs {
     /// against.
     #[arg(long, hide = true)]
     read_only: bool,
+    /// Spool page bodies to disk from this many pages on (tests set 0 to
+    /// take the path a big site takes).
+    #[arg(long, hide = true)]
+    spool_from_pages: Option<usize>,
 }
 
 /// Options of `linju init`.
@@ -291,6 +295,7 @@ impl BuildArgs {
         let lang = linju::Lang::for_site(&self.site.root);
         let options = linju::BuildOptions {
             record_addresses: true,
+            spool_from_pages: self.spool_from_pages,
             ..self.site.options(self.output)
         };
         if self.read_only {

@@ -7,12 +7,17 @@ use std::time::Duration;
 /// output), then the total.
 pub fn print(timings: &linju::Timings, total: Duration, lang: linju::Lang) {
     let (phase, time, peak, summed) = match lang {
-        linju::Lang::Zh => ("阶段", "用时", "内存峰值", "（各线程合计，与渲染同时进行）"),
+        linju::Lang::Zh => (
+            "阶段",
+            "用时",
+            "内存峰值",
+            "（各线程合计，与上一阶段同时进行）",
+        ),
         linju::Lang::En => (
             "phase",
             "time",
             "peak memory",
-            "(summed over threads, during render)",
+            "(summed over threads, during the phase above)",
         ),
     };
     eprintln!(

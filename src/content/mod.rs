@@ -2,10 +2,12 @@
 //! of (`Page`, `Section`). Checking a page's raw front matter against its
 //! type lives here too. No I/O.
 
+mod bodies;
 pub mod communities;
 pub mod discover;
 pub mod fields;
 pub mod frontmatter;
+mod load_options;
 pub mod order;
 pub mod privacy;
 pub mod reload;

@@ -9,10 +9,9 @@ use crate::content::discover::PageSource;
 use crate::content::frontmatter::PageFrontMatter;
 use std::cmp::Ordering;
 
+use crate::content::bodies::{BodySource, folder_of, render_body, store_rendered};
 use crate::content::order::{attach_pages, collect_tags, compare_pages};
-use crate::content::site::{
-    BodySource, LoadOptions, Loaded, Site, folder_of, load_page, render_body, store_rendered,
-};
+use crate::content::site::{LoadOptions, Loaded, Site, load_page};
 use crate::content::{Page, PageType, SortBy};
 use crate::error::Errors;
 use crate::slugs;

@@ -11,40 +11,21 @@ use jiff::ZonedDateTime;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::content::bodies::{record_spool, render_all, spool_for};
 use crate::content::communities;
 use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
+pub use crate::content::load_options::LoadOptions;
 pub use crate::content::order::TagTerm;
 use crate::content::order::{attach_pages, collect_tags};
 use crate::content::sections::fallback_section;
 use crate::content::urls::{check_menu_targets, check_unique_paths, link_targets, slug_of};
 use crate::content::{self, Page, PageType, Section};
 use crate::error::{Error, Errors};
-use crate::images::{self, Images};
-use crate::markdown::{self, HtmlPolicy, LinkContext, PhotoContext, Rendered};
+use crate::images;
+use crate::markdown::{self, Rendered};
 use crate::spool::Spool;
 use crate::timings::Timings;
-
-/// Which pages a build includes.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// Include `draft: true` pages.
-    pub drafts: bool,
-    /// Include pages whose `publish` time is still to come.
-    pub future: bool,
-    /// The time the build acts as if it were.
-    pub now: ZonedDateTime,
-    /// The photo pipeline; without it images are left as written.
-    pub images: Option<Arc<Images>>,
-    /// Whether pages keep their Markdown once it is rendered (rebuilds
-    /// re-render pages with `@/` links from it, `check` reads links in
-    /// it); a one-off build drops it, a third of a big site's memory.
-    pub keep_markdown: bool,
-    /// Whether pages' rendered bodies go to a spool under `.linju/` (see
-    /// `crate::spool`) instead of staying in memory: a one-off build's
-    /// choice, since it renders each page once and keeps nothing after.
-    pub spool_bodies: bool,
-}
 
 /// A loaded, checked site: the input of rendering.
 #[derive(Debug, Clone)]
@@ -222,7 +203,7 @@ impl Site {
             .extend(check_menu_targets(&config, root, &link_targets));
         timings.record("read", started.elapsed());
         let markdown = Instant::now();
-        let spool = spool_for(root, options);
+        let spool = spool_for(root, options, pages.len());
         render_all(
             root,
             &config,
@@ -233,6 +214,7 @@ impl Site {
             &mut errors,
         );
         timings.record("markdown", markdown.elapsed());
+        record_spool(&mut timings, spool.as_ref());
         let lists = Instant::now();
         attach_pages(&mut sections, &mut pages);
         let tags = collect_tags(&pages);
@@ -465,136 +447,4 @@ fn cover_picture(
         .picture(&dir.join(cover.trim_start_matches("./")))
         .map(Some)
         .map_err(|problem| vec![problem.at(file, content::key_line(yaml, "cover"))])
-}
-
-/// The spool pages' bodies go to, if `options` asks for one and it can be
-/// made; without it they stay in memory, which only costs memory.
-fn spool_for(root: &Path, options: &LoadOptions) -> Option<Arc<Spool>> {
-    if !options.spool_bodies {
-        return None;
-    }
-    Spool::create(&root.join(crate::fs::WORK_DIR))
-        .ok()
-        .map(Arc::new)
-}
-
-/// Renders every body in parallel, resolving `@/` links against the site;
-/// with a spool, each page's body goes there as soon as it is rendered.
-fn render_all(
-    root: &Path,
-    config: &Config,
-    urls: &HashMap<String, String>,
-    (options, spool): (&LoadOptions, Option<&Arc<Spool>>),
-    sections: &mut [Section],
-    (pages, rendered_current): (&mut [Page], &[bool]),
-    errors: &mut Errors,
-) {
-    let resolve = |target: &str| urls.get(target.trim_end_matches('/')).cloned();
-    let html = HtmlPolicy::for_settings(&config.markdown);
-    let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
-    let no_body: Arc<str> = Arc::from("");
-    let page_errors: Vec<Vec<Error>> = pages
-        .par_iter_mut()
-        .zip(rendered_current.par_iter())
-        .filter(|(_, current)| !**current)
-        .map(|(page, _)| {
-            let base = config.url_path(page.asset_base(&section_paths[page.section]));
-            let dir = folder_of(root, &page.file);
-            let source = BodySource {
-                file: &page.file,
-                body: &page.body,
-                body_line: page.body_line,
-                dir: &dir,
-            };
-            let errors = store_rendered(
-                render_body(&source, &base, &resolve, options, html.as_ref()),
-                &mut page.rendered,
-            );
-            // Dropped as soon as it is rendered, not after every page is:
-            // a big site would hold all its Markdown and all its HTML at once.
-            if !options.keep_markdown {
-                page.body = Arc::clone(&no_body);
-            }
-            if let Some(spool) = spool {
-                page.rendered.html.spool_into(spool);
-            }
-            errors
-        })
-        .collect();
-    let section_errors: Vec<Vec<Error>> = sections
-        .par_iter_mut()
-        .map(|section| {
-            let base = config.url_path(&section.path);
-            let dir = folder_of(root, &section.file);
-            let source = BodySource {
-                file: &section.file,
-                body: &section.body,
-                body_line: section.body_line,
-                dir: &dir,
-            };
-            store_rendered(
-                render_body(&source, &base, &resolve, options, html.as_ref()),
-                &mut section.rendered,
-            )
-        })
-        .collect();
-    for error in page_errors.into_iter().chain(section_errors).flatten() {
-        errors.push(error);
-    }
-}
-
-/// The Markdown of a page or section and where it sits in its file.
-pub(super) struct BodySource<'a> {
-    pub(super) file: &'a Path,
-    pub(super) body: &'a str,
-    pub(super) body_line: usize,
-    /// The folder its relative images are in.
-    pub(super) dir: &'a Path,
-}
-
-/// The folder holding a content file (`file` relative to `root`; a section
-/// without `_index.md` is its folder itself).
-pub(super) fn folder_of(root: &Path, file: &Path) -> PathBuf {
-    let path = root.join(file);
-    if path.is_dir() {
-        path
-    } else {
-        path.parent()
-            .map_or_else(|| root.to_path_buf(), Path::to_path_buf)
-    }
-}
-
-pub(super) fn render_body(
-    source: &BodySource<'_>,
-    relative_base: &str,
-    resolve: &(dyn Fn(&str) -> Option<String> + Sync),
-    options: &LoadOptions,
-    html: Option<&HtmlPolicy>,
-) -> Result<Rendered, Vec<Error>> {
-    let context = LinkContext {
-        path: source.file,
-        body_line: source.body_line,
-        resolve,
-        relative_base,
-        html,
-        images: options.images.as_deref().map(|images| PhotoContext {
-            images,
-            dir: source.dir,
-        }),
-    };
-    markdown::render(source.body, &context)
-}
-
-/// Keeps a successful render, returns the errors of a failed one.
-pub(super) fn store_rendered(
-    result: Result<Rendered, Vec<Error>>,
-    slot: &mut Rendered,
-) -> Vec<Error> {
-    match result {
-        Ok(rendered) => {
-            *slot = rendered;
-            Vec::new()
-        }
-        Err(errors) => errors,
-    }
 }

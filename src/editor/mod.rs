@@ -103,7 +103,7 @@ pub fn load_site(root: &Path) -> Result<Site, Errors> {
         now,
         images: None,
         keep_markdown: true,
-        spool_bodies: false,
+        spool_from_pages: None,
     };
     Site::load(root, config, &options)
 }

@@ -121,7 +121,7 @@ pub(crate) fn fixture() -> Site {
         now,
         images: None,
         keep_markdown: true,
-        spool_bodies: false,
+        spool_from_pages: None,
     };
     Site::load(&root, config, &options).unwrap()
 }

@@ -48,6 +48,46 @@ fn bad_clock_value_is_explained() {
     assert!(stderr.contains("--clock"), "{stderr}");
 }
 
+/// A site past the size from which a one-off build spools its pages'
+/// bodies to disk (forced here with the hidden `--spool-from-pages 0`)
+/// publishes exactly the site a build holding them in memory does: every
+/// page, list, feed, search file and lobby slide reads its body back. The
+/// spool leaves nothing behind in `.linju/`.
+#[test]
+fn a_build_that_spools_bodies_publishes_the_same_site() {
+    for fixture in ["basic", "search"] {
+        let site = TestSite::fixture(fixture);
+        let out = |name: &str| site.root().join(name).to_string_lossy().into_owned();
+        let spooled = [
+            "--timings",
+            "--spool-from-pages",
+            "0",
+            "--output",
+            &out("spooled"),
+        ];
+        let spooled = site.build(&spooled).ok().stderr();
+        let held = site.build(&["--timings", "--output", &out("held")]);
+        let held = held.ok().stderr();
+        let spool_row = |timings: &str| timings.lines().any(|row| row.starts_with("spool "));
+        assert!(spool_row(&spooled), "{fixture}: no spool phase\n{spooled}");
+        assert!(!spool_row(&held), "{fixture}: a small site spooled\n{held}");
+        let spooled_tree = crate::incremental::tree(&site.root().join("spooled"));
+        assert!(spooled_tree.len() > 20, "{fixture}: {}", spooled_tree.len());
+        assert!(
+            spooled_tree == crate::incremental::tree(&site.root().join("held")),
+            "{fixture}: the spooled build wrote another site"
+        );
+        let work = std::fs::read_dir(site.root().join(".linju")).unwrap();
+        let names: Vec<String> = work
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|name| !name.starts_with(".tmp")),
+            "{fixture}: {names:?}"
+        );
+    }
+}
+
 /// `--timings` prints every phase of a build once, in the order they ran,
 /// with a time and a peak memory, on stderr; stdout stays the summary.
 /// Then, after a blank line, each template with the files it rendered and
