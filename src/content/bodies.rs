@@ -57,13 +57,7 @@ pub(super) fn render_all(
         .filter(|(_, current)| !**current)
         .map(|(page, _)| {
             let base = config.url_path(page.asset_base(&section_paths[page.section]));
-            let dir = folder_of(root, &page.file);
-            let source = BodySource {
-                file: &page.file,
-                body: &page.body,
-                body_line: page.body_line,
-                dir: &dir,
-            };
+            let source = BodySource::new(root, &page.file, &page.body, page.body_line);
             let errors = store_rendered(
                 render_body(&source, &base, &resolve, options, html.as_ref()),
                 &mut page.rendered,
@@ -83,13 +77,7 @@ pub(super) fn render_all(
         .par_iter_mut()
         .map(|section| {
             let base = config.url_path(&section.path);
-            let dir = folder_of(root, &section.file);
-            let source = BodySource {
-                file: &section.file,
-                body: &section.body,
-                body_line: section.body_line,
-                dir: &dir,
-            };
+            let source = BodySource::new(root, &section.file, &section.body, section.body_line);
             store_rendered(
                 render_body(&source, &base, &resolve, options, html.as_ref()),
                 &mut section.rendered,
@@ -107,12 +95,25 @@ pub(super) struct BodySource<'a> {
     pub(super) body: &'a str,
     pub(super) body_line: usize,
     /// The folder its relative images are in.
-    pub(super) dir: &'a Path,
+    pub(super) dir: PathBuf,
+}
+
+impl<'a> BodySource<'a> {
+    /// The body of the content file `file` (relative to `root`), which
+    /// starts at `body_line`.
+    pub(super) fn new(root: &Path, file: &'a Path, body: &'a str, body_line: usize) -> Self {
+        BodySource {
+            file,
+            body,
+            body_line,
+            dir: folder_of(root, file),
+        }
+    }
 }
 
 /// The folder holding a content file (`file` relative to `root`; a section
 /// without `_index.md` is its folder itself).
-pub(super) fn folder_of(root: &Path, file: &Path) -> PathBuf {
+fn folder_of(root: &Path, file: &Path) -> PathBuf {
     let path = root.join(file);
     if path.is_dir() {
         path
@@ -137,7 +138,7 @@ pub(super) fn render_body(
         html,
         images: options.images.as_deref().map(|images| PhotoContext {
             images,
-            dir: source.dir,
+            dir: &source.dir,
         }),
     };
     markdown::render(source.body, &context)

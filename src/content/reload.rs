@@ -9,7 +9,7 @@ use crate::content::discover::PageSource;
 use crate::content::frontmatter::PageFrontMatter;
 use std::cmp::Ordering;
 
-use crate::content::bodies::{BodySource, folder_of, render_body, store_rendered};
+use crate::content::bodies::{BodySource, render_body, store_rendered};
 use crate::content::order::{attach_pages, collect_tags, compare_pages};
 use crate::content::site::{LoadOptions, Loaded, Site, load_page};
 use crate::content::{Page, PageType, SortBy};
@@ -164,13 +164,7 @@ impl Site {
             .config
             .url_path(page.asset_base(&self.sections[page.section].path));
         let resolve = |target: &str| self.link_targets.get(target.trim_end_matches('/')).cloned();
-        let dir = folder_of(&self.root, &page.file);
-        let source = BodySource {
-            file: &page.file,
-            body: &page.body,
-            body_line: page.body_line,
-            dir: &dir,
-        };
+        let source = BodySource::new(&self.root, &page.file, &page.body, page.body_line);
         let html = crate::markdown::HtmlPolicy::for_settings(&self.config.markdown);
         let rendered = render_body(&source, &base, &resolve, options, html.as_ref());
         for error in store_rendered(rendered, &mut page.rendered) {
