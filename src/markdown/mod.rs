@@ -1,7 +1,8 @@
 //! Markdown to HTML for one page: CJK-friendly emphasis, heading ids and a
 //! table of contents, `@/` internal links, bundle-relative links, the
-//! summary, and Chinese character counts. Pure: no I/O; link targets come
-//! from a lookup the caller passes in.
+//! summary, and Chinese character counts. Rendering is pure (no I/O; link
+//! targets come from a lookup the caller passes in); only a spooled body
+//! (`Html`) is read back from the build's spool file.
 
 mod body;
 mod cjk;
