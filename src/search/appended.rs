@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::search::documents::{Content, Rank};
 use crate::search::index::{Token, push_posting, shard_count_for, shard_json, token_buckets};
-use crate::search::memo::packed_shards;
+use crate::search::memo::{KeptOrMade, packed_shards_keeping};
 
 /// One token's list: its postings as text, and the last id in it.
 #[derive(Default)]
@@ -59,7 +59,17 @@ impl AppendedPostings {
 
     /// The packed shards, as [`crate::search::index::Postings`] would
     /// make them from the same pages.
+    #[cfg(test)]
     pub fn into_shards(self) -> Vec<Vec<u8>> {
+        crate::search::memo::made_only(self.into_shards_keeping(|_, _| None))
+    }
+
+    /// Each shard, packed unless `keep` (asked with the shard's number and
+    /// a hash of its JSON) kept the last build's file and gave its hash.
+    pub fn into_shards_keeping(
+        self,
+        keep: impl Fn(usize, u64) -> Option<u64> + Sync,
+    ) -> Vec<KeptOrMade> {
         let count = shard_count_for(self.postings, self.han.len() + self.words.len());
         let buckets = token_buckets(self.han.keys().copied(), self.words.keys(), count);
         let list = |token: &Token| {
@@ -69,9 +79,11 @@ impl AppendedPostings {
             };
             list.map(|list| list.text.as_str())
         };
-        packed_shards(&buckets, |tokens| {
-            shard_json(tokens, list, |text, out| out.push_str(text))
-        })
+        packed_shards_keeping(
+            &buckets,
+            |tokens| shard_json(tokens, list, |text, out| out.push_str(text)),
+            keep,
+        )
     }
 }
 

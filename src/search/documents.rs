@@ -14,7 +14,7 @@ use crate::hash::fingerprint as fingerprint_hasher;
 use crate::render::context::is_expired;
 use crate::search::packed::Packer;
 use crate::search::pinyin;
-use crate::search::tokens::{self, Piece};
+use crate::search::tokens::{self, PieceRef};
 
 /// How much a hit in a field counts; a query ranks a page by the weakest
 /// field its tokens were found in.
@@ -196,14 +196,12 @@ struct Collector {
 
 impl Collector {
     fn add(&mut self, text: &str, rank: Rank, kind: Kind) {
-        for piece in tokens::pieces(text) {
-            match piece {
-                Piece::Han(run) => self.add_han(&run, rank, kind),
-                Piece::Words(group) => {
-                    tokens::word_tokens(&group, |t| keep_best(&mut self.words, t, rank));
-                }
+        tokens::each_piece(text, |piece| match piece {
+            PieceRef::Han(run) => self.add_han(run, rank, kind),
+            PieceRef::Words(group) => {
+                tokens::word_tokens(group, |t| keep_best(&mut self.words, t, rank));
             }
-        }
+        });
     }
 
     fn add_han(&mut self, run: &[char], rank: Rank, kind: Kind) {
@@ -325,12 +323,11 @@ fn is_block_boundary(tag: &str) -> bool {
     const INLINE: [&str; 10] = [
         "a", "em", "strong", "code", "span", "b", "i", "mark", "sup", "sub",
     ];
-    let name: String = tag
-        .trim_start_matches(['<', '/'])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
-    !INLINE.contains(&name.as_str())
+    let name = tag.trim_start_matches(['<', '/']);
+    let end = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    !INLINE.contains(&&name[..end])
 }
 
 /// Decodes the entity at the start of `text` (`&amp;`, `&#39;`, `&#x4e2d;`);
@@ -404,6 +401,12 @@ mod tests {
         let html =
             "<h2 id=\"a\">法律&amp;调解</h2><p>每周三<strong>下午</strong>，电话&#x30;571</p>";
         assert_eq!(plain_text(html), "法律&调解 每周三下午，电话0571");
+    }
+
+    #[test]
+    fn inline_tags_join_text_and_block_tags_part_it() {
+        let html = "<p>社区<a href=\"/x/\">议事</a>会</p><ul><li>一</li><li>二</li></ul><br/>三";
+        assert_eq!(plain_text(html), "社区议事会 一 二 三");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::hash::hash_bytes;
 use crate::search::documents::{Content, Document, Known};
 use crate::search::index::{Postings, Token};
 use crate::search::packed::Packer;
@@ -65,10 +66,48 @@ pub(super) fn packed_shards(
     buckets: &[Vec<Token>],
     shard: impl Fn(&[Token]) -> String + Sync,
 ) -> Vec<Vec<u8>> {
+    made_only(packed_shards_keeping(buckets, shard, |_, _| None))
+}
+
+/// The bytes of the shards that were made (all of them when nothing
+/// could be kept).
+pub(super) fn made_only(shards: Vec<KeptOrMade>) -> Vec<Vec<u8>> {
+    let made = shards.into_iter().filter_map(|shard| match shard {
+        KeptOrMade::Made { bytes, .. } => Some(bytes),
+        KeptOrMade::Kept(_) => None,
+    });
+    made.collect()
+}
+
+/// A shard of a one-off build.
+pub enum KeptOrMade {
+    /// The last build's file stays; its hash.
+    Kept(u64),
+    /// Packed now, from JSON with hash `from`.
+    Made { bytes: Vec<u8>, from: u64 },
+}
+
+/// Every bucket's shard, made by `shard`, in parallel: packed unless
+/// `keep` (asked with the shard's number and a hash of its JSON) kept the
+/// last build's file and gave its hash.
+pub(super) fn packed_shards_keeping(
+    buckets: &[Vec<Token>],
+    shard: impl Fn(&[Token]) -> String + Sync,
+    keep: impl Fn(usize, u64) -> Option<u64> + Sync,
+) -> Vec<KeptOrMade> {
     buckets
         .par_iter()
-        .map_init(Packer::default, |packer, tokens| {
-            packer.pack(&shard(tokens))
+        .enumerate()
+        .map_init(Packer::default, |packer, (n, tokens)| {
+            let json = shard(tokens);
+            let from = hash_bytes(json.as_bytes());
+            match keep(n, from) {
+                Some(hash) => KeptOrMade::Kept(hash),
+                None => KeptOrMade::Made {
+                    bytes: packer.pack(&json),
+                    from,
+                },
+            }
         })
         .collect()
 }

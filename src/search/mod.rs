@@ -36,6 +36,7 @@ use crate::render::Output;
 use crate::search::appended::AppendedPostings;
 pub use crate::search::bodies::patch_bodies;
 use crate::search::documents::{Document, Known};
+use crate::search::memo::KeptOrMade;
 use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
 
@@ -125,15 +126,15 @@ pub fn render_index(
     };
     let (postings, buckets, shards) = index;
     let ids: Vec<(usize, bool)> = documents.iter().map(|d| (d.page, d.expired)).collect();
-    let fragments: Vec<Fragment> = documents
+    let fragments: Vec<Packed> = documents
         .iter()
         .zip(&unchanged)
         .map(|(document, unchanged)| match unchanged {
-            Some(hash) if !all_files => Fragment::Kept(*hash),
-            _ => Fragment::Made(document.content.fragment.clone()),
+            Some(hash) if !all_files => Packed::Kept(*hash),
+            _ => Packed::Made(document.content.fragment.clone()),
         })
         .collect();
-    let fragment_hashes: Vec<u64> = fragments.iter().map(Fragment::hash).collect();
+    let fragment_hashes: Vec<u64> = fragments.iter().map(Packed::hash).collect();
     let (files, kept, (shard_hashes, table_hashes)) = index_files(
         site,
         &ids,
@@ -173,17 +174,18 @@ pub struct IndexFiles {
     pub memo: Memo,
 }
 
-/// A page's fragment file: made now, or kept from the last build (its hash).
-enum Fragment {
+/// A packed file (a page's fragment or a shard): made now, or kept from
+/// the last build (its hash).
+pub(crate) enum Packed {
     Made(Vec<u8>),
     Kept(u64),
 }
 
-impl Fragment {
+impl Packed {
     fn hash(&self) -> u64 {
         match self {
-            Fragment::Made(bytes) => hash_bytes(bytes),
-            Fragment::Kept(hash) => *hash,
+            Packed::Made(bytes) => hash_bytes(bytes),
+            Packed::Kept(hash) => *hash,
         }
     }
 }
@@ -258,26 +260,45 @@ fn streamed(
         }
         emit(fragments);
     }
-    let shards = postings.into_shards().into_iter().enumerate();
-    let shards = shards.map(|(n, bytes)| shard_file(n, bytes)).collect();
+    // A shard is made from its JSON alone: the same JSON as last time
+    // keeps last time's file, which is not packed again.
+    let shards = postings.into_shards_keeping(|n, json| reuse?.keep(&shard_path(n), json));
+    let shards = shards
+        .into_iter()
+        .enumerate()
+        .map(|(n, shard)| match shard {
+            KeptOrMade::Kept(hash) => Packed::Kept(hash),
+            KeptOrMade::Made { bytes, from } => {
+                if let Some(reuse) = reuse {
+                    reuse.made_from(&shard_path(n), from);
+                }
+                Packed::Made(bytes)
+            }
+        })
+        .collect();
     // Every fragment is already out: to `index_files` they are files kept.
-    let fragments = hashes.iter().map(|&hash| Fragment::Kept(hash)).collect();
+    let fragments = hashes.iter().map(|&hash| Packed::Kept(hash)).collect();
     // The rest go out at once too: rendering may go on for seconds after
     // the index is done, and the shards are tens of megabytes.
     emit(index_files(site, &ids, shards, (fragments, &hashes)).0);
 }
 
-/// Shard `n`'s file.
-fn shard_file(n: usize, bytes: Vec<u8>) -> Output {
-    packed_output(format!("s/{n}.dz"), bytes)
+/// The shards the memo keeps, as files to write.
+fn shard_files(shards: &[Vec<u8>]) -> Vec<Packed> {
+    shards
+        .iter()
+        .map(|bytes| Packed::Made(bytes.clone()))
+        .collect()
 }
 
-/// The files of `shards`, which the memo keeps too.
-fn shard_files(shards: &[Vec<u8>]) -> Vec<Output> {
-    let shards = shards.iter().enumerate();
-    shards
-        .map(|(n, bytes)| shard_file(n, bytes.clone()))
-        .collect()
+/// Where shard `n`'s file is, under the output.
+fn shard_path(n: usize) -> String {
+    format!("{DIR}/{}", shard_name(n))
+}
+
+/// Shard `n`'s file, under `search/`.
+fn shard_name(n: usize) -> String {
+    format!("s/{n}.dz")
 }
 
 /// The fragment file of result `id`, under `search/`.
@@ -301,11 +322,19 @@ type FileHashes = (Vec<u64>, Vec<u64>);
 fn index_files(
     site: &Site,
     ids: &[(usize, bool)],
-    shard_files: Vec<Output>,
-    (fragments, fragment_hashes): (Vec<Fragment>, &[u64]),
+    shards: Vec<Packed>,
+    (fragments, fragment_hashes): (Vec<Packed>, &[u64]),
 ) -> (Vec<Output>, Vec<String>, FileHashes) {
-    let shard_count = shard_files.len();
-    let mut outputs = shard_files;
+    let shard_count = shards.len();
+    let shard_hashes: Vec<u64> = shards.iter().map(Packed::hash).collect();
+    let mut outputs = Vec::new();
+    let mut kept = Vec::new();
+    for (n, shard) in shards.into_iter().enumerate() {
+        match shard {
+            Packed::Made(bytes) => outputs.push(packed_output(shard_name(n), bytes)),
+            Packed::Kept(_) => kept.push(shard_path(n)),
+        }
+    }
     // A community's number is its place in the site's list, found once:
     // a search through the list for each page grows with their product.
     let communities: FxHashMap<usize, u64> = site
@@ -318,18 +347,18 @@ fn index_files(
         .iter()
         .map(|&(page, _)| table_code(site, &communities, page))
         .collect();
-    for (n, chunk) in index::table_chunks(&codes).into_iter().enumerate() {
+    let chunks = index::table_chunks(&codes);
+    let table_count = chunks.len();
+    for (n, chunk) in chunks.into_iter().enumerate() {
         outputs.push(output(format!("t/{n}.json"), chunk));
     }
-    let mut hashes: Vec<u64> = outputs.iter().map(|o| hash_bytes(&o.bytes)).collect();
-    let table_hashes = hashes.split_off(shard_count);
-    let shard_hashes = hashes;
+    let tables = &outputs[outputs.len() - table_count..];
+    let table_hashes: Vec<u64> = tables.iter().map(|o| hash_bytes(&o.bytes)).collect();
     let version = version_of([&shard_hashes, &table_hashes, fragment_hashes]);
-    let mut kept = Vec::new();
     for (id, fragment) in fragments.into_iter().enumerate() {
         match fragment {
-            Fragment::Made(bytes) => outputs.push(packed_output(fragment_name(id), bytes)),
-            Fragment::Kept(_) => kept.push(fragment_path(id)),
+            Packed::Made(bytes) => outputs.push(packed_output(fragment_name(id), bytes)),
+            Packed::Kept(_) => kept.push(fragment_path(id)),
         }
     }
     let entry = entry(site, ids, shard_count as u32, &site.communities, &version);

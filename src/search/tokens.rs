@@ -20,7 +20,8 @@
 /// queries are cut to it).
 pub const MAX_WORD: usize = 24;
 
-/// One piece of normalised text.
+/// One piece of normalised text, owned (for tests).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
     /// A run of Han characters.
@@ -55,62 +56,102 @@ fn is_digits(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// One piece of normalised text, borrowed from the tokeniser's buffers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PieceRef<'a> {
+    /// A run of Han characters.
+    Han(&'a [char]),
+    /// Alphanumeric words joined by a hyphen (or, between digit groups, a
+    /// space).
+    Words(&'a [String]),
+}
+
 /// Cuts text into Han runs and joined word groups, in order.
+#[cfg(test)]
 pub fn pieces(text: &str) -> Vec<Piece> {
     let mut pieces = Vec::new();
-    let mut han: Vec<char> = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    // The separator seen right after the last word, if it may join.
-    let mut gap: Option<char> = None;
-    for c in text.chars().map(normalise_char) {
-        if is_word_char(c) {
-            flush_han(&mut han, &mut pieces);
-            if word.is_empty() && !words.is_empty() {
-                let joins = match gap {
-                    Some('-') => true,
-                    Some(' ') => words.last().is_some_and(|w| is_digits(w)) && c.is_ascii_digit(),
-                    _ => false,
-                };
-                if !joins {
-                    pieces.push(Piece::Words(std::mem::take(&mut words)));
-                }
-            }
-            gap = None;
-            word.push(c);
-            continue;
-        }
-        if !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-            gap = Some(c);
-        } else if gap.is_some() {
-            // A second separator in a row never joins.
-            gap = Some('\0');
-        }
-        if is_han(c) {
-            flush_words(&mut words, &mut pieces);
-            han.push(c);
-        } else {
-            flush_han(&mut han, &mut pieces);
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    flush_words(&mut words, &mut pieces);
-    flush_han(&mut han, &mut pieces);
+    each_piece(text, |piece| {
+        pieces.push(match piece {
+            PieceRef::Han(run) => Piece::Han(run.to_vec()),
+            PieceRef::Words(group) => Piece::Words(group.to_vec()),
+        });
+    });
     pieces
 }
 
-fn flush_han(han: &mut Vec<char>, pieces: &mut Vec<Piece>) {
-    if !han.is_empty() {
-        pieces.push(Piece::Han(std::mem::take(han)));
+/// Calls `emit` with each piece of `text`, in order: what [`pieces`]
+/// returns, without an allocation per piece (a page's body has
+/// thousands).
+pub fn each_piece(text: &str, mut emit: impl FnMut(PieceRef)) {
+    let mut cut = Cutter::default();
+    for c in text.chars().map(normalise_char) {
+        cut.push(c, &mut emit);
     }
+    if !cut.word.is_empty() {
+        cut.words.push(std::mem::take(&mut cut.word));
+    }
+    cut.flush_words(&mut emit);
+    cut.flush_han(&mut emit);
 }
 
-fn flush_words(words: &mut Vec<String>, pieces: &mut Vec<Piece>) {
-    if !words.is_empty() {
-        pieces.push(Piece::Words(std::mem::take(words)));
+/// The state of [`each_piece`]: the Han run, the word group and the word
+/// being read.
+#[derive(Default)]
+struct Cutter {
+    han: Vec<char>,
+    words: Vec<String>,
+    word: String,
+    /// The separator seen right after the last word, if it may join.
+    gap: Option<char>,
+}
+
+impl Cutter {
+    fn push(&mut self, c: char, emit: &mut impl FnMut(PieceRef)) {
+        if is_word_char(c) {
+            self.flush_han(emit);
+            if self.word.is_empty() && !self.words.is_empty() {
+                let joins = match self.gap {
+                    Some('-') => true,
+                    Some(' ') => {
+                        self.words.last().is_some_and(|w| is_digits(w)) && c.is_ascii_digit()
+                    }
+                    _ => false,
+                };
+                if !joins {
+                    self.flush_words(emit);
+                }
+            }
+            self.gap = None;
+            self.word.push(c);
+            return;
+        }
+        if !self.word.is_empty() {
+            self.words.push(std::mem::take(&mut self.word));
+            self.gap = Some(c);
+        } else if self.gap.is_some() {
+            // A second separator in a row never joins.
+            self.gap = Some('\0');
+        }
+        if is_han(c) {
+            self.flush_words(emit);
+            self.han.push(c);
+        } else {
+            self.flush_han(emit);
+        }
+    }
+
+    fn flush_han(&mut self, emit: &mut impl FnMut(PieceRef)) {
+        if !self.han.is_empty() {
+            emit(PieceRef::Han(&self.han));
+            self.han.clear();
+        }
+    }
+
+    fn flush_words(&mut self, emit: &mut impl FnMut(PieceRef)) {
+        if !self.words.is_empty() {
+            emit(PieceRef::Words(&self.words));
+            self.words.clear();
+        }
     }
 }
 

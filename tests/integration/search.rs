@@ -378,10 +378,11 @@ fn a_body_edit_rewrites_only_the_shards_it_touches() {
     assert_same_as_fresh(&site, &live);
 }
 
-/// A build after a build takes the result files of unchanged pages from
-/// the last one instead of making them again; what it publishes is still
-/// byte for byte a fresh build's: the edited page's result has its new
-/// text, and a result file spoiled by hand is made again.
+/// A build after a build takes the result files of unchanged pages, and
+/// the shards whose text is unchanged, from the last one instead of
+/// packing them again; what it publishes is still byte for byte a fresh
+/// build's: the edited page's result has its new text, and a result file
+/// or a shard spoiled by hand is made again.
 #[test]
 fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
     let site = TestSite::fixture("search");
@@ -395,6 +396,8 @@ fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
     );
     let spoiled = public.join("search/f/3.dz");
     std::fs::write(&spoiled, b"not a result").unwrap();
+    let spoiled_shard = public.join("search/s/1.dz");
+    std::fs::write(&spoiled_shard, b"not a shard").unwrap();
 
     site.build(&["--clock", CLOCK]).ok();
     let found = &search(&public, &["理发角"])[0];
@@ -404,6 +407,11 @@ fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
     assert!(result.contains("修理铺和理发角"), "{result}");
     let remade = unpack_search_file(&std::fs::read(&spoiled).unwrap());
     assert!(remade.is_some_and(|r| r.contains("\"u\":")));
+    let shard = unpack_search_file(&std::fs::read(&spoiled_shard).unwrap());
+    assert!(
+        shard.is_some_and(|s| s.starts_with("{\"")),
+        "the shard is made again"
+    );
     assert_same_as_fresh(&site, &public);
 }
 
