@@ -505,10 +505,12 @@ fn hint_for(field: Option<&str>, message: &str, text: &str) -> Option<Text> {
             "check the value's form: lists start each item with `- `, numbers have no quotes or units"
         ));
     }
-    if message.starts_with("missing field") {
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        // The same words fit front matter and linju.yaml.
+        let name = rest.split('`').next().unwrap_or_default();
         return Some(tr!(
-            "在前言里加上这个字段",
-            "add the field to the front matter"
+            "在这个文件里加上 `{name}: ...`",
+            "add `{name}: ...` to this file"
         ));
     }
     if message.contains("found character that cannot start any token")

@@ -282,9 +282,18 @@ fn run_text(name: &str, corpus: Vec<String>, read: fn(&str) -> Outcome) -> Repor
     };
     let target = |bytes: &[u8]| {
         let text = String::from_utf8_lossy(bytes);
-        (read(&text), text.lines().count())
+        (read(&text), line_count(&text))
     };
     run(name, inputs, target)
+}
+
+/// Lines as YAML, CommonMark and editors count them: a lone carriage
+/// return ends a line too (`lines()` only knows `\n`).
+fn line_count(text: &str) -> usize {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .count()
 }
 
 fn check(report: &Report, name: &str) {
