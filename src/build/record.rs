@@ -8,6 +8,7 @@
 //! before, and a missing or unreadable record means every file is.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -16,7 +17,7 @@ use std::time::UNIX_EPOCH;
 use crate::error::Result;
 
 /// The first line of a record, with the output folder it describes.
-const HEADER: &str = "linju-output-record 2";
+const HEADER: &str = "linju-output-record 3";
 
 /// One file as a build left it.
 #[derive(Debug, Clone, Copy)]
@@ -24,8 +25,8 @@ pub struct Entry {
     hash: u64,
     len: u64,
     modified_ns: u128,
-    /// The file's disk and inode, when it was just looked at (not kept in
-    /// the record, not compared).
+    /// The file's disk and inode, where the system has them (kept in the
+    /// record; not compared by `==`).
     file: Option<(u64, u64)>,
     /// What the file was made from, when its maker said (see
     /// [`Record::made_from`]); 0 when not.
@@ -92,15 +93,36 @@ impl Record {
         (now == *entry).then_some(now)
     }
 
+    /// The file at `staged` (`path` in a recycled spare), if it is the very
+    /// file the last build left at `path` in the output, with `hash`, and
+    /// nothing has changed it since: same disk and inode, length and
+    /// modification time. Then it is already in place, and the output's
+    /// copy need not be looked at: one `stat` per unchanged file, not two.
+    pub fn in_place(&self, path: &str, hash: u64, staged: &Path) -> Option<Entry> {
+        let entry = self.previous.get(path).filter(|e| e.hash == hash)?;
+        same_file_as(entry, staged)
+    }
+
+    /// [`Record::in_place`] for a file kept by what it was made from
+    /// (see [`Record::unchanged_from`]).
+    pub fn in_place_from(&self, path: &str, from: u64, staged: &Path) -> Option<Entry> {
+        same_file_as(self.made_from_entry(path, from)?, staged)
+    }
+
+    /// The last build's entry of `path`, if it was made from `from`
+    /// (never 0).
+    fn made_from_entry(&self, path: &str, from: u64) -> Option<&Entry> {
+        self.previous
+            .get(path)
+            .filter(|e| from != 0 && e.from == from)
+    }
+
     /// The file at `path` in the current output, if the last build made it
     /// from `from` (a hash of everything its bytes come from, never 0) and
     /// nothing has changed it since: its entry, with the file's hash. Its
     /// maker need not make it again to know it.
     pub fn unchanged_from(&self, path: &str, from: u64, on_disk: &Path) -> Option<Entry> {
-        let entry = self
-            .previous
-            .get(path)
-            .filter(|e| from != 0 && e.from == from)?;
+        let entry = self.made_from_entry(path, from)?;
         let now = entry_of(on_disk, entry.hash)?;
         (now == *entry).then_some(now)
     }
@@ -133,24 +155,44 @@ impl Record {
         let mut text = format!("{HEADER} {}\n", self.output.display());
         for (path, e) in next {
             let made_from = from.get(&path).copied().unwrap_or(0);
-            text.push_str(&format!(
-                "{:016x} {} {} {made_from:016x} {path}\n",
+            // A file the system gives no inode for is written as 0 0, which
+            // `in_place` never matches.
+            let (disk, inode) = e.file.unwrap_or((0, 0));
+            // Writing into a String cannot fail.
+            let _ = writeln!(
+                text,
+                "{:016x} {} {} {made_from:016x} {disk:x} {inode:x} {path}",
                 e.hash, e.len, e.modified_ns
-            ));
+            );
         }
         crate::fs::write_atomically(&self.file, text.as_bytes())
     }
 }
 
+/// `entry` as the file at `staged` now is, if that is the file `entry`
+/// describes (same disk, inode, length and time) and not a link.
+fn same_file_as(entry: &Entry, staged: &Path) -> Option<Entry> {
+    entry.file?;
+    let metadata = std::fs::symlink_metadata(staged).ok()?;
+    if !metadata.is_file() {
+        return None;
+    }
+    let now = entry_from(&metadata, entry.hash)?;
+    (now == *entry && now.file == entry.file).then_some(now)
+}
+
 /// A file's length and modification time, with `hash`.
 fn entry_of(file: &Path, hash: u64) -> Option<Entry> {
-    let metadata = std::fs::metadata(file).ok()?;
+    entry_from(&std::fs::metadata(file).ok()?, hash)
+}
+
+fn entry_from(metadata: &std::fs::Metadata, hash: u64) -> Option<Entry> {
     let modified = metadata.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
     Some(Entry {
         hash,
         len: metadata.len(),
         modified_ns: modified.as_nanos(),
-        file: file_id(&metadata),
+        file: file_id(metadata),
         from: 0,
     })
 }
@@ -176,19 +218,22 @@ fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
     }
     lines
         .filter_map(|line| {
-            let mut fields = line.splitn(5, ' ');
+            let mut fields = line.splitn(7, ' ');
             let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
             let len = fields.next()?.parse().ok()?;
             let modified_ns = fields.next()?.parse().ok()?;
             let from = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let disk = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let inode = u64::from_str_radix(fields.next()?, 16).ok()?;
             let path = fields.next()?.to_string();
+            let file = (inode != 0).then_some((disk, inode));
             Some((
                 path,
                 Entry {
                     hash,
                     len,
                     modified_ns,
-                    file: None,
+                    file,
                     from,
                 },
             ))
@@ -238,6 +283,40 @@ mod tests {
 
         let elsewhere = Record::open(&work, &dir.path().join("other"));
         assert_eq!(elsewhere.unchanged("index.html", 7, &page), None);
+    }
+
+    /// A spare's file is in place only when it is the very file recorded
+    /// (a hard link of it), untouched; a copy with the same bytes is not.
+    #[test]
+    fn a_file_is_in_place_only_as_the_recorded_file_itself() {
+        let (dir, work, output, page) = folders("index.html", "<p>你好</p>");
+        let record = Record::open(&work, &output);
+        record.note("index.html", 7, None, &page);
+        record.made_from("index.html", 42);
+        record.save().unwrap();
+        let linked = dir.path().join("linked.html");
+        std::fs::hard_link(&page, &linked).unwrap();
+        let copy = dir.path().join("copy.html");
+        std::fs::copy(&page, &copy).unwrap();
+        // Same bytes, length and time: only the inode tells it apart.
+        let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
+        let file = std::fs::File::options().write(true).open(&copy).unwrap();
+        file.set_modified(modified).unwrap();
+
+        let record = Record::open(&work, &output);
+        assert!(record.in_place("index.html", 7, &linked).is_some());
+        assert!(record.in_place_from("index.html", 42, &linked).is_some());
+        assert!(
+            record.in_place("index.html", 8, &linked).is_none(),
+            "another hash"
+        );
+        assert!(record.in_place_from("index.html", 43, &linked).is_none());
+        assert!(record.in_place("index.html", 7, &copy).is_none(), "a copy");
+        std::fs::write(&linked, "<p>您好啊</p>").unwrap();
+        assert!(
+            record.in_place("index.html", 7, &linked).is_none(),
+            "edited by hand"
+        );
     }
 
     #[test]

@@ -256,7 +256,13 @@ impl Session {
         let mut state = State {
             config,
             template_versions: theme::template_versions(&theme_files),
-            shared: timings.time("values", || Shared::compute(&site)),
+            shared: timings.time("values", || {
+                if self.one_off {
+                    Shared::compute_unhashed(&site)
+                } else {
+                    Shared::compute(&site)
+                }
+            }),
             tera,
             theme_files,
             site,

@@ -215,6 +215,13 @@ impl Staging {
     /// with the file on disk. `hash` is the output's content hash.
     pub fn write(&self, output: &Output, unchanged: Option<bool>, hash: u64) -> Result<()> {
         let target = safe_join(&self.dir, &output.path)?;
+        if unchanged.is_none()
+            && let Some(entry) =
+                self.in_place(|record| record.in_place(&output.path, hash, &target))
+        {
+            self.placed(&output.path, hash, Some(entry), &target);
+            return Ok(());
+        }
         let previous = self.output.join(&output.path);
         let recorded = match (unchanged, &self.record) {
             (None, Some(record)) => record.unchanged(&output.path, hash, &previous),
@@ -254,11 +261,18 @@ impl Staging {
     pub fn keep_made_from(&self, path: &str, from: u64) -> Option<u64> {
         let record = self.record.as_ref()?;
         let target = safe_join(&self.dir, path).ok()?;
-        let previous = self.output.join(path);
-        let entry = record.unchanged_from(path, from, &previous)?;
-        if !self.link_previous(&previous, entry.file(), &target) {
-            return None;
-        }
+        let in_place = self.in_place(|record| record.in_place_from(path, from, &target));
+        let entry = match in_place {
+            Some(entry) => entry,
+            None => {
+                let previous = self.output.join(path);
+                let entry = record.unchanged_from(path, from, &previous)?;
+                if !self.link_previous(&previous, entry.file(), &target) {
+                    return None;
+                }
+                entry
+            }
+        };
         self.placed(path, entry.hash(), Some(entry), &target);
         record.made_from(path, from);
         Some(entry.hash())
@@ -270,6 +284,13 @@ impl Staging {
         if let Some(record) = &self.record {
             record.made_from(path, from);
         }
+    }
+
+    /// What `check` finds in the record when the staging folder is a
+    /// recycled spare (a fresh folder holds nothing in place).
+    fn in_place(&self, check: impl FnOnce(&Record) -> Option<Entry>) -> Option<Entry> {
+        self.sweep.as_ref()?;
+        check(self.record.as_ref()?)
     }
 
     /// Puts the current site's file `previous` at `target` (already there

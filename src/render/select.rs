@@ -243,8 +243,12 @@ impl Selection {
 
     /// A hash of everything the file is made from: the template (as
     /// `template_version`, which covers the templates it uses), the site
-    /// value, its section, its page and every card it lists.
+    /// value, its section, its page and every card it lists. 0 when
+    /// `shared` has no hashes (a one-off build's, which keeps none).
     pub fn signature(&self, site: &Site, shared: &Shared, template_version: u64) -> u64 {
+        if !shared.hashed {
+            return 0;
+        }
         let mut hasher = fingerprint();
         template_version.hash(&mut hasher);
         self.template.hash(&mut hasher);

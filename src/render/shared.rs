@@ -40,6 +40,8 @@ pub struct Shared {
     /// How many more files will show each card, when counted (a one-off
     /// build, see [`Shared::count_uses`]): a card is dropped after its last.
     uses: Option<Vec<AtomicU32>>,
+    /// Whether the cards have their hashes (false for a one-off build's).
+    pub(super) hashed: bool,
     /// How many cards were made so far (tests count them).
     #[cfg(test)]
     cards_made: AtomicUsize,
@@ -116,6 +118,19 @@ impl Card {
     }
 }
 
+impl Card {
+    /// Page `index`'s card without its hashes (see
+    /// [`Shared::compute_unhashed`]).
+    fn unhashed(site: &Site, index: usize) -> Card {
+        Card {
+            value: Mutex::new(None),
+            hash: 0,
+            full_hash: 0,
+            time_flags: time_flags(site, index),
+        }
+    }
+}
+
 fn time_flags(site: &Site, index: usize) -> (bool, bool) {
     let page = &site.pages[index];
     (is_expired(site, page), is_upcoming(site, page))
@@ -156,6 +171,22 @@ impl Shared {
                 .collect()
         };
         Shared::with_cards(site, refs, cards)
+    }
+
+    /// Computes every value for a build that keeps no memo: its cards have
+    /// no hashes (0), which only a later rebuild would compare. Hashing
+    /// each card's JSON was a twentieth of a one-off build's work.
+    pub fn compute_unhashed(site: &Site) -> Shared {
+        let refs = CardRefs::new(site);
+        let cards = |_: &CardRefs| {
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| Card::unhashed(site, i))
+                .collect()
+        };
+        let mut shared = Shared::with_cards(site, refs, cards);
+        shared.hashed = false;
+        shared
     }
 
     /// After a content reload: takes from `old` (computed for `old_site`)
@@ -305,6 +336,7 @@ impl Shared {
             stats,
             refs,
             uses: None,
+            hashed: true,
             #[cfg(test)]
             cards_made: AtomicUsize::new(0),
         };

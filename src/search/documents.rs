@@ -299,7 +299,7 @@ fn typed_texts(meta: &PageFrontMatter) -> Vec<String> {
 pub fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len() / 2);
     let mut rest = html;
-    while let Some(start) = rest.find(['<', '&']) {
+    while let Some(start) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         text.push_str(&rest[..start]);
         rest = &rest[start..];
         if rest.starts_with('<') {

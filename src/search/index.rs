@@ -24,6 +24,11 @@ pub const TABLE_CHUNK: usize = 2048;
 
 /// Appends `value` in the two-alphabet base-32 form.
 pub fn push_number(out: &mut String, mut value: u64) {
+    // Most postings are a small gap on a page near the last: one digit.
+    if value < 32 {
+        out.push(LAST[value as usize] as char);
+        return;
+    }
     let mut digits = [0u8; 13];
     let mut len = 0;
     loop {
