@@ -5,7 +5,7 @@
 //! write one of them fails, naming the address, the page that had it and
 //! the one-line fix, before anything is written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::content::site::Site;
@@ -95,16 +95,24 @@ pub fn check_none_dropped(root: &Path, site: &Site) -> Result<(), Errors> {
 /// Adds the addresses the site has now to the record (nothing is ever
 /// removed here), rewriting the file only when it changes.
 pub fn record(root: &Path, site: &Site) -> Result<(), Error> {
-    let mut all: BTreeMap<String, String> = read_record(root)
-        .into_iter()
-        .map(|r| (r.address, r.file))
+    let recorded = read_record(root);
+    let now = current(site);
+    // Most builds publish no new address: the record stays as it is.
+    let before: HashMap<&str, &str> = recorded
+        .iter()
+        .map(|r| (r.address.as_str(), r.file.as_str()))
         .collect();
-    let before = all.clone();
-    for (address, file) in current(site) {
-        all.insert(address, file.display().to_string());
-    }
-    if all == before && root.join(RECORD_FILE).is_file() {
+    let known = |(address, file): (&String, &PathBuf)| {
+        before.get(address.as_str()).copied() == file.to_str()
+    };
+    if now.iter().all(known) && root.join(RECORD_FILE).is_file() {
         return Ok(());
+    }
+    drop(before);
+    let mut all: BTreeMap<String, String> =
+        recorded.into_iter().map(|r| (r.address, r.file)).collect();
+    for (address, file) in now {
+        all.insert(address, file.display().to_string());
     }
     let width = all.keys().map(|a| a.chars().count()).max().unwrap_or(0);
     let mut text = HEADER.to_string();

@@ -7,12 +7,13 @@
 //! it (edited by hand, written by another tool) is read and compared as
 //! before, and a missing or unreadable record means every file is.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
+
+use rustc_hash::FxHashMap;
 
 use crate::error::Result;
 
@@ -59,10 +60,10 @@ impl Entry {
 pub struct Record {
     file: PathBuf,
     output: PathBuf,
-    previous: HashMap<String, Entry>,
+    previous: FxHashMap<String, Entry>,
     next: Mutex<Vec<(String, Entry)>>,
     /// What this build's files were made from, where their makers said.
-    next_from: Mutex<HashMap<String, u64>>,
+    next_from: Mutex<FxHashMap<String, u64>>,
 }
 
 impl Record {
@@ -80,7 +81,7 @@ impl Record {
             output: output.to_path_buf(),
             previous,
             next: Mutex::new(Vec::new()),
-            next_from: Mutex::new(HashMap::new()),
+            next_from: Mutex::new(FxHashMap::default()),
         }
     }
 
@@ -210,11 +211,11 @@ pub(super) fn file_id(_: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 /// The entries of a record of `output`; nothing if it is of another.
-fn parse(text: &str, output: &Path) -> HashMap<String, Entry> {
+fn parse(text: &str, output: &Path) -> FxHashMap<String, Entry> {
     let mut lines = text.lines();
     let expected = format!("{HEADER} {}", output.display());
     if lines.next() != Some(expected.as_str()) {
-        return HashMap::new();
+        return FxHashMap::default();
     }
     lines
         .filter_map(|line| {

@@ -61,6 +61,11 @@ fn a_renamed_page_fails_the_build_until_its_old_address_is_an_alias() {
     );
     let record = std::fs::read_to_string(site.root().join(RECORD)).unwrap();
     assert!(record.contains("/stories/li-shifu/"), "{record}");
+    let old_address = record.lines().find(|l| l.starts_with("/stories/li/ "));
+    assert!(
+        old_address.is_some_and(|l| l.ends_with("content/stories/li-shifu.md")),
+        "the old address is now made by the renamed file: {record}"
+    );
 }
 
 #[test]
