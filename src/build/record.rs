@@ -146,8 +146,15 @@ impl Record {
         }
     }
 
-    /// Saves this build's record, once its site is in place.
+    /// Saves this build's record at once (tests).
+    #[cfg(test)]
     pub fn save(self) -> Result<()> {
+        self.finish().save()
+    }
+
+    /// This build's record as it will be saved: made while the site is
+    /// still being finished, saved once it is in place.
+    pub fn finish(self) -> FinishedRecord {
         let next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
         let from = self
             .next_from
@@ -166,7 +173,23 @@ impl Record {
                 e.hash, e.len, e.modified_ns
             );
         }
-        crate::fs::write_atomically(&self.file, text.as_bytes())
+        FinishedRecord {
+            file: self.file,
+            text,
+        }
+    }
+}
+
+/// A record made (see [`Record::finish`]), not yet saved.
+pub struct FinishedRecord {
+    file: PathBuf,
+    text: String,
+}
+
+impl FinishedRecord {
+    /// Saves it, once its site is in place.
+    pub fn save(self) -> Result<()> {
+        crate::fs::write_atomically(&self.file, self.text.as_bytes())
     }
 }
 

@@ -341,10 +341,13 @@ impl Staging {
     /// one's and any a killed build left), for the caller to remove when
     /// nobody is waiting: deleting a big tree takes seconds.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        let site = match self.sweep.take() {
-            Some(sweep) => Some(sweep.finish(&self.dir)?),
-            None => None,
-        };
+        let (sweep, record) = (self.sweep.take(), self.record.take());
+        // The record's text is made while the sweep finishes.
+        let (site, record) = rayon::join(
+            || sweep.map(|sweep| sweep.finish(&self.dir)).transpose(),
+            || record.map(Record::finish),
+        );
+        let site = site?;
         let complete = self.dir.join(COMPLETE);
         std::fs::write(&complete, b"")
             .map_err(|e| Error::io(&complete, ("写入文件", "write the file"), &e))?;
@@ -375,7 +378,7 @@ impl Staging {
         }
         self.committed = true;
         let _ = std::fs::remove_file(self.output.join(COMPLETE));
-        if let Some(record) = self.record.take() {
+        if let Some(record) = record {
             // Only a shortcut for the next build: without it, files are
             // compared by reading them.
             let _ = record.save();

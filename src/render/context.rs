@@ -292,7 +292,7 @@ pub fn page_full(site: &Site, page: &Page, card: &tera::Value) -> tera::Value {
     let mut own = vec![
         (
             "content",
-            tera::Value::from(page.rendered.html.text().into_owned()),
+            tera::Value::from(page.rendered.html.text().as_ref()),
         ),
         ("toc", tera::Value::from_serializable(&page.rendered.toc)),
         ("assets", tera::Value::from(assets)),
