@@ -10,9 +10,10 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::search::Packed;
 use crate::search::documents::{Content, Rank};
 use crate::search::index::{Token, push_posting, shard_count_for, shard_json, token_buckets};
-use crate::search::memo::{KeptOrMade, packed_shards_keeping};
+use crate::search::memo::packed_shards_keeping;
 
 /// One token's list: its postings as text, and the last id in it.
 #[derive(Default)]
@@ -66,10 +67,10 @@ impl AppendedPostings {
 
     /// Each shard, packed unless `keep` (asked with the shard's number and
     /// a hash of its JSON) kept the last build's file and gave its hash.
-    pub fn into_shards_keeping(
+    pub(super) fn into_shards_keeping(
         self,
         keep: impl Fn(usize, u64) -> Option<u64> + Sync,
-    ) -> Vec<KeptOrMade> {
+    ) -> Vec<(Packed, u64)> {
         let count = shard_count_for(self.postings, self.han.len() + self.words.len());
         let buckets = token_buckets(self.han.keys().copied(), self.words.keys(), count);
         let list = |token: &Token| {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::hash::hash_bytes;
+use crate::search::Packed;
 use crate::search::documents::{Content, Document, Known};
 use crate::search::index::{Postings, Token};
 use crate::search::packed::Packer;
@@ -71,43 +72,34 @@ pub(super) fn packed_shards(
 
 /// The bytes of the shards that were made (all of them when nothing
 /// could be kept).
-pub(super) fn made_only(shards: Vec<KeptOrMade>) -> Vec<Vec<u8>> {
-    let made = shards.into_iter().filter_map(|shard| match shard {
-        KeptOrMade::Made { bytes, .. } => Some(bytes),
-        KeptOrMade::Kept(_) => None,
+pub(super) fn made_only(shards: Vec<(Packed, u64)>) -> Vec<Vec<u8>> {
+    let made = shards.into_iter().filter_map(|(shard, _)| match shard {
+        Packed::Made(bytes) => Some(bytes),
+        Packed::Kept(_) => None,
     });
     made.collect()
 }
 
-/// A shard of a one-off build.
-pub enum KeptOrMade {
-    /// The last build's file stays; its hash.
-    Kept(u64),
-    /// Packed now, from JSON with hash `from`.
-    Made { bytes: Vec<u8>, from: u64 },
-}
-
 /// Every bucket's shard, made by `shard`, in parallel: packed unless
 /// `keep` (asked with the shard's number and a hash of its JSON) kept the
-/// last build's file and gave its hash.
+/// last build's file and gave its hash; each with the hash of its JSON,
+/// what it is made from.
 pub(super) fn packed_shards_keeping(
     buckets: &[Vec<Token>],
     shard: impl Fn(&[Token]) -> String + Sync,
     keep: impl Fn(usize, u64) -> Option<u64> + Sync,
-) -> Vec<KeptOrMade> {
+) -> Vec<(Packed, u64)> {
     buckets
         .par_iter()
         .enumerate()
         .map_init(Packer::default, |packer, (n, tokens)| {
             let json = shard(tokens);
             let from = hash_bytes(json.as_bytes());
-            match keep(n, from) {
-                Some(hash) => KeptOrMade::Kept(hash),
-                None => KeptOrMade::Made {
-                    bytes: packer.pack(&json),
-                    from,
-                },
-            }
+            let shard = match keep(n, from) {
+                Some(hash) => Packed::Kept(hash),
+                None => Packed::Made(packer.pack(&json)),
+            };
+            (shard, from)
         })
         .collect()
 }

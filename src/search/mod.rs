@@ -36,7 +36,6 @@ use crate::render::Output;
 use crate::search::appended::AppendedPostings;
 pub use crate::search::bodies::patch_bodies;
 use crate::search::documents::{Document, Known};
-use crate::search::memo::KeptOrMade;
 use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
 
@@ -176,7 +175,7 @@ pub struct IndexFiles {
 
 /// A packed file (a page's fragment or a shard): made now, or kept from
 /// the last build (its hash).
-pub(crate) enum Packed {
+enum Packed {
     Made(Vec<u8>),
     Kept(u64),
 }
@@ -266,14 +265,11 @@ fn streamed(
     let shards = shards
         .into_iter()
         .enumerate()
-        .map(|(n, shard)| match shard {
-            KeptOrMade::Kept(hash) => Packed::Kept(hash),
-            KeptOrMade::Made { bytes, from } => {
-                if let Some(reuse) = reuse {
-                    reuse.made_from(&shard_path(n), from);
-                }
-                Packed::Made(bytes)
+        .map(|(n, (shard, from))| {
+            if let (Packed::Made(_), Some(reuse)) = (&shard, reuse) {
+                reuse.made_from(&shard_path(n), from);
             }
+            shard
         })
         .collect();
     // Every fragment is already out: to `index_files` they are files kept.
