@@ -10,10 +10,10 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::search::Packed;
 use crate::search::documents::{Content, Rank};
 use crate::search::index::{Token, push_posting, shard_count_for, shard_json, token_buckets};
 use crate::search::memo::packed_shards_keeping;
+use crate::search::packed::Packed;
 
 /// One token's list: its postings as text, and the last id in it.
 #[derive(Default)]

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::hash::hash_bytes;
-use crate::search::Packed;
 use crate::search::documents::{Content, Document, Known};
 use crate::search::index::{Postings, Token};
+use crate::search::packed::Packed;
 use crate::search::packed::Packer;
 
 /// What a rebuild reuses from the last build's index.

@@ -36,8 +36,8 @@ use crate::render::Output;
 use crate::search::appended::AppendedPostings;
 pub use crate::search::bodies::patch_bodies;
 use crate::search::documents::{Document, Known};
-use crate::search::packed::Packer;
 pub use crate::search::packed::unpack;
+use crate::search::packed::{Packed, Packer};
 
 pub use crate::search::files::DIR;
 
@@ -171,22 +171,6 @@ pub struct IndexFiles {
     pub kept: Vec<String>,
     /// What the next rebuild reuses.
     pub memo: Memo,
-}
-
-/// A packed file (a page's fragment or a shard): made now, or kept from
-/// the last build (its hash).
-enum Packed {
-    Made(Vec<u8>),
-    Kept(u64),
-}
-
-impl Packed {
-    fn hash(&self) -> u64 {
-        match self {
-            Packed::Made(bytes) => hash_bytes(bytes),
-            Packed::Kept(hash) => *hash,
-        }
-    }
 }
 
 /// For each document, the hash of its fragment file if that file is the

@@ -11,6 +11,27 @@ const PACK_LEVEL: i32 = 1;
 
 use libdeflater::{CompressionLvl, Compressor};
 
+use crate::hash::hash_bytes;
+
+/// A packed file (a page's fragment or a shard): made now, or kept from
+/// the last build (its hash).
+pub enum Packed {
+    /// Packed now: its bytes.
+    Made(Vec<u8>),
+    /// The last build's file stays: its hash.
+    Kept(u64),
+}
+
+impl Packed {
+    /// The file's content hash.
+    pub fn hash(&self) -> u64 {
+        match self {
+            Packed::Made(bytes) => hash_bytes(bytes),
+            Packed::Kept(hash) => *hash,
+        }
+    }
+}
+
 /// Packs files with one reused compressor and buffer per thread
 /// (`rayon`'s `map_init`): a compressor is a few hundred kilobytes of
 /// tables, and zeroing a fresh buffer for every file was a sixth of the
