@@ -5,10 +5,13 @@
 //! touched it since. Packing result files was a tenth of a build's CPU.
 
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use crate::build::staging::Staging;
+use crate::build::token_cache::TokenCache;
 use crate::search::Reuse;
+use crate::search::documents::Content;
 
 /// The search's [`Reuse`] over a staging folder.
 pub(super) struct KeptSearch<'a> {
@@ -16,13 +19,19 @@ pub(super) struct KeptSearch<'a> {
     /// Which program this is; `None` when it cannot be told (then nothing
     /// is kept).
     program: Option<u64>,
+    /// The pages' tokens from the last build, and this one's.
+    tokens: Option<TokenCache>,
 }
 
 impl<'a> KeptSearch<'a> {
-    pub(super) fn new(staging: &'a Staging) -> KeptSearch<'a> {
+    /// What the last build into `staging`'s output left, for the site at
+    /// `root`.
+    pub(super) fn new(staging: &'a Staging, root: &Path) -> KeptSearch<'a> {
+        let program = program_identity();
         KeptSearch {
             staging,
-            program: program_identity(),
+            program,
+            tokens: program.map(|program| TokenCache::open(root, program)),
         }
     }
 
@@ -44,6 +53,22 @@ impl Reuse for KeptSearch<'_> {
     fn made_from(&self, path: &str, from: u64) {
         if let Some(from) = self.with_program(from) {
             self.staging.made_from(path, from);
+        }
+    }
+
+    fn tokens(&self, from: u64) -> Option<Content> {
+        self.tokens.as_ref()?.get(from)
+    }
+
+    fn tokens_made(&self, from: u64, content: &Content) {
+        if let Some(tokens) = &self.tokens {
+            tokens.put(from, content);
+        }
+    }
+
+    fn tokens_used(&self, all: &[u64]) {
+        if let Some(tokens) = &self.tokens {
+            tokens.finish(all);
         }
     }
 }

@@ -15,6 +15,7 @@ mod site_files;
 mod spare;
 pub mod staging;
 pub mod state;
+mod token_cache;
 mod write;
 
 use std::path::PathBuf;

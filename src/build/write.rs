@@ -187,7 +187,7 @@ fn render_and_index(
             let mut emit = |files| early.push(put_all(state, sink, files));
             let settings = (state.keep_memos, whole);
             let kept = match sink {
-                Sink::Whole(staging) => Some(KeptSearch::new(staging)),
+                Sink::Whole(staging) => Some(KeptSearch::new(staging, &state.site.root)),
                 Sink::Live { .. } => None,
             };
             let reuse = kept.as_ref().map(|k| k as &dyn search::Reuse);

@@ -103,24 +103,34 @@ pub fn document(
 /// One page's document for a one-off build, where the fragment file of
 /// the last build may still be right: `keep` is asked with the page's
 /// fingerprint and, when it puts the file in the new site and gives its
-/// hash, only the tokens are made (the fragment is left empty).
+/// hash, the fragment is not made (it is left empty) and the tokens are
+/// taken from `cached` if it has them. Also says whether the page was
+/// tokenised.
 pub fn document_keeping(
     site: &Site,
     (page, expired): (usize, bool),
     packer: &mut Packer,
-    keep: impl FnOnce(u64) -> Option<u64>,
-) -> (Document, Option<u64>) {
+    (keep, cached): (
+        impl FnOnce(u64) -> Option<u64>,
+        impl FnOnce(u64) -> Option<Content>,
+    ),
+) -> (Document, Option<u64>, bool) {
     let p = &site.pages[page];
     let fingerprint = fingerprint(site, p, expired);
     let kept = keep(fingerprint);
-    let packer = if kept.is_some() { None } else { Some(packer) };
+    let cached = kept.and_then(|_| cached(fingerprint));
+    let tokenised = cached.is_none();
+    let content = cached.unwrap_or_else(|| {
+        let packer = if kept.is_some() { None } else { Some(packer) };
+        content_packed_by(site, p, packer)
+    });
     let document = Document {
         page,
         expired,
         fingerprint,
-        content: Arc::new(content_packed_by(site, p, packer)),
+        content: Arc::new(content),
     };
-    (document, kept)
+    (document, kept, tokenised)
 }
 
 /// A hash of everything [`content`] reads, written straight into the

@@ -23,6 +23,7 @@ pub mod index;
 mod memo;
 pub mod packed;
 pub mod pinyin;
+pub mod token_file;
 pub mod tokens;
 
 use std::sync::Arc;
@@ -35,7 +36,7 @@ use crate::hash::hash_bytes;
 use crate::render::Output;
 use crate::search::appended::AppendedPostings;
 pub use crate::search::bodies::patch_bodies;
-use crate::search::documents::{Document, Known};
+use crate::search::documents::{Content, Document, Known};
 pub use crate::search::packed::unpack;
 use crate::search::packed::{Packed, Packer};
 
@@ -64,6 +65,15 @@ pub trait Reuse: Sync {
     fn keep(&self, path: &str, from: u64) -> Option<u64>;
     /// Notes that this build's file `path` was made from `from`.
     fn made_from(&self, path: &str, from: u64);
+    /// The tokens an earlier build made for a page from `from` (a
+    /// document's fingerprint), if they were kept.
+    fn tokens(&self, from: u64) -> Option<Content>;
+    /// Notes the tokens this build made for a page from `from`.
+    fn tokens_made(&self, from: u64, content: &Content);
+    /// Says which pages this build indexed (by what they were made from),
+    /// once all of them are: the tokens of any other page need not be
+    /// kept.
+    fn tokens_used(&self, all: &[u64]);
 }
 
 /// The index files of a site (nothing when `search: false`) and the memo
@@ -214,21 +224,30 @@ fn streamed(
     ids.sort_by(|a, b| id_order(site, *a).cmp(&id_order(site, *b)));
     let mut postings = AppendedPostings::default();
     let mut hashes: Vec<u64> = Vec::with_capacity(ids.len());
+    let mut fingerprints: Vec<u64> = Vec::with_capacity(ids.len());
     for (block, published) in ids.chunks(BLOCK).enumerate() {
         let documents: Vec<(Document, Option<u64>)> = published
             .par_iter()
             .enumerate()
             .map_init(Packer::default, |packer, (n, &published)| {
                 let path = fragment_path(block * BLOCK + n);
-                documents::document_keeping(site, published, packer, |from| {
-                    reuse?.keep(&path, from)
-                })
+                let (document, kept, tokenised) = documents::document_keeping(
+                    site,
+                    published,
+                    packer,
+                    (|from| reuse?.keep(&path, from), |from| reuse?.tokens(from)),
+                );
+                if let (true, Some(reuse)) = (tokenised, reuse) {
+                    reuse.tokens_made(document.fingerprint, &document.content);
+                }
+                (document, kept)
             })
             .collect();
         let mut fragments = Vec::with_capacity(documents.len());
         for (n, (document, kept)) in documents.into_iter().enumerate() {
             let id = block * BLOCK + n;
             postings.add(id as u32, &document.content);
+            fingerprints.push(document.fingerprint);
             if let Some(hash) = kept {
                 hashes.push(hash);
                 continue;
@@ -242,6 +261,9 @@ fn streamed(
             fragments.push(output);
         }
         emit(fragments);
+    }
+    if let Some(reuse) = reuse {
+        reuse.tokens_used(&fingerprints);
     }
     // A shard is made from its JSON alone: the same JSON as last time
     // keeps last time's file, which is not packed again.

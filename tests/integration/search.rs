@@ -415,6 +415,57 @@ fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
     assert_same_as_fresh(&site, &public);
 }
 
+/// How many pages' tokens `.linju/search-tokens/index` keeps: after its
+/// magic line and four numbers, one entry of 28 bytes each, then a hash.
+fn tokens_kept(site: &TestSite) -> usize {
+    let index = std::fs::read(site.root().join(".linju/search-tokens/index")).unwrap();
+    let head = b"linju search tokens 1\n".len() + 4 * 8;
+    assert_eq!((index.len() - head - 8) % 28, 0, "{} bytes", index.len());
+    (index.len() - head - 8) / 28
+}
+
+/// A build after a build takes the tokens of unchanged pages from
+/// `.linju/search-tokens/` instead of tokenising them again. It keeps
+/// the tokens of the pages it indexed and no others, and what it
+/// publishes is still a fresh build's: after an edit and a removed page,
+/// and with every kept token spoilt.
+#[test]
+fn a_build_after_a_build_takes_unchanged_pages_tokens_from_the_last() {
+    let site = TestSite::fixture("search");
+    many_pages(&site);
+    site.build(&["--clock", CLOCK]).ok();
+    let public = site.public();
+    let indexed = tokens_kept(&site);
+    assert!(indexed > 200, "{indexed} pages' tokens kept");
+
+    let text = std::fs::read_to_string(site.root().join("content/stories/wang.md")).unwrap();
+    site.write(
+        "content/stories/wang.md",
+        &text.replace("修理铺", "修理铺和理发角"),
+    );
+    std::fs::remove_file(site.root().join("content/events/extra-007.md")).unwrap();
+    site.build(&["--clock", CLOCK]).ok();
+    assert_eq!(
+        tokens_kept(&site),
+        indexed - 1,
+        "the removed page's are dropped"
+    );
+    let found = &search(&public, &["理发角"])[0];
+    assert_eq!(found["urls"][0], "stories/wang/");
+    assert_same_as_fresh(&site, &public);
+
+    let data = site.root().join(".linju/search-tokens/data");
+    let len = std::fs::metadata(&data).unwrap().len() as usize;
+    let file = std::fs::OpenOptions::new().write(true).open(&data).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&file, &vec![0x5A; len], 0).unwrap();
+    site.build(&["--clock", CLOCK]).ok();
+    let found = &search(&public, &["理发角"])[0];
+    assert_eq!(found["urls"][0], "stories/wang/");
+    assert_same_as_fresh(&site, &public);
+    assert_eq!(tokens_kept(&site), indexed - 1);
+    assert_ne!(std::fs::read(&data).unwrap()[..4], [0x5A; 4], "made again");
+}
+
 /// Old WebViews have no `TextDecoder`: search.js's own UTF-8 reader gives
 /// the same results and titles (Han, Latin, digits, and a character
 /// outside the Basic Multilingual Plane).
