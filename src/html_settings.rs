@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 /// `markdown:` as written and as used.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownSettings {
     /// `unsafe_html: true` publishes raw HTML exactly as written, scripts

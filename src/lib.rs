@@ -16,6 +16,7 @@ mod error;
 mod fs;
 mod hash;
 mod html_settings;
+mod kept_bytes;
 mod lang;
 mod menu_settings;
 mod opening;

@@ -6,12 +6,12 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 
 use crate::build::staging::Staging;
-use crate::build::token_cache::TokenCache;
+use crate::kept_bytes::{KeptBytes, program_identity};
 use crate::search::Reuse;
 use crate::search::documents::Content;
+use crate::search::token_file;
 
 /// The search's [`Reuse`] over a staging folder.
 pub(super) struct KeptSearch<'a> {
@@ -19,19 +19,19 @@ pub(super) struct KeptSearch<'a> {
     /// Which program this is; `None` when it cannot be told (then nothing
     /// is kept).
     program: Option<u64>,
-    /// The pages' tokens from the last build, and this one's.
-    tokens: Option<TokenCache>,
+    /// The pages' tokens from the last build, and this one's, by each
+    /// page's fingerprint (`.linju/search-tokens/`).
+    tokens: Option<KeptBytes>,
 }
 
 impl<'a> KeptSearch<'a> {
     /// What the last build into `staging`'s output left, for the site at
     /// `root`.
     pub(super) fn new(staging: &'a Staging, root: &Path) -> KeptSearch<'a> {
-        let program = program_identity();
         KeptSearch {
             staging,
-            program,
-            tokens: program.map(|program| TokenCache::open(root, program)),
+            program: program_identity(),
+            tokens: KeptBytes::open(root, "search-tokens"),
         }
     }
 
@@ -57,12 +57,19 @@ impl Reuse for KeptSearch<'_> {
     }
 
     fn tokens(&self, from: u64) -> Option<Content> {
-        self.tokens.as_ref()?.get(from)
+        let tokens = self.tokens.as_ref()?;
+        let content = token_file::decode(&tokens.get(from)?);
+        if content.is_none() {
+            tokens.spoilt(from);
+        }
+        content
     }
 
     fn tokens_made(&self, from: u64, content: &Content) {
         if let Some(tokens) = &self.tokens {
-            tokens.put(from, content);
+            let mut bytes = Vec::new();
+            token_file::encode(content, &mut bytes);
+            tokens.put(from, &bytes);
         }
     }
 
@@ -71,14 +78,4 @@ impl Reuse for KeptSearch<'_> {
             tokens.finish(all);
         }
     }
-}
-
-/// The running program's path, length and modification time.
-fn program_identity() -> Option<u64> {
-    let program = std::env::current_exe().ok()?;
-    let metadata = std::fs::metadata(&program).ok()?;
-    let modified = metadata.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-    let mut hasher = crate::hash::fingerprint();
-    (program, metadata.len(), modified.as_nanos()).hash(&mut hasher);
-    Some(hasher.finish())
 }

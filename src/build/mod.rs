@@ -15,7 +15,6 @@ mod site_files;
 mod spare;
 pub mod staging;
 pub mod state;
-mod token_cache;
 mod write;
 
 use std::path::PathBuf;

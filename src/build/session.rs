@@ -136,7 +136,11 @@ impl Session {
     pub fn read_only(&self) -> Result<(usize, Timings), Errors> {
         let started = Instant::now();
         let (config, images) = self.config_and_images()?;
-        let load_options = self.load_options(&config, &images)?;
+        // The floor renders every body: it takes none from a last build.
+        let load_options = LoadOptions {
+            kept_bodies: false,
+            ..self.load_options(&config, &images)?
+        };
         let mut timings = Timings::default();
         timings.record("config", started.elapsed());
         let site = Site::load(&self.options.root, config, &load_options)?;
@@ -189,6 +193,7 @@ impl Session {
             spool_from_pages: self.one_off.then(|| {
                 (self.options.spool_from_pages).unwrap_or(crate::options::SPOOL_FROM_PAGES)
             }),
+            kept_bodies: self.one_off,
         })
     }
 
@@ -309,6 +314,7 @@ impl Session {
             images: Some(Arc::clone(&state.images)),
             keep_markdown: true,
             spool_from_pages: None,
+            kept_bodies: false,
         };
         let mut scope = if changes.templates || !changes.statics.is_empty() {
             Scope::Theme

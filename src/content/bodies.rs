@@ -4,6 +4,7 @@
 //! as it is rendered.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::config::Config;
 use crate::content::load_options::LoadOptions;
 use crate::content::{Page, Section};
 use crate::error::{Error, Errors};
+use crate::kept_bytes::KeptBytes;
 use crate::markdown::{self, HtmlPolicy, LinkContext, PhotoContext, Rendered};
 use crate::spool::Spool;
 use crate::timings::Timings;
@@ -51,17 +53,25 @@ pub(super) fn render_all(
     let html = HtmlPolicy::for_settings(&config.markdown);
     let section_paths: Vec<String> = sections.iter().map(|s| s.path.clone()).collect();
     let no_body: Arc<str> = Arc::from("");
-    let page_errors: Vec<Vec<Error>> = pages
+    let kept = KeptBodies::open(root, config, options);
+    let page_results: Vec<(Vec<Error>, Option<u64>)> = pages
         .par_iter_mut()
         .zip(rendered_current.par_iter())
         .filter(|(_, current)| !**current)
         .map(|(page, _)| {
             let base = config.url_path(page.asset_base(&section_paths[page.section]));
-            let source = BodySource::new(root, &page.file, &page.body, page.body_line);
-            let errors = store_rendered(
-                render_body(&source, &base, &resolve, options, html.as_ref()),
-                &mut page.rendered,
-            );
+            let key = kept.as_ref().and_then(|k| k.key(&page.body, &base));
+            let taken = key.and_then(|key| kept.as_ref()?.get(key));
+            let result = taken.map(Ok).unwrap_or_else(|| {
+                let source = BodySource::new(root, &page.file, &page.body, page.body_line);
+                let result = render_body(&source, &base, &resolve, options, html.as_ref());
+                if let (Ok(rendered), Some(key), Some(kept)) = (&result, key, &kept) {
+                    kept.put(key, rendered);
+                }
+                result
+            });
+            let used = key.filter(|_| result.is_ok());
+            let errors = store_rendered(result, &mut page.rendered);
             // Dropped as soon as it is rendered, not after every page is:
             // a big site would hold all its Markdown and all its HTML at once.
             if !options.keep_markdown {
@@ -70,9 +80,13 @@ pub(super) fn render_all(
             if let Some(spool) = spool {
                 page.rendered.html.spool_into(spool);
             }
-            errors
+            (errors, used)
         })
         .collect();
+    let (page_errors, used): (Vec<Vec<Error>>, Vec<Option<u64>>) = page_results.into_iter().unzip();
+    if let Some(kept) = kept {
+        kept.finish(&used.into_iter().flatten().collect::<Vec<_>>());
+    }
     let section_errors: Vec<Vec<Error>> = sections
         .par_iter_mut()
         .map(|section| {
@@ -86,6 +100,65 @@ pub(super) fn render_all(
         .collect();
     for error in page_errors.into_iter().chain(section_errors).flatten() {
         errors.push(error);
+    }
+}
+
+/// The bodies a one-off build keeps for the next in `.linju/bodies/`, by
+/// a key of everything a body's HTML is made from: its text, the address
+/// its relative links start from, the site's Markdown settings and
+/// whether photos are made. A body with an `@/` link (whose target may
+/// move) or a photo (which may change beside it) is not kept.
+struct KeptBodies {
+    kept: KeptBytes,
+    /// The settings part of every key.
+    settings: u64,
+}
+
+impl KeptBodies {
+    fn open(root: &Path, config: &Config, options: &LoadOptions) -> Option<KeptBodies> {
+        if !options.kept_bodies {
+            return None;
+        }
+        let mut hasher = crate::hash::fingerprint();
+        (&config.markdown, options.images.is_some()).hash(&mut hasher);
+        Some(KeptBodies {
+            kept: KeptBytes::open(root, "bodies")?,
+            settings: hasher.finish(),
+        })
+    }
+
+    /// The key of `body` rendered with relative links from `base`;
+    /// `None` for a body that is not kept.
+    fn key(&self, body: &str, base: &str) -> Option<u64> {
+        if body.contains("@/") {
+            return None;
+        }
+        let mut hasher = crate::hash::fingerprint();
+        hasher.write_u64(self.settings);
+        for text in [base, body] {
+            // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+            hasher.write_usize(text.len());
+            hasher.write(text.as_bytes());
+        }
+        Some(hasher.finish())
+    }
+
+    fn get(&self, key: u64) -> Option<Rendered> {
+        let rendered = markdown::kept::decode(&self.kept.get(key)?);
+        if rendered.is_none() {
+            self.kept.spoilt(key);
+        }
+        rendered
+    }
+
+    fn put(&self, key: u64, rendered: &Rendered) {
+        if let Some(bytes) = markdown::kept::encode(rendered) {
+            self.kept.put(key, &bytes);
+        }
+    }
+
+    fn finish(&self, used: &[u64]) {
+        self.kept.finish(used);
     }
 }
 

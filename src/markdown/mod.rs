@@ -7,6 +7,7 @@
 mod body;
 mod cjk;
 pub mod emphasis;
+pub mod kept;
 mod sanitise;
 
 pub use body::Html;

@@ -10,6 +10,7 @@
 //! rank and length. About four bytes a Han token, where a `(u64, Rank)`
 //! takes sixteen.
 
+use crate::kept_bytes::ByteReader;
 use crate::search::documents::{Content, Rank};
 
 const RANKS: [Rank; 4] = [Rank::Body, Rank::Meta, Rank::Field, Rank::Title];
@@ -44,16 +45,16 @@ pub fn encode(content: &Content, out: &mut Vec<u8>) {
 /// The tokens `bytes` (made by [`encode`]) hold, with an empty fragment;
 /// `None` if they are not such bytes.
 pub fn decode(bytes: &[u8]) -> Option<Content> {
-    let mut reader = Reader { bytes };
+    let mut reader = ByteReader::new(bytes);
     let mut han = Vec::with_capacity(bytes.len() / 4);
     for rank in RANKS {
-        let narrow = reader.len()?;
+        let narrow = len(&mut reader)?;
         let keys = reader.take(narrow.checked_mul(4)?)?;
         han.extend(keys.chunks_exact(4).map(|key| {
             let key = u32::from_le_bytes([key[0], key[1], key[2], key[3]]);
             (wide_key(key), rank)
         }));
-        let wide = reader.len()?;
+        let wide = len(&mut reader)?;
         let keys = reader.take(wide.checked_mul(8)?)?;
         han.extend(keys.chunks_exact(8).map(|key| {
             let mut bytes = [0; 8];
@@ -61,15 +62,15 @@ pub fn decode(bytes: &[u8]) -> Option<Content> {
             (u64::from_le_bytes(bytes), rank)
         }));
     }
-    let count = reader.len()?;
+    let count = len(&mut reader)?;
     let mut words = Vec::with_capacity(count.min(bytes.len()));
     for _ in 0..count {
         let rank = rank_of(reader.take(1)?[0])?;
-        let len = reader.len()?;
+        let len = len(&mut reader)?;
         let word = std::str::from_utf8(reader.take(len)?).ok()?;
         words.push((word.to_string(), rank));
     }
-    reader.bytes.is_empty().then_some(Content {
+    reader.is_done().then_some(Content {
         han,
         words,
         fragment: Vec::new(),
@@ -97,28 +98,8 @@ fn put_len(out: &mut Vec<u8>, len: usize) {
     out.extend_from_slice(&len.to_le_bytes());
 }
 
-/// Reads from the front of `bytes`.
-struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.bytes.len() {
-            return None;
-        }
-        let (taken, rest) = self.bytes.split_at(n);
-        self.bytes = rest;
-        Some(taken)
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn len(&mut self) -> Option<usize> {
-        usize::try_from(self.u32()?).ok()
-    }
+fn len(reader: &mut ByteReader<'_>) -> Option<usize> {
+    usize::try_from(reader.u32()?).ok()
 }
 
 #[cfg(test)]

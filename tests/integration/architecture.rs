@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The ground floor: leaves any room may use, which use only each other.
-const GROUND: [&str; 18] = [
+const GROUND: [&str; 19] = [
     "error",
     "timings",
     "lang",
@@ -27,6 +27,7 @@ const GROUND: [&str; 18] = [
     "opening",
     "data_settings",
     "spool",
+    "kept_bytes",
 ];
 
 /// The wings, lowest first: a wing may use the ground floor, itself and the

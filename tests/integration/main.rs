@@ -18,6 +18,7 @@ mod harness;
 pub mod images;
 mod incremental;
 mod js_tools;
+mod kept_bodies;
 mod light_pages;
 mod menus;
 mod opening_hours;

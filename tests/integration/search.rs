@@ -419,7 +419,7 @@ fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
 /// magic line and four numbers, one entry of 28 bytes each, then a hash.
 fn tokens_kept(site: &TestSite) -> usize {
     let index = std::fs::read(site.root().join(".linju/search-tokens/index")).unwrap();
-    let head = b"linju search tokens 1\n".len() + 4 * 8;
+    let head = b"linju kept bytes 1\n".len() + 4 * 8;
     assert_eq!((index.len() - head - 8) % 28, 0, "{} bytes", index.len());
     (index.len() - head - 8) / 28
 }
