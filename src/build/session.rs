@@ -136,9 +136,10 @@ impl Session {
     pub fn read_only(&self) -> Result<(usize, Timings), Errors> {
         let started = Instant::now();
         let (config, images) = self.config_and_images()?;
-        // The floor renders every body: it takes none from a last build.
+        // The floor reads every front matter and renders every body: it
+        // takes nothing from a last build.
         let load_options = LoadOptions {
-            kept_bodies: false,
+            keep_for_next: false,
             ..self.load_options(&config, &images)?
         };
         let mut timings = Timings::default();
@@ -193,7 +194,7 @@ impl Session {
             spool_from_pages: self.one_off.then(|| {
                 (self.options.spool_from_pages).unwrap_or(crate::options::SPOOL_FROM_PAGES)
             }),
-            kept_bodies: self.one_off,
+            keep_for_next: self.one_off,
         })
     }
 
@@ -307,15 +308,7 @@ impl Session {
         let Some(state) = self.state.as_mut() else {
             return self.build_everything();
         };
-        let load_options = LoadOptions {
-            drafts: self.options.drafts,
-            future: self.options.future,
-            now: running_clock(self.options.clock.as_deref(), self.started, &state.config)?,
-            images: Some(Arc::clone(&state.images)),
-            keep_markdown: true,
-            spool_from_pages: None,
-            kept_bodies: false,
-        };
+        let load_options = rebuild_load_options(&self.options, self.started, state)?;
         let mut scope = if changes.templates || !changes.statics.is_empty() {
             Scope::Theme
         } else {
@@ -492,4 +485,23 @@ pub fn build_time(clock: Option<&str>, config: &Config) -> Result<ZonedDateTime,
 /// (made, with its `.gitignore`, only once there are photos).
 fn image_cache_dir(root: &Path) -> PathBuf {
     root.join(crate::fs::WORK_DIR).join("cache").join("images")
+}
+
+/// What a rebuild's load is asked to do: everything a session shows,
+/// with the Markdown kept for the next rebuild and nothing spooled or
+/// kept on disk.
+fn rebuild_load_options(
+    options: &BuildOptions,
+    started: Instant,
+    state: &State,
+) -> Result<LoadOptions, Error> {
+    Ok(LoadOptions {
+        drafts: options.drafts,
+        future: options.future,
+        now: running_clock(options.clock.as_deref(), started, &state.config)?,
+        images: Some(Arc::clone(&state.images)),
+        keep_markdown: true,
+        spool_from_pages: None,
+        keep_for_next: false,
+    })
 }

@@ -116,7 +116,7 @@ struct KeptBodies {
 
 impl KeptBodies {
     fn open(root: &Path, config: &Config, options: &LoadOptions) -> Option<KeptBodies> {
-        if !options.kept_bodies {
+        if !options.keep_for_next {
             return None;
         }
         let mut hasher = crate::hash::fingerprint();

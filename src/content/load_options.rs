@@ -27,9 +27,9 @@ pub struct LoadOptions {
     /// one-off build's choice, since it renders each page once and keeps
     /// nothing after. `None`: never.
     pub spool_from_pages: Option<usize>,
-    /// Whether rendered bodies are kept for the next load under
-    /// `.linju/bodies/` and taken from the last one's (see
-    /// `content::bodies`): a one-off build's choice (a session holds its
-    /// pages in memory instead).
-    pub kept_bodies: bool,
+    /// Whether pages' front matter and rendered bodies are kept for the
+    /// next load under `.linju/` and taken from the last one's (see
+    /// `content::kept_meta`, `content::bodies`): a one-off build's choice
+    /// (a session holds its pages in memory instead).
+    pub keep_for_next: bool,
 }

@@ -7,6 +7,7 @@ pub mod communities;
 pub mod discover;
 pub mod fields;
 pub mod frontmatter;
+mod kept_meta;
 mod load_options;
 pub mod order;
 pub mod privacy;

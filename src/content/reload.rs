@@ -64,7 +64,13 @@ impl Site {
                 return Ok(Reload::NeedsFullLoad);
             };
             let source = self.source_of(index);
-            match load_page(&self.root, &self.config, &self.sections, &source, options) {
+            match load_page(
+                &self.root,
+                &self.config,
+                &self.sections,
+                &source,
+                (options, None),
+            ) {
                 Ok(Loaded::Page(page)) => fresh.push((index, *page)),
                 Ok(Loaded::Draft | Loaded::Future(..)) => return Ok(Reload::NeedsFullLoad),
                 Err(page_errors) => page_errors.into_iter().for_each(|e| errors.push(e)),

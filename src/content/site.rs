@@ -15,6 +15,7 @@ use crate::content::bodies::{record_spool, render_all, spool_for};
 use crate::content::communities;
 use crate::content::discover::{self, PageSource, SectionSource};
 use crate::content::frontmatter::{self, PageFrontMatter};
+use crate::content::kept_meta::KeptMeta;
 pub use crate::content::load_options::LoadOptions;
 pub use crate::content::order::TagTerm;
 use crate::content::order::{attach_pages, collect_tags};
@@ -65,6 +66,40 @@ pub struct Reuse<'a> {
     pub site: &'a Site,
     /// Files changed since (absolute).
     pub changed: &'a [PathBuf],
+}
+
+/// Every page of `sources` but those of `failed` sections: taken from
+/// the last load when `reuse` has it unchanged, read otherwise (with the
+/// front matter a last one-off build kept, if the load keeps any).
+fn load_pages(
+    (root, config, sections): (&Path, &Config, &[Section]),
+    (sources, failed): (&[PageSource], &HashSet<String>),
+    reuse: Option<(&Reuse<'_>, &HashMap<&str, &Page>)>,
+    options: &LoadOptions,
+) -> Vec<(Result<Loaded, Vec<Error>>, bool)> {
+    let kept_meta = options
+        .keep_for_next
+        .then(|| KeptMeta::open(root))
+        .flatten();
+    let loaded = sources
+        .par_iter()
+        .filter(|source| !failed.contains(&source.section_key))
+        .map(|source| {
+            let kept = reuse.and_then(|(r, previous)| reusable(r, previous, source, sections));
+            match kept {
+                Some((old, section)) => reused_page(old, section),
+                None => {
+                    let kept = kept_meta.as_ref();
+                    let page = load_page(root, config, sections, source, (options, kept));
+                    (page, false)
+                }
+            }
+        })
+        .collect();
+    if let Some(kept_meta) = kept_meta {
+        kept_meta.finish();
+    }
+    loaded
 }
 
 /// The previous page for `source` and its new section index, if nothing
@@ -176,20 +211,12 @@ impl Site {
         // A section whose `_index.md` failed says nothing reliable about
         // its pages (their type, their order): checking them against a
         // guess would bury the cause under errors that follow from it.
-        let loaded: Vec<(Result<Loaded, Vec<Error>>, bool)> = found
-            .pages
-            .par_iter()
-            .filter(|source| !failed_sections.contains(&source.section_key))
-            .map(|source| {
-                let kept = reuse
-                    .as_ref()
-                    .and_then(|r| reusable(r, &previous, source, &sections));
-                match kept {
-                    Some((old, section)) => reused_page(old, section),
-                    None => (load_page(root, &config, &sections, source, options), false),
-                }
-            })
-            .collect();
+        let loaded = load_pages(
+            (root, &config, &sections),
+            (&found.pages, &failed_sections),
+            reuse.as_ref().map(|r| (r, &previous)),
+            options,
+        );
         let (mut pages, rendered_current, held_back_until) = sort_out(loaded, &mut errors);
         if !failed_sections.is_empty() {
             // Links and communities into the missing pages would fail too.
@@ -345,14 +372,20 @@ pub(super) fn load_page(
     config: &Config,
     sections: &[Section],
     source: &PageSource,
-    options: &LoadOptions,
+    (options, kept): (&LoadOptions, Option<&KeptMeta>),
 ) -> Result<Loaded, Vec<Error>> {
     if let Some(origin) = &source.row {
-        let loaded = load_page_text(root, config, sections, (source, &origin.text), options);
+        let loaded = load_page_text(
+            root,
+            config,
+            sections,
+            (source, &origin.text),
+            (options, kept),
+        );
         return loaded.map_err(|errors| super::sheets::at_cells(errors, origin));
     }
     let text = read(root, &source.file).map_err(|e| vec![e])?;
-    load_page_text(root, config, sections, (source, &text), options)
+    load_page_text(root, config, sections, (source, &text), (options, kept))
 }
 
 fn load_page_text(
@@ -360,11 +393,16 @@ fn load_page_text(
     config: &Config,
     sections: &[Section],
     (source, text): (&PageSource, &str),
-    options: &LoadOptions,
+    (options, kept): (&LoadOptions, Option<&KeptMeta>),
 ) -> Result<Loaded, Vec<Error>> {
     let file = relative_file(root, &source.file);
     let split = frontmatter::split(&file, text).map_err(|e| vec![e])?;
-    let meta = frontmatter::parse_page(&file, split.yaml).map_err(|e| vec![e])?;
+    let parse = || frontmatter::parse_page(&file, split.yaml);
+    let meta = match kept {
+        Some(kept) => kept.parse(split.yaml, parse),
+        None => parse(),
+    }
+    .map_err(|e| vec![e])?;
     let section_index = sections
         .iter()
         .position(|s| s.source_key == discover::section_index_key(&source.section_key))

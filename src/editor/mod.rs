@@ -104,7 +104,7 @@ pub fn load_site(root: &Path) -> Result<Site, Errors> {
         images: None,
         keep_markdown: true,
         spool_from_pages: None,
-        kept_bodies: false,
+        keep_for_next: false,
     };
     Site::load(root, config, &options)
 }

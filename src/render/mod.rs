@@ -122,7 +122,7 @@ pub(crate) fn fixture() -> Site {
         images: None,
         keep_markdown: true,
         spool_from_pages: None,
-        kept_bodies: false,
+        keep_for_next: false,
     };
     Site::load(&root, config, &options).unwrap()
 }

@@ -18,7 +18,7 @@ mod harness;
 pub mod images;
 mod incremental;
 mod js_tools;
-mod kept_bodies;
+mod kept_for_next;
 mod light_pages;
 mod menus;
 mod opening_hours;

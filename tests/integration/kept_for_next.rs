@@ -1,7 +1,8 @@
-//! A one-off build keeps the pages' rendered bodies in `.linju/bodies/`
-//! and the next takes those whose inputs are unchanged instead of
-//! rendering them again. What it publishes must always be what a build
-//! that rendered everything publishes.
+//! A one-off build keeps the pages' front matter, rendered bodies and
+//! search tokens under `.linju/` (`front-matter/`, `bodies/`,
+//! `search-tokens/`), and the next takes those whose inputs are unchanged
+//! instead of making them again. What it publishes must always be what a
+//! build that made everything publishes.
 
 use std::path::Path;
 
@@ -10,27 +11,33 @@ use crate::incremental::tree;
 
 const CLOCK: &str = "2025-12-01 10:00";
 
-/// How many bodies `.linju/bodies/index` keeps: after its magic line and
-/// four numbers, one entry of 28 bytes each, then a hash.
-fn bodies_kept(site: &TestSite) -> usize {
-    let index = std::fs::read(site.root().join(".linju/bodies/index")).unwrap();
+/// What a build keeps for the next, each in its folder under `.linju/`.
+const KEPT: [&str; 3] = ["front-matter", "bodies", "search-tokens"];
+
+/// How many entries `.linju/<kept>/index` holds: after its magic line
+/// and four numbers, one entry of 28 bytes each, then a hash.
+fn entries(site: &TestSite, kept: &str) -> usize {
+    let index = std::fs::read(site.root().join(".linju").join(kept).join("index")).unwrap();
     let head = b"linju kept bytes 1\n".len() + 4 * 8;
     assert_eq!((index.len() - head - 8) % 28, 0, "{} bytes", index.len());
     (index.len() - head - 8) / 28
 }
 
-/// The site as a build that renders every body publishes it: built with
+/// The site as a build that makes everything publishes it: built with
 /// nothing kept, into a folder of its own.
-fn assert_same_as_rendered_afresh(site: &TestSite) {
-    let kept = site.root().join(".linju/bodies");
-    let aside = site.root().join(".linju/bodies-aside");
-    std::fs::rename(&kept, &aside).unwrap();
+fn assert_same_as_made_afresh(site: &TestSite) {
+    let work = site.root().join(".linju");
+    for kept in KEPT {
+        std::fs::rename(work.join(kept), work.join(format!("{kept}-aside"))).unwrap();
+    }
     let dir = tempfile::tempdir().unwrap();
     let fresh = dir.path().join("site");
     let output = fresh.to_string_lossy().into_owned();
     site.build(&["--clock", CLOCK, "--output", &output]).ok();
-    std::fs::remove_dir_all(&kept).unwrap();
-    std::fs::rename(&aside, &kept).unwrap();
+    for kept in KEPT {
+        std::fs::remove_dir_all(work.join(kept)).unwrap();
+        std::fs::rename(work.join(format!("{kept}-aside")), work.join(kept)).unwrap();
+    }
     let (built, afresh) = (tree(&site.public()), tree(&fresh));
     let differ: Vec<&String> = built
         .keys()
@@ -48,17 +55,47 @@ fn page(site: &TestSite, path: &str) -> String {
 }
 
 #[test]
-fn a_build_after_a_build_takes_unchanged_bodies_and_publishes_the_same_site() {
+fn a_build_after_a_build_takes_what_is_unchanged_and_publishes_the_same_site() {
     let site = TestSite::fixture("basic");
     site.build(&["--clock", CLOCK]).ok();
     let first = tree(&site.public());
-    let kept = bodies_kept(&site);
-    // 张桂兰.md has an `@/` link, whose target may move: never kept.
-    assert!(kept >= 8, "{kept} bodies kept");
+    let pages = entries(&site, "front-matter");
+    assert!(pages >= 10, "{pages} pages' front matter kept");
+    // 张桂兰.md has an `@/` link, whose target may move: its body is
+    // never kept.
+    let bodies = entries(&site, "bodies");
+    assert!(bodies >= 8 && bodies < pages, "{bodies} bodies kept");
+    assert!(entries(&site, "search-tokens") >= 8);
     site.build(&["--clock", CLOCK]).ok();
     assert!(tree(&site.public()) == first, "the second build differs");
-    assert_eq!(bodies_kept(&site), kept);
-    assert_same_as_rendered_afresh(&site);
+    assert_eq!(entries(&site, "bodies"), bodies);
+    assert_eq!(entries(&site, "front-matter"), pages);
+    assert_same_as_made_afresh(&site);
+}
+
+#[test]
+fn front_matter_is_read_again_when_its_text_changes() {
+    let site = TestSite::fixture("basic");
+    site.build(&["--clock", CLOCK]).ok();
+    let li = "content/stories/li.md";
+    let text = std::fs::read_to_string(site.root().join(li)).unwrap();
+    site.write(
+        li,
+        &text.replace("title: 李明远", "title: 李明远（修车铺）"),
+    );
+    site.build(&["--clock", CLOCK]).ok();
+    assert!(page(&site, "stories/li").contains("李明远（修车铺）"));
+    let showing = tree(&site.public())
+        .into_iter()
+        .filter(|(path, bytes)| {
+            path.ends_with(".html") && String::from_utf8_lossy(bytes).contains("李明远（修车铺）")
+        })
+        .count();
+    assert!(
+        showing >= 3,
+        "its page and the lists show the new title: {showing}"
+    );
+    assert_same_as_made_afresh(&site);
 }
 
 #[test]
@@ -117,19 +154,23 @@ fn a_body_is_rendered_again_when_anything_it_is_made_from_changes() {
         html.contains("href=\"/lanting/stories/guide.pdf\""),
         "{html}"
     );
-    assert_same_as_rendered_afresh(&site);
+    assert_same_as_made_afresh(&site);
 }
 
 #[test]
-fn spoilt_kept_bodies_cost_only_time() {
+fn spoilt_kept_files_cost_only_time() {
     let site = TestSite::fixture("basic");
     site.build(&["--clock", CLOCK]).ok();
-    let data = site.root().join(".linju/bodies/data");
-    spoil(&data);
+    let data = |kept: &str| site.root().join(".linju").join(kept).join("data");
+    for kept in KEPT {
+        spoil(&data(kept));
+    }
     site.build(&["--clock", CLOCK]).ok();
-    assert_same_as_rendered_afresh(&site);
-    let again = std::fs::read(&data).unwrap();
-    assert_ne!(again[..8], [0x5A; 8], "rendered and kept anew");
+    assert_same_as_made_afresh(&site);
+    for kept in KEPT {
+        let again = std::fs::read(data(kept)).unwrap();
+        assert_ne!(again[..8], [0x5A; 8], "{kept} made and kept anew");
+    }
 }
 
 /// Overwrites every byte of `file` in place (the same inode, so the
