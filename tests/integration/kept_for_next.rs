@@ -16,7 +16,7 @@ const KEPT: [&str; 3] = ["front-matter", "bodies", "search-tokens"];
 
 /// How many entries `.linju/<kept>/index` holds: after its magic line
 /// and four numbers, one entry of 28 bytes each, then a hash.
-fn entries(site: &TestSite, kept: &str) -> usize {
+pub(crate) fn entries(site: &TestSite, kept: &str) -> usize {
     let index = std::fs::read(site.root().join(".linju").join(kept).join("index")).unwrap();
     let head = b"linju kept bytes 1\n".len() + 4 * 8;
     assert_eq!((index.len() - head - 8) % 28, 0, "{} bytes", index.len());

@@ -415,13 +415,9 @@ fn a_build_after_a_build_keeps_unchanged_results_and_remakes_the_rest() {
     assert_same_as_fresh(&site, &public);
 }
 
-/// How many pages' tokens `.linju/search-tokens/index` keeps: after its
-/// magic line and four numbers, one entry of 28 bytes each, then a hash.
+/// How many pages' tokens `.linju/search-tokens/index` keeps.
 fn tokens_kept(site: &TestSite) -> usize {
-    let index = std::fs::read(site.root().join(".linju/search-tokens/index")).unwrap();
-    let head = b"linju kept bytes 1\n".len() + 4 * 8;
-    assert_eq!((index.len() - head - 8) % 28, 0, "{} bytes", index.len());
-    (index.len() - head - 8) / 28
+    crate::kept_for_next::entries(site, "search-tokens")
 }
 
 /// A build after a build takes the tokens of unchanged pages from
